@@ -1,0 +1,56 @@
+# Two commands do everything on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/policyhub
+
+.PHONY: run test test-postgres lint format install migrate demo clean bench
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstall whenever a requirements file changes.
+$(STAMP): requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	$(BIN)/python manage.py migrate --noinput
+
+demo: migrate
+	$(BIN)/python manage.py load_demo --with-superuser
+
+run: demo
+	@echo
+	@echo "  PolicyHub is starting at http://127.0.0.1:8000/"
+	@echo "  Admin: http://127.0.0.1:8000/admin/  (user: admin, password: admin — local demo database only)"
+	@echo
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+test: install
+	$(BIN)/ruff check .
+	$(BIN)/python manage.py check
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/python -m pytest -n 2
+
+# The same suite against PostgreSQL (CI runs this leg; an unreachable server is a failure).
+test-postgres: install
+	DATABASE_URL=$(PG_TEST_URL) $(BIN)/python -m pytest -n 2 -p no:cacheprovider
+
+bench: install
+	$(BIN)/python bench/search_bench.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache staticfiles

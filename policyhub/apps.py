@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PolicyHubConfig(AppConfig):
+    name = "policyhub"
+    verbose_name = "Site"

@@ -1,0 +1,21 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("tags/<slug:slug>/", views.tag_detail, name="tag"),
+    path("search/", include("policyhub.search.urls")),
+    path("options/", include("options.urls")),
+    path("", include("publications.urls")),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+handler404 = "policyhub.views.page_not_found"
+handler500 = "policyhub.views.server_error"

@@ -1,0 +1,298 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from taggit.managers import TaggableManager
+from taggit.models import TaggedItemBase
+
+from .richtext import RichTextField
+from .validators import MaxImagePixelsValidator
+
+
+class PublishableQuerySet(models.QuerySet):
+    """The one definition of "published", shared by every publishable model in the project."""
+
+    def published(self, at=None):
+        return self.filter(
+            status=Publishable.Status.PUBLISHED,
+            published_at__lte=at or timezone.now(),
+        )
+
+    def drafts(self):
+        return self.filter(status=Publishable.Status.DRAFT)
+
+    def scheduled(self):
+        return self.filter(status=Publishable.Status.PUBLISHED, published_at__gt=timezone.now())
+
+
+class Publishable(models.Model):
+    """Status and publish time: content is visible to readers only once both say so."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(
+        "publish time",
+        null=True,
+        blank=True,
+        help_text="Readers see the item from this moment on. Leave empty to publish now.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        super().save(*args, **kwargs)
+
+    @property
+    def is_published(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def is_scheduled(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at > timezone.now()
+        )
+
+
+class Person(models.Model):
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    role = models.CharField(max_length=300, blank=True, help_text="e.g. Asia advocacy coordinator")
+    affiliation = models.CharField(max_length=300, blank=True)
+    bio = models.TextField("short bio", blank=True)
+    photo = models.ImageField(
+        upload_to="people/", blank=True, validators=[MaxImagePixelsValidator()]
+    )
+    link = models.URLField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "people"
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("publications:person", args=[self.slug])
+
+    @property
+    def role_line(self):
+        return ", ".join(part for part in (self.role, self.affiliation) if part)
+
+
+class Topic(models.Model):
+    name = models.CharField(max_length=120, unique=True)
+    slug = models.SlugField(max_length=120, unique=True)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("publications:topic", args=[self.slug])
+
+
+class Region(models.Model):
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=120, unique=True)
+    description = models.TextField(blank=True)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("publications:region", args=[self.slug])
+
+    def ancestors(self):
+        """From the top of the tree down to the parent; bounded so a bad cycle cannot hang."""
+        chain, node, seen = [], self.parent, {self.pk}
+        while node is not None and node.pk not in seen:
+            chain.append(node)
+            seen.add(node.pk)
+            node = node.parent
+        return list(reversed(chain))
+
+    def descendant_ids(self):
+        """This region's id and those of every region under it, one query per level."""
+        ids, frontier = {self.pk}, {self.pk}
+        while frontier:
+            frontier = set(
+                Region.objects.filter(parent__in=frontier)
+                .exclude(pk__in=ids)
+                .values_list("pk", flat=True)
+            )
+            ids |= frontier
+        return ids
+
+    def clean(self):
+        if (
+            self.pk
+            and self.parent_id
+            and (self.parent_id == self.pk or any(a.pk == self.pk for a in self.parent.ancestors()))
+        ):
+            raise ValidationError({"parent": "A region cannot sit inside itself."})
+
+
+class PublicationType(models.Model):
+    name = models.CharField(max_length=120, unique=True)
+    slug = models.SlugField(max_length=120, unique=True)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class TaggedPublication(TaggedItemBase):
+    content_object = models.ForeignKey("Publication", on_delete=models.CASCADE)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_object", "tag"], name="unique_tag_per_publication"
+            )
+        ]
+
+
+class PublicationQuerySet(PublishableQuerySet):
+    def for_listing(self):
+        """What a listing card shows, in a fixed number of queries however many rows there are."""
+        return self.select_related("publication_type").prefetch_related(
+            models.Prefetch("authorships", queryset=Authorship.objects.select_related("person")),
+            "topics",
+            "tags",
+        )
+
+
+class Publication(Publishable):
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=300, unique=True)
+    publication_type = models.ForeignKey(
+        PublicationType, on_delete=models.PROTECT, related_name="publications", verbose_name="type"
+    )
+    summary = models.TextField(
+        help_text="Plain text. Shown in listings, search results and the meta description."
+    )
+    body = RichTextField(blank=True)
+    authors = models.ManyToManyField(
+        Person, through="Authorship", related_name="publications", blank=True
+    )
+    topics = models.ManyToManyField(Topic, related_name="publications", blank=True)
+    regions = models.ManyToManyField(Region, related_name="publications", blank=True)
+    tags = TaggableManager(through=TaggedPublication, blank=True)
+
+    hero_image = models.ImageField(
+        upload_to="heroes/%Y/", blank=True, validators=[MaxImagePixelsValidator()]
+    )
+    hero_alt = models.CharField(
+        "hero image alt text",
+        max_length=300,
+        blank=True,
+        help_text="Describe the image for readers who cannot see it.",
+    )
+    hero_caption = models.CharField(max_length=500, blank=True)
+    hero_credit = models.CharField(max_length=300, blank=True)
+
+    source_note = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text='e.g. "Adapted from an article originally published by 38 North."',
+    )
+    source_url = models.URLField(blank=True)
+
+    related = models.ManyToManyField(
+        "self",
+        through="RelatedPublication",
+        symmetrical=False,
+        related_name="related_from",
+        blank=True,
+    )
+    featured = models.BooleanField(default=False)
+
+    objects = PublicationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        get_latest_by = "published_at"
+        indexes = [
+            models.Index(fields=["status", "published_at"], name="publication_status_time"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("publications:detail", args=[self.slug])
+
+    @property
+    def ordered_authors(self):
+        """Authors in byline order; uses the prefetched authorships when there are any."""
+        return [authorship.person for authorship in self.authorships.all()]
+
+
+class Authorship(models.Model):
+    publication = models.ForeignKey(
+        Publication, on_delete=models.CASCADE, related_name="authorships"
+    )
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="authorships")
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["publication", "person"], name="unique_author_per_publication"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.person} on {self.publication}"
+
+
+class RelatedPublication(models.Model):
+    from_publication = models.ForeignKey(
+        Publication, on_delete=models.CASCADE, related_name="related_links"
+    )
+    to_publication = models.ForeignKey(
+        Publication, on_delete=models.CASCADE, related_name="+", verbose_name="publication"
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["from_publication", "to_publication"], name="unique_related_publication"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(from_publication=models.F("to_publication")),
+                name="related_publication_not_self",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.from_publication} → {self.to_publication}"

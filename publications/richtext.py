@@ -1,0 +1,45 @@
+"""Rich text: one editor configuration and one sanitiser, shared by every rich text field.
+
+django-prose-editor sanitises in the form field's ``clean()`` only, so HTML that arrives through
+``objects.create()`` (imports, demo content, scripts) would be stored raw. ``RichTextField`` also
+sanitises in ``pre_save``: whatever path the HTML takes, what is stored is clean.
+"""
+
+from django_prose_editor.fields import ProseEditorField, create_sanitizer
+
+RICH_TEXT_EXTENSIONS = {
+    "Bold": True,
+    "Italic": True,
+    "Underline": True,
+    "Strike": True,
+    "Subscript": True,
+    "Superscript": True,
+    "Heading": {"levels": [2, 3, 4]},
+    "BulletList": True,
+    "OrderedList": True,
+    "ListItem": True,
+    "Blockquote": True,
+    "HorizontalRule": True,
+    "HardBreak": True,
+    "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
+    "Table": True,
+    "TableRow": True,
+    "TableHeader": True,
+    "TableCell": True,
+}
+
+sanitize_html = create_sanitizer(RICH_TEXT_EXTENSIONS)
+
+
+class RichTextField(ProseEditorField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("extensions", RICH_TEXT_EXTENSIONS)
+        kwargs.setdefault("sanitize", True)
+        super().__init__(*args, **kwargs)
+
+    def pre_save(self, model_instance, add):
+        value = super().pre_save(model_instance, add)
+        if value:
+            value = sanitize_html(value)
+            setattr(model_instance, self.attname, value)
+        return value

@@ -1,0 +1,21 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.deconstruct import deconstructible
+
+
+@deconstructible
+class MaxImagePixelsValidator:
+    """Refuse images whose decoded size could exhaust memory (a tiny PNG can decode to 100 MP)."""
+
+    def __call__(self, image):
+        width = getattr(image, "width", None)
+        height = getattr(image, "height", None)
+        if width and height and width * height > settings.MAX_IMAGE_PIXELS:
+            raise ValidationError(
+                "This image is %(width)s×%(height)s pixels; the limit is %(limit)s pixels in all.",
+                code="image_too_large",
+                params={"width": width, "height": height, "limit": settings.MAX_IMAGE_PIXELS},
+            )
+
+    def __eq__(self, other):
+        return isinstance(other, MaxImagePixelsValidator)

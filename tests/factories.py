@@ -1,0 +1,184 @@
+"""factory-boy factories for every model. Published content is the default; drafts are explicit."""
+
+from datetime import timedelta
+
+import factory
+from django.utils import timezone
+from factory.django import DjangoModelFactory
+
+from options.models import Actor, OptionSource, PolicyOption, PolicyQuestion, Track
+from publications.models import (
+    Authorship,
+    Person,
+    Publication,
+    PublicationType,
+    Region,
+    RelatedPublication,
+    Topic,
+)
+
+
+class BaseFactory(DjangoModelFactory):
+    class Meta:
+        abstract = True
+        skip_postgeneration_save = True
+
+
+class PersonFactory(BaseFactory):
+    class Meta:
+        model = Person
+
+    name = factory.Faker("name")
+    slug = factory.Sequence(lambda n: f"person-{n}")
+    role = "Senior fellow"
+    affiliation = "Institute for Peace Studies"
+    bio = factory.Faker("paragraph")
+
+
+class TopicFactory(BaseFactory):
+    class Meta:
+        model = Topic
+
+    name = factory.Sequence(lambda n: f"Topic {n}")
+    slug = factory.Sequence(lambda n: f"topic-{n}")
+
+
+class RegionFactory(BaseFactory):
+    class Meta:
+        model = Region
+
+    name = factory.Sequence(lambda n: f"Region {n}")
+    slug = factory.Sequence(lambda n: f"region-{n}")
+
+
+class PublicationTypeFactory(BaseFactory):
+    class Meta:
+        model = PublicationType
+        django_get_or_create = ("slug",)
+
+    name = "Analysis and Commentary"
+    slug = "analysis-and-commentary"
+
+
+class PublicationFactory(BaseFactory):
+    class Meta:
+        model = Publication
+
+    title = factory.Sequence(lambda n: f"Publication number {n}")
+    slug = factory.Sequence(lambda n: f"publication-{n}")
+    publication_type = factory.SubFactory(PublicationTypeFactory)
+    summary = factory.Faker("sentence", nb_words=20)
+    body = "<p>Body text for the publication.</p>"
+    status = Publication.Status.PUBLISHED
+    published_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=1))
+
+    class Params:
+        draft = factory.Trait(status=Publication.Status.DRAFT, published_at=None)
+        scheduled = factory.Trait(
+            status=Publication.Status.PUBLISHED,
+            published_at=factory.LazyFunction(lambda: timezone.now() + timedelta(days=7)),
+        )
+
+    @factory.post_generation
+    def authors(self, create, extracted, **kwargs):
+        for order, person in enumerate(extracted or []):
+            Authorship.objects.create(publication=self, person=person, order=order)
+
+    @factory.post_generation
+    def topics(self, create, extracted, **kwargs):
+        if extracted:
+            self.topics.set(extracted)
+
+    @factory.post_generation
+    def regions(self, create, extracted, **kwargs):
+        if extracted:
+            self.regions.set(extracted)
+
+    @factory.post_generation
+    def tags(self, create, extracted, **kwargs):
+        if extracted:
+            self.tags.set(extracted)
+
+    @factory.post_generation
+    def related(self, create, extracted, **kwargs):
+        for order, other in enumerate(extracted or []):
+            RelatedPublication.objects.create(
+                from_publication=self, to_publication=other, order=order
+            )
+
+
+class TrackFactory(BaseFactory):
+    class Meta:
+        model = Track
+
+    name = factory.Sequence(lambda n: f"Track {n}")
+    slug = factory.Sequence(lambda n: f"track-{n}")
+    order = factory.Sequence(lambda n: n)
+
+
+class ActorFactory(BaseFactory):
+    class Meta:
+        model = Actor
+
+    name = factory.Sequence(lambda n: f"Actor {n}")
+    slug = factory.Sequence(lambda n: f"actor-{n}")
+
+
+class PolicyQuestionFactory(BaseFactory):
+    class Meta:
+        model = PolicyQuestion
+
+    title = factory.Sequence(lambda n: f"How should policy question {n} be answered?")
+    slug = factory.Sequence(lambda n: f"question-{n}")
+    summary = factory.Faker("sentence")
+    status = PolicyQuestion.Status.PUBLISHED
+    published_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=1))
+
+    class Params:
+        draft = factory.Trait(status=PolicyQuestion.Status.DRAFT, published_at=None)
+
+
+class PolicyOptionFactory(BaseFactory):
+    class Meta:
+        model = PolicyOption
+
+    title = factory.Sequence(lambda n: f"Policy option {n}")
+    slug = factory.Sequence(lambda n: f"option-{n}")
+    question = factory.SubFactory(PolicyQuestionFactory)
+    track = factory.SubFactory(TrackFactory)
+    level = PolicyOption.Level.GOVERNMENTAL
+    timeframe = PolicyOption.Timeframe.IMMEDIATE
+    summary = factory.Faker("sentence", nb_words=15)
+    status = PolicyOption.Status.PUBLISHED
+    published_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=1))
+
+    class Params:
+        draft = factory.Trait(status=PolicyOption.Status.DRAFT, published_at=None)
+        scheduled = factory.Trait(
+            status=PolicyOption.Status.PUBLISHED,
+            published_at=factory.LazyFunction(lambda: timezone.now() + timedelta(days=7)),
+        )
+
+    @factory.post_generation
+    def actors(self, create, extracted, **kwargs):
+        if extracted:
+            self.actors.set(extracted)
+
+    @factory.post_generation
+    def prerequisites(self, create, extracted, **kwargs):
+        if extracted:
+            self.prerequisites.set(extracted)
+
+    @factory.post_generation
+    def tags(self, create, extracted, **kwargs):
+        if extracted:
+            self.tags.set(extracted)
+
+
+class OptionSourceFactory(BaseFactory):
+    class Meta:
+        model = OptionSource
+
+    option = factory.SubFactory(PolicyOptionFactory)
+    publication = factory.SubFactory(PublicationFactory)
+    stance = OptionSource.Stance.PROPOSES

@@ -1,0 +1,78 @@
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_manage(*args, **env_overrides):
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"}
+    }
+    env.update(env_overrides)
+    return subprocess.run(  # noqa: S603 - fixed arguments, our own manage.py
+        [sys.executable, "manage.py", *args],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def production_env(**overrides):
+    return {
+        "DEBUG": "false",
+        "SECRET_KEY": secrets.token_urlsafe(64),
+        "ALLOWED_HOSTS": "policy.example.org",
+        **overrides,
+    }
+
+
+def test_deploy_check_is_clean_with_production_settings():
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", **production_env())
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = run_manage("check", **production_env(SECRET_KEY=""))
+
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+@pytest.mark.parametrize("debug", ["true", "false"])
+def test_security_headers_follow_debug(debug):
+    code = (
+        "from django.conf import settings as s;"
+        "print(s.SECURE_CONTENT_TYPE_NOSNIFF, s.X_FRAME_OPTIONS, "
+        "getattr(s, 'SECURE_HSTS_SECONDS', 0), s.SESSION_COOKIE_SECURE, "
+        "s.STORAGES['staticfiles']['BACKEND'].rsplit('.', 1)[-1])"
+    )
+    result = run_manage("shell", "-c", code, **production_env(DEBUG=debug))
+
+    assert result.returncode == 0, result.stderr
+    nosniff, frame, hsts, secure_cookie, storage = result.stdout.strip().splitlines()[-1].split()
+    assert (nosniff, frame) == ("True", "DENY")
+    if debug == "false":
+        assert int(hsts) >= 31_536_000
+        assert secure_cookie == "True"
+        assert storage == "CompressedManifestStaticFilesStorage"
+    else:
+        assert int(hsts) == 0
+        assert secure_cookie == "False"
+        assert storage == "StaticFilesStorage"
+
+
+def test_whitenoise_sits_right_after_security_middleware(settings):
+    security = settings.MIDDLEWARE.index("django.middleware.security.SecurityMiddleware")
+
+    assert settings.MIDDLEWARE[security + 1] == "whitenoise.middleware.WhiteNoiseMiddleware"

@@ -55,7 +55,8 @@ class SubjectPublicationsView(PublishedListMixin, ListView):
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(subject=self.subject, **{self.subject_name: self.subject})
+        kwargs.update({"subject": self.subject, self.subject_name: self.subject})
+        return super().get_context_data(**kwargs)
 
 
 class PublicationDetailView(DetailView):

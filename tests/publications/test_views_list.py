@@ -185,6 +185,7 @@ def test_facet_links_keep_other_filters_and_reset_page(client):
         ({"year": "abc"}, "The year must be a number such as 2024."),
         ({"year": "99999999999999999999"}, "No publications after 2999."),
         ({"topic": "<script>x</script>"}, "No topic called “&lt;script&gt;x&lt;/script&gt;”."),
+        ({"author": "a\x00b"}, "Null characters are not allowed."),
     ],
 )
 def test_bad_filter_value_gives_empty_result_and_message(client, params, message):

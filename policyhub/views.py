@@ -1,21 +1,55 @@
-from django.http import HttpResponseServerError
+from django.http import HttpResponse, HttpResponseServerError
 from django.shortcuts import get_object_or_404, render
 from django.template import loader
+from django.urls import reverse
+from django.views.decorators.cache import cache_page
 from django.views.decorators.csrf import requires_csrf_token
-from taggit.models import Tag
+from django.views.decorators.http import require_GET
 
+from publications.forms import published_tags
 from publications.models import Publication
+from publications.views import SubjectPublicationsView
+
+HOME_FEATURED = 3
+HOME_LATEST = 6
 
 
 def home(request):
-    latest = Publication.objects.published().for_listing()[:10]
-    return render(request, "home.html", {"latest": latest})
+    published = Publication.objects.published()
+    featured = list(published.filter(featured=True).for_listing()[:HOME_FEATURED])
+    latest = published.exclude(pk__in=[p.pk for p in featured]).for_listing()[:HOME_LATEST]
+    return render(
+        request,
+        "home.html",
+        {"featured": featured, "latest": latest, "topics": published.count_by("topics")},
+    )
 
 
-def tag_detail(request, slug):
-    tag = get_object_or_404(Tag, slug=slug)
-    publications = Publication.objects.published().filter(tags=tag).for_listing()
-    return render(request, "tag_detail.html", {"tag": tag, "publications": publications})
+class TagDetailView(SubjectPublicationsView):
+    subject_name = "tag"
+    template_name = "tag_detail.html"
+
+    def get_subject(self):
+        # A tag without published publications is a 404: its existence would hint at drafts.
+        return get_object_or_404(published_tags(), slug=self.kwargs["slug"])
+
+    def publications(self):
+        return super().publications().with_tag(self.subject)
+
+
+tag_detail = TagDetailView.as_view()
+
+
+@require_GET
+@cache_page(60 * 60)
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        f"Disallow: {reverse('admin:index')}",
+        f"Disallow: {reverse('search:search')}",
+        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
 
 
 def page_not_found(request, exception):

@@ -1,5 +1,6 @@
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Coalesce, ExtractYear
 from django.urls import reverse
 from django.utils import timezone
 from taggit.managers import TaggableManager
@@ -187,6 +188,94 @@ class PublicationQuerySet(PublishableQuerySet):
             "tags",
         )
 
+    def for_detail(self):
+        """Everything the detail page shows about the publication itself."""
+        return self.for_listing().prefetch_related("regions")
+
+    def with_topic(self, topic):
+        return self.filter(
+            pk__in=Publication.topics.through.objects.filter(topic=topic).values("publication_id")
+        )
+
+    def with_tag(self, tag):
+        return self.filter(
+            pk__in=TaggedPublication.objects.filter(tag=tag).values("content_object_id")
+        )
+
+    def by_author(self, person):
+        return self.filter(pk__in=Authorship.objects.filter(person=person).values("publication_id"))
+
+    def in_regions(self, region_ids):
+        """Publications in any of these regions. Pass ``region.descendant_ids()`` so that a region
+        includes its sub-regions."""
+        return self.filter(
+            pk__in=Publication.regions.through.objects.filter(region_id__in=region_ids).values(
+                "publication_id"
+            )
+        )
+
+    # Filters above use ``pk__in`` subqueries rather than joins, so rows never repeat and the
+    # aggregate counts below stay correct however many filters are combined.
+
+    def count_by(self, relation):
+        """``[{"slug", "name", "count"}]`` for a relation with slug and name (publication_type,
+        topics, tags, authors), most used first, in one aggregate query."""
+        rows = (
+            self.order_by()
+            .values_list(f"{relation}__slug", f"{relation}__name")
+            .annotate(count=models.Count("pk", distinct=True))
+            .order_by("-count", f"{relation}__name")
+        )
+        # The join is an outer join: publications without any value come back as one None row.
+        return [
+            {"slug": slug, "name": name, "count": count}
+            for slug, name, count in rows
+            if slug is not None
+        ]
+
+    def count_by_year(self):
+        return list(
+            self.order_by()
+            .annotate(year=ExtractYear("published_at"))
+            .values("year")
+            .annotate(count=models.Count("pk"))
+            .order_by("-year")
+        )
+
+    def count_by_region(self):
+        """Counts per region, each including its sub-regions without counting a publication twice.
+
+        Two queries: every region, and the (region, publication) pairs of this queryset.
+        """
+        regions = list(Region.objects.all())
+        children = {}
+        for region in regions:
+            children.setdefault(region.parent_id, []).append(region.pk)
+        direct = {}
+        pairs = (
+            Publication.regions.through.objects.filter(publication__in=self.order_by().values("pk"))
+            .values_list("region_id", "publication_id")
+            .order_by()
+        )
+        for region_id, publication_id in pairs:
+            direct.setdefault(region_id, set()).add(publication_id)
+
+        def collect(region_id, seen):
+            found = set(direct.get(region_id, ()))
+            for child_id in children.get(region_id, ()):
+                if child_id not in seen:
+                    seen.add(child_id)
+                    found |= collect(child_id, seen)
+            return found
+
+        counts = []
+        for region in regions:
+            count = len(collect(region.pk, {region.pk}))
+            if count:
+                counts.append({"slug": region.slug, "name": region.name, "count": count})
+        counts.sort(key=lambda row: (-row["count"], row["name"]))
+        return counts
+
 
 class Publication(Publishable):
     title = models.CharField(max_length=300)
@@ -252,6 +341,90 @@ class Publication(Publishable):
     def ordered_authors(self):
         """Authors in byline order; uses the prefetched authorships when there are any."""
         return [authorship.person for authorship in self.authorships.all()]
+
+    def related_publications(self, limit=4):
+        """Published publications to read next, each with a ``reason``.
+
+        The editors' choices come first, in their order; the rest are filled with publications
+        sharing the most tags and topics with this one (newest first on a tie). Five queries
+        however many candidates there are.
+        """
+        published = Publication.objects.published()
+        chosen = []
+        links = (
+            self.related_links.filter(to_publication__in=published)
+            .select_related("to_publication__publication_type")
+            .order_by("order", "pk")[:limit]
+        )
+        for link in links:
+            link.to_publication.reason = "chosen by the editors"
+            chosen.append(link.to_publication)
+        missing = limit - len(chosen)
+        if missing <= 0:
+            return chosen
+
+        tag_ids = TaggedPublication.objects.filter(content_object=self).values("tag_id")
+        topic_ids = Publication.topics.through.objects.filter(publication=self).values("topic_id")
+
+        def shared(through, owner_field, ids_field, ids):
+            return Coalesce(
+                models.Subquery(
+                    through.objects.filter(**{owner_field: models.OuterRef("pk")})
+                    .filter(**{f"{ids_field}__in": ids})
+                    .order_by()
+                    .values(owner_field)
+                    .annotate(n=models.Count("*"))
+                    .values("n")
+                ),
+                0,
+            )
+
+        candidates = list(
+            published.exclude(pk=self.pk)
+            .exclude(pk__in=[p.pk for p in chosen])
+            .select_related("publication_type")
+            .annotate(
+                shared_tags=shared(TaggedPublication, "content_object_id", "tag_id", tag_ids),
+                shared_topics=shared(
+                    Publication.topics.through, "publication_id", "topic_id", topic_ids
+                ),
+            )
+            .annotate(score=models.F("shared_tags") + models.F("shared_topics"))
+            .filter(score__gt=0)
+            .order_by("-score", "-published_at", "-pk")[:missing]
+        )
+        if candidates:
+            by_pk = {p.pk: p for p in candidates}
+            tag_names, topic_names = {}, {}
+            for row in (
+                TaggedPublication.objects.filter(content_object_id__in=by_pk, tag_id__in=tag_ids)
+                .order_by("tag__name")
+                .values_list("content_object_id", "tag__name")
+            ):
+                tag_names.setdefault(row[0], []).append(row[1])
+            for row in (
+                Publication.topics.through.objects.filter(
+                    publication_id__in=by_pk, topic_id__in=topic_ids
+                )
+                .order_by("topic__name")
+                .values_list("publication_id", "topic__name")
+            ):
+                topic_names.setdefault(row[0], []).append(row[1])
+            for publication in candidates:
+                publication.reason = shared_reason(
+                    tag_names.get(publication.pk, []), topic_names.get(publication.pk, [])
+                )
+        return chosen + candidates
+
+
+def shared_reason(tag_names, topic_names):
+    """ "shares tags: sanctions, North Korea; topic: Humanitarian aid" """
+    parts = []
+    if tag_names:
+        parts.append(f"{'tags' if len(tag_names) > 1 else 'tag'}: {', '.join(tag_names)}")
+    if topic_names:
+        parts.append(f"{'topics' if len(topic_names) > 1 else 'topic'}: {', '.join(topic_names)}")
+    return "shares " + "; ".join(parts)
 
 
 class Authorship(models.Model):

@@ -1,33 +1,111 @@
+from django.conf import settings
+from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView
 
+from .forms import PublicationFilterForm
 from .models import Person, Publication, Region, Topic
 
 
-class PublicationListView(ListView):
-    template_name = "publications/publication_list.html"
-    paginate_by = 20
+class PublishedListMixin:
+    """Paginated lists of published publications: a page past the end or not a number is a 404
+    (ListView's own behaviour); subclasses narrow ``publications()``."""
+
+    paginate_by = settings.PAGE_SIZE
+    context_object_name = "publications"
+
+    def publications(self):
+        return Publication.objects.published()
 
     def get_queryset(self):
-        return Publication.objects.published().for_listing()
+        return self.publications().for_listing()
+
+
+class PublicationListView(PublishedListMixin, ListView):
+    template_name = "publications/publication_list.html"
+
+    def get(self, request, *args, **kwargs):
+        self.form = PublicationFilterForm(request.GET)
+        return super().get(request, *args, **kwargs)
+
+    def publications(self):
+        if not self.form.is_valid():
+            return Publication.objects.none()
+        return self.form.filter(super().publications())
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["form"] = self.form
+        if self.form.is_valid():
+            context["facets"] = self.form.facets(Publication.objects.published())
+            context["active_filters"] = self.form.active_filters
+        return context
+
+
+class SubjectPublicationsView(PublishedListMixin, ListView):
+    """A person, topic, region or tag page: the subject and its published publications."""
+
+    subject_model = None
+    subject_name = None
+
+    def get_subject(self):
+        return get_object_or_404(self.subject_model, slug=self.kwargs["slug"])
+
+    def get(self, request, *args, **kwargs):
+        self.subject = self.get_subject()
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        kwargs.update({"subject": self.subject, self.subject_name: self.subject})
+        return super().get_context_data(**kwargs)
 
 
 class PublicationDetailView(DetailView):
     template_name = "publications/publication_detail.html"
+    context_object_name = "publication"
 
     def get_queryset(self):
-        return Publication.objects.published().for_listing()
+        return Publication.objects.published().for_detail()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["related_publications"] = self.object.related_publications(limit=4)
+        return context
 
 
-class PersonDetailView(DetailView):
-    model = Person
+class PersonDetailView(SubjectPublicationsView):
+    subject_model = Person
+    subject_name = "person"
     template_name = "publications/person_detail.html"
 
+    def publications(self):
+        return super().publications().by_author(self.subject)
 
-class TopicDetailView(DetailView):
-    model = Topic
+
+class TopicDetailView(SubjectPublicationsView):
+    subject_model = Topic
+    subject_name = "topic"
     template_name = "publications/topic_detail.html"
 
+    def publications(self):
+        return super().publications().with_topic(self.subject)
 
-class RegionDetailView(DetailView):
-    model = Region
+
+class RegionDetailView(SubjectPublicationsView):
+    subject_model = Region
+    subject_name = "region"
     template_name = "publications/region_detail.html"
+
+    def get_subject(self):
+        # Three levels of ancestors in the same query keep the breadcrumb's cost fixed for
+        # ordinary trees (continent > country > province).
+        return get_object_or_404(
+            Region.objects.select_related("parent__parent__parent"), slug=self.kwargs["slug"]
+        )
+
+    def publications(self):
+        return super().publications().in_regions(self.subject.descendant_ids())
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            ancestors=self.subject.ancestors(), children=self.subject.children.all(), **kwargs
+        )

@@ -1,0 +1,177 @@
+"""The publication list's GET parameters: validated here, turned into filters and facet counts."""
+
+from dataclasses import dataclass, field
+
+from django import forms
+from django.http import QueryDict
+from taggit.models import Tag
+
+from .models import Person, Publication, PublicationType, Region, TaggedPublication, Topic
+
+
+class SlugChoiceField(forms.ModelChoiceField):
+    """A choice by slug whose error names the missing value ("No topic called “nope”.")."""
+
+    def __init__(self, queryset, noun, **kwargs):
+        super().__init__(
+            queryset,
+            to_field_name="slug",
+            required=False,
+            error_messages={"invalid_choice": f"No {noun} called “%(value)s”."},
+            **kwargs,
+        )
+
+
+def published_tags():
+    """Tags on at least one published publication: a tag used only by drafts does not exist."""
+    return Tag.objects.filter(
+        pk__in=TaggedPublication.objects.filter(
+            content_object__in=Publication.objects.published()
+        ).values("tag_id")
+    )
+
+
+@dataclass
+class FacetOption:
+    slug: str
+    name: str
+    count: int
+    active: bool
+    # Choosing an option replaces that filter; choosing the active one removes it.
+    query: QueryDict
+
+
+@dataclass
+class FilterLink:
+    """An active filter or a rejected value, with the query that drops it."""
+
+    label: str
+    query: QueryDict
+
+
+@dataclass
+class Facet:
+    param: str
+    label: str
+    options: list[FacetOption] = field(default_factory=list)
+
+
+class PublicationFilterForm(forms.Form):
+    FILTERS = ("type", "topic", "region", "tag", "author", "year")
+    # Long facets show their most used values only (plus the selected one).
+    FACET_LIMIT = 15
+
+    type = SlugChoiceField(PublicationType.objects.all(), "publication type")
+    topic = SlugChoiceField(Topic.objects.all(), "topic")
+    region = SlugChoiceField(Region.objects.all(), "region")
+    tag = SlugChoiceField(Tag.objects.none(), "tag")
+    author = SlugChoiceField(Person.objects.all(), "author")
+    year = forms.IntegerField(
+        required=False,
+        min_value=1900,
+        max_value=2999,
+        error_messages={
+            "invalid": "The year must be a number such as 2024.",
+            "min_value": "No publications before %(limit_value)s.",
+            "max_value": "No publications after %(limit_value)s.",
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tag"].queryset = published_tags()
+
+    def query(self, **changes):
+        """The current query with ``changes`` applied (None removes) and the page reset."""
+        query = self.data.copy() if isinstance(self.data, QueryDict) else QueryDict(mutable=True)
+        if not isinstance(self.data, QueryDict):
+            query.update(self.data)
+        query.pop("page", None)
+        for key, value in changes.items():
+            if value is None:
+                query.pop(key, None)
+            else:
+                query[key] = value
+        return query
+
+    def error_links(self):
+        return [
+            FilterLink(label=" ".join(errors), query=self.query(**{name: None}))
+            for name, errors in self.errors.items()
+        ]
+
+    def active_links(self):
+        return [
+            FilterLink(
+                label=f"{self.fields[name].label or name.title()}: {value}",
+                query=self.query(**{name: None}),
+            )
+            for name, value in self.active_filters.items()
+        ]
+
+    @property
+    def active_filters(self):
+        """The valid, non-empty filters (an invalid one is left out, reported by error_links)."""
+        cleaned = getattr(self, "cleaned_data", {})
+        return {name: cleaned[name] for name in self.FILTERS if cleaned.get(name)}
+
+    def filter(self, queryset, skip=None):
+        """Apply every valid filter except ``skip`` (facets count with their own filter off)."""
+        chosen = self.active_filters
+        chosen.pop(skip, None)
+        if "type" in chosen:
+            queryset = queryset.filter(publication_type=chosen["type"])
+        if "topic" in chosen:
+            queryset = queryset.with_topic(chosen["topic"])
+        if "region" in chosen:
+            queryset = queryset.in_regions(self.region_ids)
+        if "tag" in chosen:
+            queryset = queryset.with_tag(chosen["tag"])
+        if "author" in chosen:
+            queryset = queryset.by_author(chosen["author"])
+        if "year" in chosen:
+            queryset = queryset.filter(published_at__year=chosen["year"])
+        return queryset
+
+    @property
+    def region_ids(self):
+        if not hasattr(self, "_region_ids"):
+            self._region_ids = self.cleaned_data["region"].descendant_ids()
+        return self._region_ids
+
+    def facets(self, queryset):
+        """Each filter's values with the number of results they would give alongside the other
+        active filters: one aggregate query per facet (two for regions)."""
+        active = self.active_filters
+
+        def build(param, label, rows, key="slug", name="name"):
+            selected = active.get(param)
+            selected = getattr(selected, "slug", selected)
+            options = [
+                FacetOption(
+                    slug=str(row[key]),
+                    name=row[name],
+                    count=row["count"],
+                    active=row[key] == selected,
+                    query=self.query(**{param: None if row[key] == selected else str(row[key])}),
+                )
+                for row in rows
+            ]
+            if len(options) > self.FACET_LIMIT:
+                keep = options[: self.FACET_LIMIT]
+                keep += [o for o in options[self.FACET_LIMIT :] if o.active]
+                options = keep
+            return Facet(param=param, label=label, options=options)
+
+        years = [
+            {**row, "name": str(row["year"])}
+            for row in self.filter(queryset, "year").count_by_year()
+        ]
+        return [
+            build("type", "Type", self.filter(queryset, "type").count_by("publication_type")),
+            build("topic", "Topic", self.filter(queryset, "topic").count_by("topics")),
+            build("region", "Region", self.filter(queryset, "region").count_by_region()),
+            build("tag", "Tag", self.filter(queryset, "tag").count_by("tags")),
+            build("author", "Author", self.filter(queryset, "author").count_by("authors")),
+            build("year", "Year", years, key="year"),
+        ]

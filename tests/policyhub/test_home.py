@@ -1,0 +1,42 @@
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.factories import PublicationFactory, TopicFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_shows_featured_latest_and_topics_with_published_counts(client):
+    aid, trade = TopicFactory(name="Aid", slug="aid"), TopicFactory(name="Trade", slug="trade")
+    now = timezone.now()
+    PublicationFactory(title="Big feature", featured=True, topics=[aid])
+    PublicationFactory(title="Newest", topics=[aid, trade], published_at=now - timedelta(hours=1))
+    PublicationFactory(title="Older", published_at=now - timedelta(days=9))
+    PublicationFactory(title="Hidden feature", featured=True, draft=True, topics=[trade])
+    TopicFactory(name="Empty topic")
+
+    response = client.get(reverse("home"))
+    html = response.content.decode()
+
+    assert [p.title for p in response.context["featured"]] == ["Big feature"]
+    # Featured publications are not repeated in the latest list.
+    assert [p.title for p in response.context["latest"]] == ["Newest", "Older"]
+    assert {(t["slug"], t["count"]) for t in response.context["topics"]} == {
+        ("aid", 2),
+        ("trade", 1),
+    }
+    assert "Empty topic" not in html
+    assert "Hidden feature" not in html
+    assert 'href="/topics/aid/"' in html
+
+
+def test_home_has_a_large_search_box_and_feed_link(client):
+    html = client.get(reverse("home")).content.decode()
+
+    assert f'action="{reverse("search:search")}"' in html
+    assert 'id="home-search" type="search" name="q"' in html
+    assert 'href="/publications/feed/"' in html
+    assert "<title>PolicyHub: research and policy options</title>" in html

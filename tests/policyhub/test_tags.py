@@ -1,0 +1,39 @@
+import pytest
+from django.urls import reverse
+
+from tests.factories import PublicationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_tag_page_lists_published_publications(client):
+    PublicationFactory(title="Tagged", tags=["North Korea"])
+    PublicationFactory(title="Tagged draft", tags=["North Korea"], draft=True)
+    PublicationFactory(title="Other", tags=["elections"])
+
+    response = client.get(reverse("tag", args=["north-korea"]))
+
+    assert response.status_code == 200
+    assert [p.title for p in response.context["publications"]] == ["Tagged"]
+    assert "<h1>North Korea</h1>" in response.content.decode()
+
+
+def test_tag_used_only_by_unpublished_content_is_404(client):
+    PublicationFactory(tags=["embargoed"], draft=True)
+    PublicationFactory(tags=["embargoed"], scheduled=True)
+
+    assert client.get(reverse("tag", args=["embargoed"])).status_code == 404
+
+
+def test_unknown_tag_is_404(client):
+    assert client.get(reverse("tag", args=["nope"])).status_code == 404
+
+
+def test_tag_page_is_paginated(client):
+    for _ in range(21):
+        PublicationFactory(tags=["sanctions"])
+    url = reverse("tag", args=["sanctions"])
+
+    assert len(client.get(url).context["publications"]) == 20
+    assert len(client.get(url, {"page": 2}).context["publications"]) == 1
+    assert client.get(url, {"page": 3}).status_code == 404

@@ -1,0 +1,65 @@
+from datetime import timedelta
+from xml.etree import ElementTree
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.factories import PersonFactory, PublicationFactory, TopicFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def item_titles(response):
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/rss+xml")
+    root = ElementTree.fromstring(response.content)  # noqa: S314 (our own feed, in a test)
+    return [item.findtext("title") for item in root.iter("item")]
+
+
+def test_feed_lists_the_latest_twenty_published(client):
+    now = timezone.now()
+    for day in range(22):
+        PublicationFactory(title=f"Day {day}", published_at=now - timedelta(days=day + 1))
+    PublicationFactory(title="Draft", draft=True)
+    PublicationFactory(title="Scheduled", scheduled=True)
+
+    titles = item_titles(client.get(reverse("publications:feed")))
+
+    assert titles == [f"Day {day}" for day in range(20)]
+
+
+def test_feed_items_carry_link_summary_author_and_tags(client):
+    publication = PublicationFactory(
+        summary="A short summary.", authors=[PersonFactory(name="Ana Ruiz")], tags=["sanctions"]
+    )
+
+    content = client.get(reverse("publications:feed")).content.decode()
+
+    assert f"http://testserver{publication.get_absolute_url()}" in content
+    assert "<description>A short summary.</description>" in content
+    assert "Ana Ruiz" in content
+    assert "<category>sanctions</category>" in content
+
+
+def test_topic_feed_lists_only_that_topic(client):
+    topic = TopicFactory(name="Sanctions")
+    PublicationFactory(title="On topic", topics=[topic])
+    PublicationFactory(title="Draft on topic", topics=[topic], draft=True)
+    PublicationFactory(title="Off topic")
+
+    response = client.get(reverse("publications:topic_feed", args=[topic.slug]))
+
+    assert item_titles(response) == ["On topic"]
+    assert "<title>PolicyHub: Sanctions</title>" in response.content.decode()
+
+
+def test_unknown_topic_feed_is_404(client):
+    assert client.get("/topics/nope/feed/").status_code == 404
+
+
+def test_list_page_advertises_the_feed(client):
+    html = client.get(reverse("publications:list")).content.decode()
+
+    assert 'rel="alternate" type="application/rss+xml"' in html
+    assert 'href="/publications/feed/"' in html

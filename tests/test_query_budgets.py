@@ -1,0 +1,72 @@
+"""Every public page runs a fixed number of queries, whether it shows 3 items or 30."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.factories import (
+    PersonFactory,
+    PublicationFactory,
+    RegionFactory,
+    TopicFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(params=[3, 30], ids=["3-items", "30-items"])
+def content(request):
+    count = request.param
+    topic = TopicFactory(slug="aid")
+    asia = RegionFactory(slug="asia")
+    north_korea = RegionFactory(slug="north-korea", parent=asia)
+    author = PersonFactory(slug="ana")
+    publications = [
+        PublicationFactory(
+            published_at=timezone.now() - timedelta(hours=n + 1),
+            featured=n % 2 == 0,
+            authors=[author, PersonFactory()],
+            topics=[topic, TopicFactory()],
+            regions=[north_korea, RegionFactory()],
+            tags=["sanctions", f"tag-{n}"],
+        )
+        for n in range(count)
+    ]
+    main = publications[0]
+    for n, other in enumerate(publications[1:3]):
+        main.related_links.create(to_publication=other, order=n)
+    return {"main": main, "topic": topic, "region": asia, "author": author}
+
+
+PAGES = [
+    ("home", lambda c: reverse("home"), 9),
+    ("list", lambda c: reverse("publications:list"), 12),
+    (
+        "list-filtered",
+        lambda c: (
+            reverse("publications:list")
+            + "?topic=aid&region=asia&tag=sanctions&author=ana&type=analysis-and-commentary"
+        ),
+        19,
+    ),
+    ("detail", lambda c: c["main"].get_absolute_url(), 9),
+    ("person", lambda c: c["author"].get_absolute_url(), 6),
+    ("topic", lambda c: c["topic"].get_absolute_url(), 6),
+    ("region", lambda c: c["region"].get_absolute_url(), 9),
+    ("tag", lambda c: reverse("tag", args=["sanctions"]), 6),
+    ("feed", lambda c: reverse("publications:feed"), 4),
+    ("topic-feed", lambda c: reverse("publications:topic_feed", args=["aid"]), 5),
+    ("sitemap", lambda c: reverse("sitemap"), 10),
+]
+
+
+@pytest.mark.parametrize(("name", "url", "budget"), PAGES, ids=[p[0] for p in PAGES])
+def test_query_budget(client, django_assert_max_num_queries, content, name, url, budget):
+    with django_assert_max_num_queries(budget):
+        response = client.get(url(content))
+
+    assert response.status_code == 200
+    # The page really shows the content the budget is about.
+    assert content["main"].title in response.content.decode() or name == "sitemap"

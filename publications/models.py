@@ -7,7 +7,7 @@ from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
 from .richtext import RichTextField
-from .validators import MaxImagePixelsValidator
+from .validators import MaxImagePixelsValidator, ReservedSlugValidator
 
 
 class PublishableQuerySet(models.QuerySet):
@@ -279,7 +279,9 @@ class PublicationQuerySet(PublishableQuerySet):
 
 class Publication(Publishable):
     title = models.CharField(max_length=300)
-    slug = models.SlugField(max_length=300, unique=True)
+    slug = models.SlugField(
+        max_length=300, unique=True, validators=[ReservedSlugValidator(["feed"])]
+    )
     publication_type = models.ForeignKey(
         PublicationType, on_delete=models.PROTECT, related_name="publications", verbose_name="type"
     )

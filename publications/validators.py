@@ -19,3 +19,22 @@ class MaxImagePixelsValidator:
 
     def __eq__(self, other):
         return isinstance(other, MaxImagePixelsValidator)
+
+
+@deconstructible
+class ReservedSlugValidator:
+    """Refuse slugs that a fixed URL already uses, so the item would never be reachable."""
+
+    def __init__(self, reserved):
+        self.reserved = tuple(reserved)
+
+    def __call__(self, value):
+        if value in self.reserved:
+            raise ValidationError(
+                "“%(value)s” is reserved for a page of the site; choose another slug.",
+                code="reserved_slug",
+                params={"value": value},
+            )
+
+    def __eq__(self, other):
+        return isinstance(other, ReservedSlugValidator) and self.reserved == other.reserved

@@ -71,3 +71,12 @@ def test_region_descendants_include_nested_regions():
     RegionFactory()
 
     assert asia.descendant_ids() == {asia.pk, korea.pk, pyongyang.pk}
+
+
+def test_slug_of_a_fixed_url_is_refused():
+    publication = PublicationFactory.build(slug="feed")
+
+    with pytest.raises(ValidationError) as error:
+        publication.full_clean(exclude=["publication_type"])
+
+    assert "slug" in error.value.message_dict

@@ -76,3 +76,21 @@ def test_whitenoise_sits_right_after_security_middleware(settings):
     security = settings.MIDDLEWARE.index("django.middleware.security.SecurityMiddleware")
 
     assert settings.MIDDLEWARE[security + 1] == "whitenoise.middleware.WhiteNoiseMiddleware"
+
+
+@pytest.mark.django_db
+def test_reader_pages_send_a_strict_content_security_policy(client):
+    policy = client.get("/").headers["Content-Security-Policy"]
+
+    assert "default-src 'self'" in policy
+    assert "script-src 'self'" in policy
+    assert "unsafe-inline" not in policy
+    assert "frame-ancestors 'none'" in policy
+
+
+@pytest.mark.django_db
+def test_admin_is_left_out_of_the_policy_for_the_rich_text_editor(admin_client):
+    response = admin_client.get("/admin/")
+
+    assert response.status_code == 200
+    assert "Content-Security-Policy" not in response.headers

@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.db.models import Count, Prefetch
+from django.template.defaultfilters import pluralize
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -232,7 +233,10 @@ class MergeTagsForm(forms.Form):
     def __init__(self, *args, tags, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["survivor"].queryset = Tag.objects.filter(pk__in=[tag.pk for tag in tags])
-        labels = {tag.pk: f"{tag.name} (used {tag.usage_total} times)" for tag in tags}
+        labels = {
+            tag.pk: f"{tag.name} (used {tag.usage_total} time{pluralize(tag.usage_total)})"
+            for tag in tags
+        }
         self.fields["survivor"].label_from_instance = lambda tag: labels.get(tag.pk, tag.name)
 
 

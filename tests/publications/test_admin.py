@@ -5,7 +5,7 @@ import factory.django
 import pytest
 from django.contrib import admin
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import Group, Permission, User
 from django.urls import reverse
 from django.utils import timezone
 from taggit.models import Tag
@@ -228,3 +228,28 @@ def test_person_changelist_shows_publication_count(admin_client):
 def test_admin_header_names_the_site(admin_client):
     response = admin_client.get(reverse("admin:index"))
     assert b"PolicyHub admin" in response.content
+
+
+def test_staff_editor_with_content_permissions_can_work(client):
+    editor = User.objects.create_user("ed", "ed@example.org", "pw", is_staff=True)
+    editor.user_permissions.set(
+        Permission.objects.filter(content_type__app_label__in=["publications", "taggit"])
+    )
+    client.force_login(editor)
+    TopicFactory(name="Mediation, Negotiation & Dialogue")
+    publication = PublicationFactory()
+    assert client.get(admin_url(Publication, "add")).status_code == 200
+    assert client.get(admin_url(Publication, "change", publication.pk)).status_code == 200
+    assert client.get(reverse("admin:taggit_tag_changelist")).status_code == 200
+    response = client.get(
+        reverse("admin:autocomplete"),
+        {
+            "app_label": "publications",
+            "model_name": "publication",
+            "field_name": "topics",
+            "term": "mediation",
+        },
+    )
+    assert response.status_code == 200
+    assert [r["text"] for r in response.json()["results"]] == ["Mediation, Negotiation & Dialogue"]
+    assert client.get(reverse("admin:auth_user_changelist")).status_code == 403

@@ -163,6 +163,8 @@ class PersonAdmin(admin.ModelAdmin):
     list_display = ["name", "role", "affiliation", "publication_count"]
     search_fields = ["name", "affiliation"]
     prepopulated_fields = {"slug": ["name"]}
+    # A GROUP BY query ignores Meta.ordering; autocomplete pages need an explicit one.
+    ordering = ["name"]
 
     def get_queryset(self, request):
         return (
@@ -178,6 +180,9 @@ class PersonAdmin(admin.ModelAdmin):
 
 class PublicationCountMixin:
     """A "publications" column counted in the changelist query, not once per row."""
+
+    # A GROUP BY query ignores Meta.ordering; autocomplete pages need an explicit one.
+    ordering = ["name"]
 
     @admin.display(description="publications", ordering="n_publications")
     def publication_count(self, obj):

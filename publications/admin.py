@@ -1,0 +1,314 @@
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.db.models import Count, Prefetch
+from django.template.defaultfilters import pluralize
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.html import format_html
+from taggit.models import Tag
+
+from .models import (
+    Authorship,
+    Person,
+    Publication,
+    PublicationType,
+    Region,
+    RelatedPublication,
+    Topic,
+)
+from .tags import merge_tags, most_used, tag_usages, with_usage_counts
+
+admin.site.site_header = "PolicyHub admin"
+admin.site.site_title = "PolicyHub admin"
+admin.site.index_title = "Content"
+
+
+class PublicationStatusFilter(admin.SimpleListFilter):
+    """Draft / scheduled / live, using the querysets' one definition of "published"."""
+
+    title = "status"
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [("live", "Published (live)"), ("scheduled", "Scheduled"), ("draft", "Draft")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "live":
+            return queryset.published()
+        if self.value() == "scheduled":
+            return queryset.scheduled()
+        if self.value() == "draft":
+            return queryset.drafts()
+        return queryset
+
+
+class AuthorshipInline(admin.TabularInline):
+    model = Authorship
+    autocomplete_fields = ["person"]
+    ordering = ["order", "pk"]
+    extra = 1
+    verbose_name = "author"
+    verbose_name_plural = "authors (in byline order)"
+
+
+class RelatedPublicationInline(admin.TabularInline):
+    model = RelatedPublication
+    fk_name = "from_publication"
+    autocomplete_fields = ["to_publication"]
+    ordering = ["order", "pk"]
+    extra = 1
+    verbose_name = "related publication"
+    verbose_name_plural = "related publications (in display order)"
+
+
+@admin.register(Publication)
+class PublicationAdmin(admin.ModelAdmin):
+    list_display = [
+        "title",
+        "publication_type",
+        "status_label",
+        "published_at",
+        "author_names",
+        "tag_names",
+        "featured",
+    ]
+    list_filter = [
+        PublicationStatusFilter,
+        "publication_type",
+        "featured",
+        "topics",
+        "regions",
+    ]
+    search_fields = ["title", "summary", "authors__name"]
+    date_hierarchy = "published_at"
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["publication_type", "topics", "regions"]
+    inlines = [AuthorshipInline, RelatedPublicationInline]
+    actions = ["publish", "unpublish"]
+    view_on_site = True
+    save_on_top = True
+    fieldsets = [
+        ("Content", {"fields": ["title", "slug", "publication_type", "summary", "body"]}),
+        (
+            "People & taxonomy",
+            {
+                "fields": ["topics", "regions", "tags"],
+                "description": "Authors are listed below, in byline order.",
+            },
+        ),
+        (
+            "Hero image",
+            {"fields": ["hero_image", "hero_alt", "hero_caption", "hero_credit"]},
+        ),
+        ("Source note", {"fields": ["source_note", "source_url"]}),
+        ("Publishing", {"fields": ["status", "published_at", "featured"]}),
+    ]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("publication_type")
+            .prefetch_related(
+                Prefetch("authorships", queryset=Authorship.objects.select_related("person")),
+                "tags",
+            )
+        )
+
+    @admin.display(description="status", ordering="status")
+    def status_label(self, obj):
+        if obj.is_scheduled:
+            return format_html(
+                '<strong title="Hidden from readers until {}">Scheduled</strong>',
+                timezone.localtime(obj.published_at).strftime("%Y-%m-%d %H:%M"),
+            )
+        return obj.get_status_display()
+
+    @admin.display(description="authors")
+    def author_names(self, obj):
+        return ", ".join(person.name for person in obj.ordered_authors)
+
+    @admin.display(description="tags")
+    def tag_names(self, obj):
+        return ", ".join(sorted(tag.name for tag in obj.tags.all()))
+
+    @admin.action(description="Publish selected publications", permissions=["change"])
+    def publish(self, request, queryset):
+        now = timezone.now()
+        count = 0
+        # save() per object, not update(): keeps updated_at and any save hooks (search) in step.
+        for publication in queryset:
+            publication.status = Publication.Status.PUBLISHED
+            if publication.published_at is None:
+                publication.published_at = now
+            publication.save()
+            count += 1
+        self.message_user(request, f"Published {count} publication(s).", messages.SUCCESS)
+
+    @admin.action(
+        description="Unpublish selected publications (back to draft)", permissions=["change"]
+    )
+    def unpublish(self, request, queryset):
+        count = 0
+        for publication in queryset:
+            publication.status = Publication.Status.DRAFT
+            publication.save()
+            count += 1
+        self.message_user(request, f"Moved {count} publication(s) back to draft.", messages.SUCCESS)
+
+
+@admin.register(Person)
+class PersonAdmin(admin.ModelAdmin):
+    list_display = ["name", "role", "affiliation", "publication_count"]
+    search_fields = ["name", "affiliation"]
+    prepopulated_fields = {"slug": ["name"]}
+    # A GROUP BY query ignores Meta.ordering; autocomplete pages need an explicit one.
+    ordering = ["name"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(n_publications=Count("authorships", distinct=True))
+        )
+
+    @admin.display(description="publications", ordering="n_publications")
+    def publication_count(self, obj):
+        return obj.n_publications
+
+
+class PublicationCountMixin:
+    """A "publications" column counted in the changelist query, not once per row."""
+
+    # A GROUP BY query ignores Meta.ordering; autocomplete pages need an explicit one.
+    ordering = ["name"]
+
+    @admin.display(description="publications", ordering="n_publications")
+    def publication_count(self, obj):
+        return obj.n_publications
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(n_publications=Count("publications", distinct=True))
+        )
+
+
+@admin.register(Topic)
+class TopicAdmin(PublicationCountMixin, admin.ModelAdmin):
+    list_display = ["name", "slug", "publication_count"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Region)
+class RegionAdmin(PublicationCountMixin, admin.ModelAdmin):
+    list_display = ["name", "parent", "slug", "publication_count"]
+    list_filter = [("parent", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["parent"]
+    search_fields = ["name", "parent__name"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["parent"]
+
+
+@admin.register(PublicationType)
+class PublicationTypeAdmin(PublicationCountMixin, admin.ModelAdmin):
+    list_display = ["name", "slug", "publication_count"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+# Tags: taggit's own admin knows only its generic TaggedItem table; ours counts and merges
+# across every app's through table.
+if admin.site.is_registered(Tag):
+    admin.site.unregister(Tag)
+
+
+class MergeTagsForm(forms.Form):
+    survivor = forms.ModelChoiceField(
+        queryset=Tag.objects.none(),
+        widget=forms.RadioSelect,
+        empty_label=None,
+        label="Keep this tag",
+        help_text="Everything tagged with the other selected tags gets this tag instead.",
+    )
+
+    def __init__(self, *args, tags, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["survivor"].queryset = Tag.objects.filter(pk__in=[tag.pk for tag in tags])
+        labels = {
+            tag.pk: f"{tag.name} (used {tag.usage_total} time{pluralize(tag.usage_total)})"
+            for tag in tags
+        }
+        self.fields["survivor"].label_from_instance = lambda tag: labels.get(tag.pk, tag.name)
+
+
+def _usage_column(usage):
+    @admin.display(description=usage.label.lower(), ordering=usage.key)
+    def column(obj):
+        return getattr(obj, usage.key)
+
+    column.__name__ = usage.key
+    return column
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "total_usage"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    ordering = ["name"]
+    actions = ["merge_selected"]
+
+    def get_queryset(self, request):
+        return with_usage_counts(super().get_queryset(request))
+
+    def get_list_display(self, request):
+        # One column per tagged model, found at runtime: this app need not import the others.
+        return [
+            "name",
+            "slug",
+            *(_usage_column(usage) for usage in tag_usages()),
+            "total_usage",
+        ]
+
+    @admin.display(description="total", ordering="usage_total")
+    def total_usage(self, obj):
+        return obj.usage_total
+
+    @admin.action(description="Merge selected tags into one", permissions=["change", "delete"])
+    def merge_selected(self, request, queryset):
+        tags = list(queryset.order_by("name"))
+        if len(tags) < 2:
+            self.message_user(request, "Select at least two tags to merge.", messages.WARNING)
+            return None
+        if "confirm" in request.POST:
+            form = MergeTagsForm(request.POST, tags=tags)
+            if form.is_valid():
+                result = merge_tags(form.cleaned_data["survivor"], tags)
+                self.message_user(
+                    request,
+                    f"Merged {len(result.merged_names)} tag(s) "
+                    f"({', '.join(result.merged_names)}) into “{result.survivor.name}”: "
+                    f"{result.moved} item(s) retagged, {result.duplicates_removed} duplicate "
+                    "tagging(s) removed.",
+                    messages.SUCCESS,
+                )
+                return None
+        else:
+            form = MergeTagsForm(tags=tags, initial={"survivor": most_used(tags).pk})
+        usages = tag_usages()
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Merge tags",
+            "opts": self.model._meta,
+            "form": form,
+            "tags": tags,
+            "usages": usages,
+            "rows": [(tag, [getattr(tag, usage.key) for usage in usages]) for tag in tags],
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
+            "action_name": "merge_selected",
+        }
+        return TemplateResponse(request, "admin/publications/tag_merge_confirmation.html", context)

@@ -1,0 +1,129 @@
+"""Tag housekeeping shared by every app: usage counts and merging.
+
+All apps share taggit's ``Tag`` through per-model tables (``TaggedPublication``, and whatever other
+apps add). This module finds those tables through ``Tag._meta.related_objects`` so it works for
+every tagged model without importing the apps that own them (``options`` imports
+``publications``, never the reverse).
+"""
+
+from dataclasses import dataclass
+
+from django.db import models, transaction
+from django.db.models.functions import Coalesce
+from taggit.models import Tag
+
+
+@dataclass(frozen=True)
+class TagUsage:
+    """One kind of tagged content: the through table and the model it tags."""
+
+    through: type[models.Model]
+    tagged_model: type[models.Model]
+
+    @property
+    def key(self):
+        return f"usage_{self.through._meta.app_label}_{self.through._meta.model_name}"
+
+    @property
+    def label(self):
+        return str(self.tagged_model._meta.verbose_name_plural).capitalize()
+
+
+def tag_usages():
+    """Every tagged model, found through the TaggableManager relations pointing at ``Tag``."""
+    usages = []
+    for relation in Tag._meta.related_objects:
+        if relation.many_to_many:
+            through = relation.through
+            usages.append(TagUsage(through=through, tagged_model=relation.related_model))
+    return sorted(usages, key=lambda usage: usage.key)
+
+
+def tag_foreign_keys():
+    """Every many-to-one key to ``Tag``: the through tables, even ones no TaggableManager uses.
+
+    One-to-one rows (per-tag metadata, if an app adds any) go with their tag when it is deleted.
+    """
+    return [relation.field for relation in Tag._meta.related_objects if relation.one_to_many]
+
+
+def with_usage_counts(queryset):
+    """Annotate each tag with one count per tagged model and ``usage_total``.
+
+    Subqueries rather than ``Count`` over joins: joining three through tables multiplies rows.
+    """
+    annotations = {}
+    for usage in tag_usages():
+        count = (
+            usage.through.objects.filter(tag=models.OuterRef("pk"))
+            .order_by()
+            .values("tag")
+            .annotate(n=models.Count("pk"))
+            .values("n")
+        )
+        annotations[usage.key] = Coalesce(
+            models.Subquery(count, output_field=models.IntegerField()), 0
+        )
+    queryset = queryset.annotate(**annotations)
+    total = sum((models.F(key) for key in annotations), models.Value(0))
+    return queryset.annotate(usage_total=models.ExpressionWrapper(total, models.IntegerField()))
+
+
+@dataclass
+class MergeResult:
+    survivor: Tag
+    merged_names: list
+    moved: int = 0
+    duplicates_removed: int = 0
+
+
+def merge_tags(survivor, tags):
+    """Fold ``tags`` into ``survivor`` and delete them.
+
+    Every item tagged with any of ``tags`` ends up tagged with ``survivor`` exactly once: a link is
+    repointed when the item lacks the survivor, and dropped when the item already has it (or got
+    it from an earlier link in this merge). Works on every table with a foreign key to ``Tag``.
+    """
+    others = [tag for tag in tags if tag.pk != survivor.pk]
+    result = MergeResult(survivor=survivor, merged_names=sorted(tag.name for tag in others))
+    if not others:
+        return result
+    other_ids = [tag.pk for tag in others]
+    with transaction.atomic():
+        for field in tag_foreign_keys():
+            model = field.model
+            # What identifies the tagged item: every column except the primary key and the tag.
+            item_fields = [
+                f.attname
+                for f in model._meta.concrete_fields
+                if not f.primary_key and f.name != field.name
+            ]
+            links = list(
+                model._default_manager.filter(**{f"{field.name}__in": other_ids})
+                .order_by("pk")
+                .values_list("pk", *item_fields)
+            )
+            if not links:
+                continue
+            has_survivor = set(
+                model._default_manager.filter(**{field.name: survivor}).values_list(*item_fields)
+            )
+            move, drop = [], []
+            for pk, *item in links:
+                item = tuple(item)
+                if item in has_survivor:
+                    drop.append(pk)
+                else:
+                    move.append(pk)
+                    has_survivor.add(item)
+            model._default_manager.filter(pk__in=drop).delete()
+            model._default_manager.filter(pk__in=move).update(**{field.name: survivor})
+            result.moved += len(move)
+            result.duplicates_removed += len(drop)
+        Tag.objects.filter(pk__in=other_ids).delete()
+    return result
+
+
+def most_used(tags):
+    """The tag with the highest ``usage_total`` (ties: alphabetical), from annotated tags."""
+    return min(tags, key=lambda tag: (-tag.usage_total, tag.name.lower(), tag.pk))

@@ -10,6 +10,13 @@ from .richtext import RichTextField
 from .validators import MaxImagePixelsValidator, ReservedSlugValidator
 
 
+class HttpsURLField(models.URLField):
+    """A URL typed without a scheme ("www.38north.org") becomes https://, as in Django 6."""
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"assume_scheme": "https", **kwargs})
+
+
 class PublishableQuerySet(models.QuerySet):
     """The one definition of "published", shared by every publishable model in the project."""
 
@@ -77,7 +84,7 @@ class Person(models.Model):
     photo = models.ImageField(
         upload_to="people/", blank=True, validators=[MaxImagePixelsValidator()]
     )
-    link = models.URLField(blank=True)
+    link = HttpsURLField(blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -313,7 +320,7 @@ class Publication(Publishable):
         blank=True,
         help_text='e.g. "Adapted from an article originally published by 38 North."',
     )
-    source_url = models.URLField(blank=True)
+    source_url = HttpsURLField(blank=True)
 
     related = models.ManyToManyField(
         "self",

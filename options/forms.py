@@ -87,7 +87,3 @@ class OptionFilterForm(forms.Form):
         """The valid filters only: an invalid field is left out (the view empties the result)."""
         self.is_valid()
         return {name: self.cleaned_data.get(name) for name in self.FILTERS}
-
-    @property
-    def active(self):
-        return any(value for value in self.filters().values())

@@ -23,16 +23,20 @@ class OptionFilterMixin:
             self._filter_form = OptionFilterForm(self.request.GET or None)
         return self._filter_form
 
+    def active_filters(self):
+        form = self.filter_form()
+        return form.filters() if form.is_bound else {}
+
     def filtered_options(self):
         form = self.filter_form()
         options = PolicyOption.objects.visible()
         if form.is_bound and not form.is_valid():
             return options.none()
-        return options.filter_by(**form.filters()) if form.is_bound else options
+        return options.filter_by(**self.active_filters())
 
     def filter_context(self):
         form = self.filter_form()
-        filters = form.filters() if form.is_bound else {}
+        filters = self.active_filters()
         errors = [error for field_errors in form.errors.values() for error in field_errors]
         return {
             "view_name": self.view_name,
@@ -72,7 +76,7 @@ class OptionMatrixView(OptionFilterMixin, TemplateView):
         for option in options:
             cells.setdefault((option.track_id, option.timeframe), []).append(option)
         tracks = Track.objects.all()
-        track = context["filter_form"].filters().get("track") if self.request.GET else None
+        track = self.active_filters().get("track")
         if track is not None:
             tracks = tracks.filter(pk=track.pk)
         context["timeframes"] = timeframes

@@ -1,5 +1,6 @@
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Count, Prefetch, Q
 from django.urls import reverse
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
@@ -44,6 +45,16 @@ class TaggedQuestion(TaggedItemBase):
         ]
 
 
+class PolicyQuestionQuerySet(PublishableQuerySet):
+    def with_option_counts(self):
+        """Published questions with ``option_count``: their published options only."""
+        return self.annotate(
+            option_count=Count(
+                "options", filter=Q(options__in=PolicyOption.objects.published()), distinct=True
+            )
+        )
+
+
 class PolicyQuestion(Publishable):
     title = models.CharField(max_length=300)
     slug = models.SlugField(max_length=300, unique=True)
@@ -52,7 +63,7 @@ class PolicyQuestion(Publishable):
     regions = models.ManyToManyField(Region, related_name="policy_questions", blank=True)
     tags = TaggableManager(through=TaggedQuestion, blank=True)
 
-    objects = PublishableQuerySet.as_manager()
+    objects = PolicyQuestionQuerySet.as_manager()
 
     class Meta:
         ordering = ["title"]
@@ -63,6 +74,32 @@ class PolicyQuestion(Publishable):
 
     def get_absolute_url(self):
         return reverse("options:question", args=[self.slug])
+
+    def cited_publications(self):
+        """Published publications citing this question's visible options, with stance counts."""
+        stance = OptionSource.Stance
+        options = PolicyOption.objects.visible().filter(question=self)
+        # Filtering before annotating makes the counts use the same (filtered) join.
+        return (
+            Publication.objects.published()
+            .filter(option_links__option__in=options)
+            .annotate(
+                option_count=Count("option_links", distinct=True),
+                proposes_count=Count(
+                    "option_links", filter=Q(option_links__stance=stance.PROPOSES), distinct=True
+                ),
+                supports_count=Count(
+                    "option_links", filter=Q(option_links__stance=stance.SUPPORTS), distinct=True
+                ),
+                opposes_count=Count(
+                    "option_links", filter=Q(option_links__stance=stance.OPPOSES), distinct=True
+                ),
+                discusses_count=Count(
+                    "option_links", filter=Q(option_links__stance=stance.DISCUSSES), distinct=True
+                ),
+            )
+            .order_by("-option_count", "-published_at", "-pk")
+        )
 
 
 class TaggedOption(TaggedItemBase):
@@ -75,7 +112,124 @@ class TaggedOption(TaggedItemBase):
 
 
 class PolicyOptionQuerySet(PublishableQuerySet):
-    pass
+    def visible(self):
+        """What readers may see: published options whose question is published too."""
+        return self.published().filter(question__in=PolicyQuestion.objects.published())
+
+    def for_listing(self):
+        """What a card shows, in a fixed number of queries however many options there are."""
+        return self.select_related("track", "question").prefetch_related(
+            "actors",
+            "tags",
+            Prefetch(
+                "source_links",
+                queryset=OptionSource.objects.visible().select_related("publication"),
+                to_attr="visible_sources",
+            ),
+        )
+
+    def for_detail(self):
+        """The full record: a listing plus the visible options on both prerequisite sides."""
+        visible = PolicyOption.objects.visible().select_related("track")
+        return self.for_listing().prefetch_related(
+            Prefetch("prerequisites", queryset=visible, to_attr="visible_prerequisites"),
+            Prefetch("unlocks", queryset=visible, to_attr="visible_unlocks"),
+        )
+
+    def filter_by(
+        self,
+        *,
+        question=None,
+        track=None,
+        level="",
+        timeframe="",
+        status="",
+        tag=None,
+        actor=None,
+    ):
+        """Reader filters; empty values are ignored. M2M filters use subqueries (no duplicates)."""
+        qs = self
+        if question is not None:
+            qs = qs.filter(question=question)
+        if track is not None:
+            qs = qs.filter(track=track)
+        if level:
+            qs = qs.filter(level=level)
+        if timeframe:
+            qs = qs.filter(timeframe=timeframe)
+        if status:
+            qs = qs.filter(real_world_status=status)
+        if tag is not None:
+            qs = qs.filter(pk__in=TaggedOption.objects.filter(tag=tag).values("content_object_id"))
+        if actor is not None:
+            qs = qs.filter(
+                pk__in=PolicyOption.actors.through.objects.filter(actor=actor).values(
+                    "policyoption_id"
+                )
+            )
+        return qs
+
+    def related_to(self, option, limit=6):
+        """Options sharing the question and track, tags or actors, best matches first.
+
+        Each result carries ``same_context``, ``shared_tag_count`` and ``shared_actor_count``.
+        """
+        # .all() reuses prefetched tags and actors when the caller has them.
+        tag_ids = [tag.pk for tag in option.tags.all()]
+        actor_ids = [actor.pk for actor in option.actors.all()]
+        same_context = Q(question_id=option.question_id, track_id=option.track_id)
+        tagged = TaggedOption.objects.filter(tag_id__in=tag_ids).values("content_object_id")
+        acted = PolicyOption.actors.through.objects.filter(actor_id__in=actor_ids).values(
+            "policyoption_id"
+        )
+        return (
+            self.exclude(pk=option.pk)
+            .filter(same_context | Q(pk__in=tagged) | Q(pk__in=acted))
+            .annotate(
+                same_context=models.Case(
+                    models.When(same_context, then=1), default=0, output_field=models.IntegerField()
+                ),
+                shared_tag_count=Count(
+                    "taggedoption", filter=Q(taggedoption__tag_id__in=tag_ids), distinct=True
+                ),
+                shared_actor_count=Count("actors", filter=Q(actors__in=actor_ids), distinct=True),
+            )
+            .order_by(
+                "-same_context", "-shared_tag_count", "-shared_actor_count", "track__order", "title"
+            )
+            .select_related("track")
+            .prefetch_related("tags", "actors")[:limit]
+        )
+
+    def prerequisite_map(self):
+        """{option id: {prerequisite ids}} for these options, in one query."""
+        edges = {}
+        rows = PolicyOption.prerequisites.through.objects.filter(
+            from_policyoption__in=self.values("pk")
+        ).values_list("from_policyoption_id", "to_policyoption_id")
+        for option_id, prerequisite_id in rows:
+            edges.setdefault(option_id, set()).add(prerequisite_id)
+        return edges
+
+    def for_subject(self, subject):
+        """Options about a publication's topic, a region (and sub-regions) or a tag."""
+        from taggit.models import Tag
+
+        from publications.models import Topic
+
+        if isinstance(subject, Topic):
+            citing = Publication.objects.published().filter(topics=subject)
+            return self.filter(
+                pk__in=OptionSource.objects.filter(publication__in=citing).values("option_id")
+            )
+        if isinstance(subject, Region):
+            in_regions = PolicyOption.objects.filter(
+                question__regions__in=subject.descendant_ids()
+            ).values("pk")
+            return self.filter(pk__in=in_regions)
+        if isinstance(subject, Tag):
+            return self.filter_by(tag=subject)
+        return self.none()
 
 
 class PolicyOption(Publishable):
@@ -145,6 +299,36 @@ class PolicyOption(Publishable):
     def get_absolute_url(self):
         return reverse("options:detail", args=[self.slug])
 
+    def related_options(self, limit=6):
+        """[(option, [reason, ...]), ...]: visible options that share context, tags or actors."""
+        tags = {tag.pk: tag.name for tag in self.tags.all()}
+        actors = {actor.pk: actor.name for actor in self.actors.all()}
+        related = []
+        for other in PolicyOption.objects.visible().related_to(self, limit=limit):
+            reasons = []
+            if other.same_context:
+                reasons.append("Same question and track")
+            shared_tags = [tags[t.pk] for t in other.tags.all() if t.pk in tags]
+            if shared_tags:
+                reasons.append("Shared tags: " + ", ".join(sorted(shared_tags)))
+            shared_actors = [actors[a.pk] for a in other.actors.all() if a.pk in actors]
+            if shared_actors:
+                reasons.append("Shared actors: " + ", ".join(sorted(shared_actors)))
+            related.append((other, reasons))
+        return related
+
+    def sources_by_stance(self):
+        """[(stance label, [OptionSource, ...]), ...] in stance order, published sources only."""
+        links = getattr(self, "visible_sources", None)
+        if links is None:
+            links = self.source_links.visible().select_related("publication")
+        groups = []
+        for stance, label in OptionSource.Stance.choices:
+            matching = [link for link in links if link.stance == stance]
+            if matching:
+                groups.append((stance, label, matching))
+        return groups
+
     @property
     def condition_list(self):
         return [line.strip() for line in self.conditions.splitlines() if line.strip()]
@@ -173,6 +357,16 @@ class PolicyOption(Publishable):
             )
 
 
+class OptionSourceQuerySet(models.QuerySet):
+    def visible(self):
+        """Links to published publications only: drafts and scheduled ones are never cited."""
+        return self.filter(publication__in=Publication.objects.published())
+
+    def with_options(self):
+        """For the Publication admin page, which reaches this through ``option_links``."""
+        return self.select_related("option", "option__track")
+
+
 class OptionSource(models.Model):
     class Stance(models.TextChoices):
         PROPOSES = "proposes", "Proposes"
@@ -188,6 +382,8 @@ class OptionSource(models.Model):
     quote = models.TextField("quoted passage", blank=True)
     note = models.TextField(blank=True)
     order = models.PositiveSmallIntegerField(default=0)
+
+    objects = OptionSourceQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "pk"]

@@ -5,5 +5,10 @@ from . import views
 app_name = "options"
 
 urlpatterns = [
-    path("", views.option_list, name="list"),
+    path("", views.OptionListView.as_view(), name="list"),
+    path("matrix/", views.OptionMatrixView.as_view(), name="matrix"),
+    path("compare/", views.compare, name="compare"),
+    path("questions/", views.QuestionListView.as_view(), name="questions"),
+    path("questions/<slug:slug>/", views.QuestionDetailView.as_view(), name="question"),
+    path("<slug:slug>/", views.OptionDetailView.as_view(), name="detail"),
 ]

@@ -3,8 +3,10 @@
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from publications.forms import published_tags
+from options.sitemaps import OptionSitemap, QuestionSitemap
 from publications.models import Person, Publication, Region, Topic
+
+from .tags import live_tags
 
 
 class PublicationSitemap(Sitemap):
@@ -51,7 +53,7 @@ class TagSitemap(Sitemap):
     priority = 0.4
 
     def items(self):
-        return published_tags().order_by("slug")
+        return live_tags().order_by("slug")
 
     def location(self, item):
         return reverse("tag", args=[item.slug])
@@ -75,4 +77,6 @@ sitemaps = {
     "topics": TopicSitemap,
     "regions": RegionSitemap,
     "tags": TagSitemap,
+    "policy-questions": QuestionSitemap,
+    "policy-options": OptionSitemap,
 }

@@ -6,9 +6,10 @@ from django.views.decorators.cache import cache_page
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_GET
 
-from publications.forms import published_tags
 from publications.models import Publication
 from publications.views import SubjectPublicationsView
+
+from .tags import live_tags
 
 HOME_FEATURED = 3
 HOME_LATEST = 6
@@ -30,8 +31,8 @@ class TagDetailView(SubjectPublicationsView):
     template_name = "tag_detail.html"
 
     def get_subject(self):
-        # A tag without published publications is a 404: its existence would hint at drafts.
-        return get_object_or_404(published_tags(), slug=self.kwargs["slug"])
+        # A tag with no published content is a 404: its existence would hint at drafts.
+        return get_object_or_404(live_tags(), slug=self.kwargs["slug"])
 
     def publications(self):
         return super().publications().with_tag(self.subject)

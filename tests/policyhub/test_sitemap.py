@@ -1,7 +1,13 @@
 import pytest
 from django.urls import reverse
 
-from tests.factories import PersonFactory, PublicationFactory, RegionFactory, TopicFactory
+from tests.factories import (
+    PersonFactory,
+    PolicyOptionFactory,
+    PublicationFactory,
+    RegionFactory,
+    TopicFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -47,3 +53,14 @@ def test_robots_txt_points_to_the_sitemap(client):
     assert response["Content-Type"] == "text/plain"
     assert "Sitemap: http://testserver/sitemap.xml" in response.content.decode()
     assert "Disallow: /admin/" in response.content.decode()
+
+
+def test_sitemap_lists_visible_options_and_questions_only(client):
+    live = PolicyOptionFactory()
+    hidden = PolicyOptionFactory(draft=True)
+
+    body = client.get(reverse("sitemap")).content.decode()
+
+    assert live.get_absolute_url() in body
+    assert live.question.get_absolute_url() in body
+    assert hidden.get_absolute_url() not in body

@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from tests.factories import PublicationFactory
+from tests.factories import PolicyOptionFactory, PublicationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -37,3 +37,20 @@ def test_tag_page_is_paginated(client):
     assert len(client.get(url).context["publications"]) == 20
     assert len(client.get(url, {"page": 2}).context["publications"]) == 1
     assert client.get(url, {"page": 3}).status_code == 404
+
+
+def test_tag_used_only_by_a_published_option_has_a_page_listing_it(client):
+    PolicyOptionFactory(title="Open liaison offices", tags=["liaison"])
+
+    response = client.get(reverse("tag", args=["liaison"]))
+
+    assert response.status_code == 200
+    assert "Open liaison offices" in response.content.decode()
+
+
+def test_tag_used_only_by_hidden_options_is_404(client):
+    PolicyOptionFactory(tags=["secret-plan"], draft=True)
+    PolicyOptionFactory(tags=["secret-plan"], scheduled=True)
+    PolicyOptionFactory(tags=["secret-plan"], question__draft=True)
+
+    assert client.get(reverse("tag", args=["secret-plan"])).status_code == 404

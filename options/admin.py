@@ -1,0 +1,173 @@
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from django.utils import timezone
+
+from .models import Actor, OptionSource, PolicyOption, PolicyQuestion, Track
+
+# Option slugs share the /options/ URL space with these pages.
+RESERVED_SLUGS = {"matrix", "compare", "questions"}
+
+
+class PublishStateFilter(admin.SimpleListFilter):
+    """Live / scheduled / draft, from the querysets' one definition of "published"."""
+
+    title = "publication state"
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [("live", "Published (live)"), ("scheduled", "Scheduled"), ("draft", "Draft")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "live":
+            return queryset.published()
+        if self.value() == "scheduled":
+            return queryset.scheduled()
+        if self.value() == "draft":
+            return queryset.drafts()
+        return queryset
+
+
+class PublishActionsMixin:
+    actions = ["publish", "unpublish"]
+
+    @admin.action(description="Publish selected (now, or at their publish time)")
+    def publish(self, request, queryset):
+        # Keep an existing publish time: a scheduled item stays scheduled.
+        queryset.filter(published_at__isnull=True).update(published_at=timezone.now())
+        count = queryset.update(status=PolicyOption.Status.PUBLISHED)
+        self.message_user(request, f"Published {count} item(s).", messages.SUCCESS)
+
+    @admin.action(description="Unpublish selected (back to draft)")
+    def unpublish(self, request, queryset):
+        count = queryset.update(status=PolicyOption.Status.DRAFT)
+        self.message_user(request, f"Moved {count} item(s) back to draft.", messages.SUCCESS)
+
+
+class PolicyOptionAdminForm(forms.ModelForm):
+    class Meta:
+        model = PolicyOption
+        fields = "__all__"  # noqa: DJ007 - the admin's fieldsets choose what is shown
+
+    def clean_slug(self):
+        slug = self.cleaned_data["slug"]
+        if slug in RESERVED_SLUGS:
+            raise ValidationError(f"“{slug}” is the address of another page; choose another slug.")
+        return slug
+
+    def clean(self):
+        cleaned_data = super().clean()
+        prerequisites = cleaned_data.get("prerequisites")
+        # M2M values exist only here, before saving: the model cannot check them in clean().
+        if prerequisites:
+            try:
+                self.instance.check_prerequisites(prerequisites)
+            except ValidationError as error:
+                self.add_error("prerequisites", error)
+        return cleaned_data
+
+
+class OptionSourceInline(admin.StackedInline):
+    model = OptionSource
+    autocomplete_fields = ["publication"]
+    fields = [("publication", "stance", "order"), "quote", "note"]
+    extra = 1
+    verbose_name = "source"
+    verbose_name_plural = "sources (publications that argue for, against or about this option)"
+
+
+@admin.register(PolicyOption)
+class PolicyOptionAdmin(PublishActionsMixin, admin.ModelAdmin):
+    form = PolicyOptionAdminForm
+    inlines = [OptionSourceInline]
+    list_display = [
+        "title",
+        "question",
+        "track",
+        "level",
+        "timeframe",
+        "real_world_status",
+        "status",
+        "published_at",
+        "source_count",
+    ]
+    list_filter = [
+        PublishStateFilter,
+        "question",
+        "track",
+        "level",
+        "timeframe",
+        "real_world_status",
+        "status",
+    ]
+    list_select_related = ["question", "track"]
+    search_fields = ["title", "slug", "summary", "question__title"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["question", "actors", "prerequisites"]
+    date_hierarchy = "published_at"
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "question", "track", "level", "timeframe"]}),
+        ("Content", {"fields": ["summary", "description", "goals", "risks", "tags"]}),
+        ("Who and what first", {"fields": ["actors", "prerequisites", "conditions"]}),
+        ("Real-world status", {"fields": ["real_world_status", "status_note", "status_date"]}),
+        ("Publishing", {"fields": ["status", "published_at"]}),
+    ]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(source_total=Count("source_links", distinct=True))
+            .prefetch_related("tags")
+        )
+
+    @admin.display(description="sources", ordering="source_total")
+    def source_count(self, obj):
+        return obj.source_total
+
+
+@admin.register(PolicyQuestion)
+class PolicyQuestionAdmin(PublishActionsMixin, admin.ModelAdmin):
+    list_display = ["title", "status", "published_at", "option_total"]
+    list_filter = [PublishStateFilter, "status", "regions"]
+    search_fields = ["title", "slug", "summary"]
+    prepopulated_fields = {"slug": ["title"]}
+    filter_horizontal = ["regions"]
+    date_hierarchy = "published_at"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(option_total=Count("options"))
+
+    @admin.display(description="options", ordering="option_total")
+    def option_total(self, obj):
+        return obj.option_total
+
+
+@admin.register(Track)
+class TrackAdmin(admin.ModelAdmin):
+    list_display = ["name", "order", "option_total"]
+    list_editable = ["order"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(option_total=Count("options"))
+
+    @admin.display(description="options", ordering="option_total")
+    def option_total(self, obj):
+        return obj.option_total
+
+
+@admin.register(Actor)
+class ActorAdmin(admin.ModelAdmin):
+    list_display = ["name", "option_total"]
+    search_fields = ["name", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(option_total=Count("options"))
+
+    @admin.display(description="options", ordering="option_total")
+    def option_total(self, obj):
+        return obj.option_total

@@ -1,0 +1,51 @@
+from dataclasses import dataclass, field
+
+from django import template
+from django.urls import reverse
+from taggit.models import Tag
+
+from options.models import OptionSource, PolicyOption
+from publications.models import Publication
+
+register = template.Library()
+
+SUBJECT_LIMIT = 12
+
+
+@dataclass
+class RelatedOptions:
+    heading: str
+    entries: list = field(default_factory=list)  # [(option, stance label or ""), ...]
+    more_url: str = ""
+
+
+@register.simple_tag
+def options_for(subject):
+    """The visible options a publication cites, or those about a topic, region or tag.
+
+    Used by ``includes/related_options.html`` on the publication, topic, region and tag pages;
+    a fixed number of queries whatever the number of options.
+    """
+    if isinstance(subject, Publication):
+        links = (
+            OptionSource.objects.filter(
+                publication=subject, option__in=PolicyOption.objects.visible()
+            )
+            .select_related("option", "option__track")
+            .order_by("option__track__order", "option__title")
+        )
+        return RelatedOptions(
+            "Policy options discussed here",
+            [(link.option, link.get_stance_display()) for link in links],
+        )
+    options = list(
+        PolicyOption.objects.visible()
+        .for_subject(subject)
+        .select_related("track", "question")[: SUBJECT_LIMIT + 1]
+    )
+    more_url = ""
+    if len(options) > SUBJECT_LIMIT:
+        options = options[:SUBJECT_LIMIT]
+        if isinstance(subject, Tag):
+            more_url = reverse("options:list") + f"?tag={subject.slug}"
+    return RelatedOptions("Policy options", [(option, "") for option in options], more_url)

@@ -161,3 +161,15 @@ def test_admin_merge_needs_two_tags(admin_client, tagged):
     )
     assert "at least two" in str(next(iter(response.context["messages"])))
     assert Tag.objects.count() == 4
+
+
+def test_a_tag_whose_name_slugifies_to_nothing_still_gets_a_slug():
+    first = Tag.objects.create(name="!!!")
+    second = Tag.objects.create(name="???")
+    named = Tag.objects.create(name="Côte d'Ivoire")
+
+    assert first.slug.startswith("tag-")
+    assert second.slug.startswith("tag-")
+    assert first.slug != second.slug
+    # Names that do slugify keep taggit's slug.
+    assert named.slug == "côte-divoire"

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.text import Truncator
 from taggit.models import Tag
 
-from .models import Actor, PolicyOption, PolicyQuestion, Track
+from .models import Actor, PolicyOption, PolicyQuestion, TaggedOption, Track
 
 SLUG_RE = re.compile(r"^[-\w]{1,300}$")
 
@@ -65,6 +65,24 @@ class ValueChoiceField(forms.ChoiceField):
             )
 
 
+def visible_option_tags():
+    """Tags on at least one visible option: one used only by hidden options does not exist."""
+    return Tag.objects.filter(
+        pk__in=TaggedOption.objects.filter(
+            content_object__in=PolicyOption.objects.visible()
+        ).values("tag_id")
+    )
+
+
+def visible_option_actors():
+    """Actors of at least one visible option, for the same reason."""
+    return Actor.objects.filter(
+        pk__in=PolicyOption.actors.through.objects.filter(
+            policyoption__in=PolicyOption.objects.visible()
+        ).values("actor_id")
+    )
+
+
 class OptionFilterForm(forms.Form):
     """Validates the reader filters of the option list and matrix (GET parameters)."""
 
@@ -80,8 +98,12 @@ class OptionFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # A fresh "published" cut-off for every request, not the one from import time.
+        # A fresh "published" cut-off for every request, not the one from import time. A
+        # value that only hidden content uses reads like an unknown one: the filter must not
+        # echo its name.
         self.fields["question"].queryset = PolicyQuestion.objects.published()
+        self.fields["tag"].queryset = visible_option_tags()
+        self.fields["actor"].queryset = visible_option_actors()
 
     def filters(self):
         """The valid filters only: an invalid field is left out (the view empties the result)."""

@@ -2,14 +2,17 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
-from django.urls import include, path
+from django.urls import include, path, register_converter
 
 from . import views
+from .converters import UnicodeSlugConverter
 from .sitemaps import sitemaps
+
+register_converter(UnicodeSlugConverter, "uslug")
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("tags/<slug:slug>/", views.tag_detail, name="tag"),
+    path("tags/<uslug:slug>/", views.tag_detail, name="tag"),
     path("search/", include("policyhub.search.urls")),
     path("options/", include("options.urls")),
     path("", include("publications.urls")),

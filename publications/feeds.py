@@ -1,3 +1,5 @@
+import re
+
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
@@ -5,8 +7,26 @@ from django.urls import reverse
 
 from .models import Publication, Topic
 
+# Characters XML 1.0 cannot carry. Django's feed writer raises on them (a 500), and they do reach
+# titles and summaries: a vertical tab pasted from a word processor is enough.
+XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_safe(value):
+    if isinstance(value, str):
+        return XML_ILLEGAL.sub("", value)
+    if isinstance(value, list | tuple):
+        return [xml_safe(item) for item in value]
+    return value
+
 
 class LatestPublicationsFeed(Feed):
+    def get_feed(self, obj, request):
+        feed = super().get_feed(obj, request)
+        feed.feed = {key: xml_safe(value) for key, value in feed.feed.items()}
+        feed.items = [{key: xml_safe(value) for key, value in item.items()} for item in feed.items]
+        return feed
+
     def title(self):
         return f"{settings.SITE_NAME}: latest publications"
 

@@ -6,6 +6,7 @@ every tagged model without importing the apps that own them (``options`` imports
 ``publications``, never the reverse).
 """
 
+import hashlib
 from dataclasses import dataclass
 
 from django.db import models, transaction
@@ -127,3 +128,11 @@ def merge_tags(survivor, tags):
 def most_used(tags):
     """The tag with the highest ``usage_total`` (ties: alphabetical), from annotated tags."""
     return min(tags, key=lambda tag: (-tag.usage_total, tag.name.lower(), tag.pk))
+
+
+def give_every_tag_a_slug(sender, instance, **kwargs):
+    """``pre_save`` for ``Tag``: taggit slugifies a name such as "!!!" or "🙂" to "", which no URL
+    can hold, so every page linking to the tag failed. Such a tag gets a slug from its name."""
+    if not instance.slug:
+        digest = hashlib.sha256(instance.name.encode()).hexdigest()[:10]
+        instance.slug = f"tag-{digest}"

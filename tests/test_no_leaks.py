@@ -1,14 +1,23 @@
-"""Visit every public URL and prove that draft and scheduled publications never reach readers."""
+"""Visit every public URL and prove that draft and scheduled content never reaches readers:
+publications, policy options, questions, cited sources, and tags or actors only they use."""
+
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.factories import (
+    ActorFactory,
+    OptionSourceFactory,
     PersonFactory,
+    PolicyOptionFactory,
+    PolicyQuestionFactory,
     PublicationFactory,
     PublicationTypeFactory,
     RegionFactory,
     TopicFactory,
+    TrackFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -102,3 +111,132 @@ def test_unpublished_publications_never_appear(client):
     assert (
         "No tag called “secret-tag”." in client.get(f"{list_url}?tag=secret-tag").content.decode()
     )
+
+
+HIDDEN_OPTION_TITLES = [
+    "Narwhal draft option",
+    "Okapi scheduled option",
+    "Axolotl option under a draft question",
+    "Tapir option under a scheduled question",
+]
+HIDDEN_QUESTION_TITLES = ["Axolotl draft question", "Tapir scheduled question"]
+HIDDEN_SOURCE_TITLES = ["Pangolin draft source", "Dugong scheduled source"]
+HIDDEN_NAMES = ["Secret option tag", "Clandestine actor"]
+
+
+def test_hidden_options_questions_sources_tags_and_actors_never_appear(client):
+    topic = TopicFactory(slug="options-topic")
+    region = RegionFactory(slug="options-region")
+    author = PersonFactory(slug="options-author")
+    track = TrackFactory(slug="shared-track")
+    shared_actor = ActorFactory(slug="shared-actor", name="Shared actor")
+    secret_actor = ActorFactory(slug="clandestine-actor", name="Clandestine actor")
+    question = PolicyQuestionFactory(slug="live-question", title="Live question")
+    question.regions.set([region])
+    live_source = PublicationFactory(title="Live source", authors=[author], topics=[topic])
+    hidden_sources = [
+        PublicationFactory(
+            title=title, authors=[author], topics=[topic], tags=["shared-tag"], **state
+        )
+        for title, state in zip(
+            HIDDEN_SOURCE_TITLES, [{"draft": True}, {"scheduled": True}], strict=True
+        )
+    ]
+    live = PolicyOptionFactory(
+        slug="live-option",
+        title="Live option",
+        question=question,
+        track=track,
+        tags=["shared-tag"],
+        actors=[shared_actor],
+    )
+    draft_question = PolicyQuestionFactory(
+        slug="draft-question", title="Axolotl draft question", draft=True
+    )
+    scheduled_question = PolicyQuestionFactory(
+        slug="scheduled-question",
+        title="Tapir scheduled question",
+        published_at=timezone.now() + timedelta(days=3),
+    )
+    for other in (draft_question, scheduled_question):
+        other.regions.set([region])
+        other.tags.set(["shared-tag"])
+    hidden = [
+        PolicyOptionFactory(slug=slug, title=title, question=on_question, track=track, **state)
+        for slug, title, on_question, state in zip(
+            ["draft-option", "scheduled-option", "orphan-option", "early-option"],
+            HIDDEN_OPTION_TITLES,
+            [question, question, draft_question, scheduled_question],
+            [{"draft": True}, {"scheduled": True}, {}, {}],
+            strict=True,
+        )
+    ]
+    for option in hidden:
+        option.tags.set(["shared-tag", "Secret option tag"])
+        option.actors.set([shared_actor, secret_actor])
+        option.prerequisites.set([live])
+        OptionSourceFactory(option=option, publication=live_source)
+    live.prerequisites.set(hidden)
+    OptionSourceFactory(option=live, publication=live_source)
+    for source in hidden_sources:
+        OptionSourceFactory(option=live, publication=source, stance="supports")
+
+    options_list, matrix = reverse("options:list"), reverse("options:matrix")
+    filters = [
+        "",
+        "?tag=shared-tag",
+        "?tag=secret-option-tag",
+        "?actor=shared-actor",
+        "?actor=clandestine-actor",
+        "?question=live-question",
+        "?question=draft-question",
+        "?question=scheduled-question",
+        "?track=shared-track",
+        "?status=proposed&level=governmental&timeframe=immediate",
+    ]
+    all_slugs = ",".join(["live-option", *(option.slug for option in hidden)])
+    urls = [
+        reverse("home"),
+        reverse("publications:list"),
+        reverse("publications:list") + "?tag=shared-tag",
+        *(options_list + query for query in filters),
+        *(matrix + query for query in filters),
+        reverse("options:questions"),
+        question.get_absolute_url(),
+        live.get_absolute_url(),
+        live_source.get_absolute_url(),
+        reverse("options:compare") + f"?options={all_slugs}",
+        reverse("options:compare") + "?options=live-option&options=draft-option"
+        "&options=scheduled-option&options=orphan-option&options=early-option",
+        reverse("tag", args=["shared-tag"]),
+        topic.get_absolute_url(),
+        region.get_absolute_url(),
+        author.get_absolute_url(),
+        reverse("publications:feed"),
+        reverse("publications:topic_feed", args=["options-topic"]),
+        reverse("sitemap"),
+        reverse("robots_txt"),
+    ]
+    secrets = [*HIDDEN_OPTION_TITLES, *HIDDEN_QUESTION_TITLES, *HIDDEN_SOURCE_TITLES, *HIDDEN_NAMES]
+    hidden_urls = [
+        *(option.get_absolute_url() for option in hidden),
+        draft_question.get_absolute_url(),
+        scheduled_question.get_absolute_url(),
+        *(source.get_absolute_url() for source in hidden_sources),
+        reverse("tag", args=["secret-option-tag"]),
+    ]
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code in {200, 400}, url
+        content = response.content.decode()
+        for secret in secrets:
+            assert secret not in content, (url, secret)
+        for hidden_url in hidden_urls:
+            assert hidden_url not in content, (url, hidden_url)
+
+    for url in hidden_urls:
+        assert client.get(url).status_code == 404, url
+    # The pages above did show the live content, so the absence checks are not vacuous.
+    assert "Live option" in client.get(options_list).content.decode()
+    assert "Live source" in client.get(live.get_absolute_url()).content.decode()
+    assert "Shared actor" in client.get(options_list + "?actor=shared-actor").content.decode()

@@ -2,6 +2,7 @@ from dataclasses import dataclass, field
 
 from django import template
 from django.urls import reverse
+from django.utils.http import urlencode
 from taggit.models import Tag
 
 from options.models import OptionSource, PolicyOption
@@ -47,5 +48,5 @@ def options_for(subject):
     if len(options) > SUBJECT_LIMIT:
         options = options[:SUBJECT_LIMIT]
         if isinstance(subject, Tag):
-            more_url = reverse("options:list") + f"?tag={subject.slug}"
+            more_url = reverse("options:list") + "?" + urlencode({"tag": subject.slug})
     return RelatedOptions("Policy options", [(option, "") for option in options], more_url)

@@ -170,6 +170,27 @@ def test_a_draft_question_is_an_unknown_filter_value(client):
     assert "There is no question" in response.content.decode()
 
 
+@pytest.mark.parametrize(
+    ("param", "message"), [("tag", "There is no tag"), ("actor", "There is no actor")]
+)
+def test_a_tag_or_actor_only_hidden_options_use_is_an_unknown_filter_value(client, param, message):
+    # Regression: the filter accepted it and named it in the facets ("Embargoed (0)").
+    actor = ActorFactory(slug="embargoed", name="Embargoed")
+    PolicyOptionFactory(draft=True, tags=["Embargoed"], actors=[actor])
+    PolicyOptionFactory(scheduled=True, tags=["Embargoed"], actors=[actor])
+    PolicyOptionFactory(
+        question=PolicyQuestionFactory(draft=True), tags=["Embargoed"], actors=[actor]
+    )
+    PolicyOptionFactory(title="Visible")
+
+    response = client.get(URL, {param: "embargoed"})
+
+    assert list(response.context["options"]) == []
+    html = response.content.decode()
+    assert message in html
+    assert "Embargoed" not in html
+
+
 def test_pages_of_twenty(client):
     PolicyOptionFactory.create_batch(21)
 

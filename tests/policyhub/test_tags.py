@@ -54,3 +54,28 @@ def test_tag_used_only_by_hidden_options_is_404(client):
     PolicyOptionFactory(tags=["secret-plan"], question__draft=True)
 
     assert client.get(reverse("tag", args=["secret-plan"])).status_code == 404
+
+
+@pytest.mark.parametrize("name", ["Côte d'Ivoire", "朝鲜", "!!!", "🕊️"])
+def test_tag_named_in_any_script_or_without_letters_links_everywhere(client, name):
+    # Regression: such tags got slugs the ASCII-only URL pattern could not reverse, and every
+    # page listing them was a 500.
+    publication = PublicationFactory(title="Tagged piece", tags=[name])
+    option = PolicyOptionFactory(tags=[name])
+    tag = publication.tags.get()
+
+    for url in [
+        reverse("home"),
+        reverse("publications:list"),
+        publication.get_absolute_url(),
+        reverse("options:list"),
+        option.get_absolute_url(),
+        reverse("sitemap"),
+    ]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert reverse("tag", args=[tag.slug]) in response.content.decode(), url
+
+    response = client.get(reverse("tag", args=[tag.slug]))
+    assert response.status_code == 200
+    assert "Tagged piece" in response.content.decode()

@@ -63,3 +63,23 @@ def test_list_page_advertises_the_feed(client):
 
     assert 'rel="alternate" type="application/rss+xml"' in html
     assert 'href="/publications/feed/"' in html
+
+
+def test_control_characters_in_content_do_not_break_the_feeds(client):
+    # Regression: XML 1.0 cannot carry most control characters and the feed writer raised (500).
+    topic = TopicFactory(slug="aid", name="Aid\x0b", description="About\x01 aid")
+    PublicationFactory(
+        title="Vertical\x0btab",
+        summary="Form\x0cfeed and escape\x1b",
+        topics=[topic],
+        tags=["odd\x02tag"],
+        authors=[PersonFactory(name="Ana\x08 Ruiz")],
+    )
+
+    for url in [reverse("publications:feed"), reverse("publications:topic_feed", args=["aid"])]:
+        response = client.get(url)
+        assert item_titles(response) == ["Verticaltab"], url
+        content = response.content.decode()
+        assert "Formfeed and escape" in content
+        assert "Ana Ruiz" in content
+        assert "oddtag" in content

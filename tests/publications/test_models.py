@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from publications.models import Publication
-from tests.factories import PublicationFactory, RegionFactory
+from tests.factories import PersonFactory, PublicationFactory, RegionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -80,3 +80,34 @@ def test_slug_of_a_fixed_url_is_refused():
         publication.full_clean(exclude=["publication_type"])
 
     assert "slug" in error.value.message_dict
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(1)",
+        " JavaScript:alert(1)",
+        "java\tscript:alert(1)",
+        "data:text/html,<script>alert(1)</script>",
+        "vbscript:msgbox(1)",
+    ],
+)
+def test_a_url_with_a_script_scheme_is_not_stored(url):
+    # Regression: objects.create() skips form validation, and the link rendered as given.
+    publication = PublicationFactory(source_url=url)
+    person = PersonFactory(link=url)
+
+    publication.refresh_from_db()
+    person.refresh_from_db()
+    assert publication.source_url == ""
+    assert person.link == ""
+
+
+@pytest.mark.parametrize(
+    "url", ["https://www.38north.org/2024/01/a/", "http://example.org", "www.38north.org"]
+)
+def test_ordinary_urls_are_stored_as_given(url):
+    publication = PublicationFactory(source_url=url)
+
+    publication.refresh_from_db()
+    assert publication.source_url == url

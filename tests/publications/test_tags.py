@@ -1,5 +1,6 @@
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.test import Client
 from django.urls import reverse
 from taggit.models import Tag
 
@@ -161,3 +162,48 @@ def test_admin_merge_needs_two_tags(admin_client, tagged):
     )
     assert "at least two" in str(next(iter(response.context["messages"])))
     assert Tag.objects.count() == 4
+
+
+def test_a_tag_whose_name_slugifies_to_nothing_still_gets_a_slug():
+    first = Tag.objects.create(name="!!!")
+    second = Tag.objects.create(name="???")
+    named = Tag.objects.create(name="Côte d'Ivoire")
+
+    assert first.slug.startswith("tag-")
+    assert second.slug.startswith("tag-")
+    assert first.slug != second.slug
+    # Names that do slugify keep taggit's slug.
+    assert named.slug == "côte-divoire"
+
+
+def test_admin_merge_confirmation_is_csrf_protected_and_escapes_tag_names(django_user_model):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(django_user_model.objects.create_superuser("csrf", "c@example.org", "pw"))
+    hostile = Tag.objects.create(name="<script>alert(1)</script>", slug="hostile")
+    plain = Tag.objects.create(name="Plain", slug="plain")
+    merge = {
+        "action": "merge_selected",
+        ACTION_CHECKBOX_NAME: [hostile.pk, plain.pk],
+        "survivor": plain.pk,
+        "confirm": "Merge tags",
+    }
+
+    assert client.post(reverse(CHANGELIST), merge).status_code == 403
+    assert Tag.objects.count() == 2
+
+    client.get(reverse(CHANGELIST))
+    token = client.cookies["csrftoken"].value
+    response = client.post(
+        reverse(CHANGELIST),
+        {"action": "merge_selected", ACTION_CHECKBOX_NAME: [hostile.pk, plain.pk]},
+        HTTP_X_CSRFTOKEN=token,
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'name="csrfmiddlewaretoken"' in html
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+    response = client.post(reverse(CHANGELIST), merge, HTTP_X_CSRFTOKEN=token)
+    assert response.status_code == 302
+    assert list(Tag.objects.values_list("name", flat=True)) == ["Plain"]

@@ -1,8 +1,9 @@
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db.models import Count
-from django.utils import timezone
+
+from publications.admin import PublishActionsMixin
 
 from .models import Actor, OptionSource, PolicyOption, PolicyQuestion, Track
 
@@ -27,22 +28,6 @@ class PublishStateFilter(admin.SimpleListFilter):
         if self.value() == "draft":
             return queryset.drafts()
         return queryset
-
-
-class PublishActionsMixin:
-    actions = ["publish", "unpublish"]
-
-    @admin.action(description="Publish selected (now, or at their publish time)")
-    def publish(self, request, queryset):
-        # Keep an existing publish time: a scheduled item stays scheduled.
-        queryset.filter(published_at__isnull=True).update(published_at=timezone.now())
-        count = queryset.update(status=PolicyOption.Status.PUBLISHED)
-        self.message_user(request, f"Published {count} item(s).", messages.SUCCESS)
-
-    @admin.action(description="Unpublish selected (back to draft)")
-    def unpublish(self, request, queryset):
-        count = queryset.update(status=PolicyOption.Status.DRAFT)
-        self.message_user(request, f"Moved {count} item(s) back to draft.", messages.SUCCESS)
 
 
 class PolicyOptionAdminForm(forms.ModelForm):

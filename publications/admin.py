@@ -24,6 +24,28 @@ admin.site.site_title = "PolicyHub admin"
 admin.site.index_title = "Content"
 
 
+class PublishActionsMixin:
+    """Publish and unpublish actions for any Publishable model's admin."""
+
+    actions = ["publish", "unpublish"]
+
+    @admin.action(
+        description="Publish selected (now, or at their publish time)", permissions=["change"]
+    )
+    def publish(self, request, queryset):
+        items = list(queryset)
+        for item in items:
+            item.publish()
+        self.message_user(request, f"Published {len(items)} item(s).", messages.SUCCESS)
+
+    @admin.action(description="Unpublish selected (back to draft)", permissions=["change"])
+    def unpublish(self, request, queryset):
+        items = list(queryset)
+        for item in items:
+            item.unpublish()
+        self.message_user(request, f"Moved {len(items)} item(s) back to draft.", messages.SUCCESS)
+
+
 class PublicationStatusFilter(admin.SimpleListFilter):
     """Draft / scheduled / live, using the querysets' one definition of "published"."""
 
@@ -63,7 +85,7 @@ class RelatedPublicationInline(admin.TabularInline):
 
 
 @admin.register(Publication)
-class PublicationAdmin(admin.ModelAdmin):
+class PublicationAdmin(PublishActionsMixin, admin.ModelAdmin):
     list_display = [
         "title",
         "publication_type",
@@ -85,7 +107,6 @@ class PublicationAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["publication_type", "topics", "regions"]
     inlines = [AuthorshipInline, RelatedPublicationInline]
-    actions = ["publish", "unpublish"]
     view_on_site = True
     save_on_top = True
     fieldsets = [
@@ -132,30 +153,6 @@ class PublicationAdmin(admin.ModelAdmin):
     @admin.display(description="tags")
     def tag_names(self, obj):
         return ", ".join(sorted(tag.name for tag in obj.tags.all()))
-
-    @admin.action(description="Publish selected publications", permissions=["change"])
-    def publish(self, request, queryset):
-        now = timezone.now()
-        count = 0
-        # save() per object, not update(): keeps updated_at and any save hooks (search) in step.
-        for publication in queryset:
-            publication.status = Publication.Status.PUBLISHED
-            if publication.published_at is None:
-                publication.published_at = now
-            publication.save()
-            count += 1
-        self.message_user(request, f"Published {count} publication(s).", messages.SUCCESS)
-
-    @admin.action(
-        description="Unpublish selected publications (back to draft)", permissions=["change"]
-    )
-    def unpublish(self, request, queryset):
-        count = 0
-        for publication in queryset:
-            publication.status = Publication.Status.DRAFT
-            publication.save()
-            count += 1
-        self.message_user(request, f"Moved {count} publication(s) back to draft.", messages.SUCCESS)
 
 
 @admin.register(Person)

@@ -83,6 +83,19 @@ class Publishable(models.Model):
             self.published_at = timezone.now()
         super().save(*args, **kwargs)
 
+    def publish(self):
+        """Publish now, or at the publish time already set (a scheduled item stays scheduled).
+
+        save() rather than a queryset update(): timestamps and save hooks (the search index)
+        stay in step.
+        """
+        self.status = self.Status.PUBLISHED
+        self.save()
+
+    def unpublish(self):
+        self.status = self.Status.DRAFT
+        self.save()
+
     @property
     def is_published(self):
         return (

@@ -1,4 +1,5 @@
 import pytest
+from django.db.models.signals import post_save
 from django.urls import reverse
 
 from options.admin import PolicyOptionAdminForm
@@ -240,3 +241,22 @@ def test_publication_change_page_lists_the_options_citing_it(admin_client):
     assert "<td>Opposes</td>" in html
     assert "A draft" in html  # editors see drafts too, marked by status
     assert "Not citing this one" not in html
+
+
+def test_publish_action_saves_each_option_so_save_hooks_run(admin_client):
+    draft = PolicyOptionFactory(draft=True)
+    saved = []
+
+    def record(sender, instance, **kwargs):
+        saved.append(instance.pk)
+
+    post_save.connect(record, sender=PolicyOption)
+    try:
+        admin_client.post(
+            reverse("admin:options_policyoption_changelist"),
+            {"action": "publish", "_selected_action": [draft.pk]},
+        )
+    finally:
+        post_save.disconnect(record, sender=PolicyOption)
+
+    assert saved == [draft.pk]

@@ -13,7 +13,8 @@ def run_manage(*args, **env_overrides):
     env = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"}
+        if key
+        not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     }
     env.update(env_overrides)
     return subprocess.run(  # noqa: S603 - fixed arguments, our own manage.py

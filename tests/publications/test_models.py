@@ -111,3 +111,19 @@ def test_ordinary_urls_are_stored_as_given(url):
 
     publication.refresh_from_db()
     assert publication.source_url == url
+
+
+def test_publish_keeps_a_future_publish_time_and_unpublish_hides():
+    scheduled = PublicationFactory(draft=True)
+    scheduled.published_at = timezone.now() + timedelta(days=3)
+    scheduled.publish()
+
+    assert scheduled.is_scheduled
+    assert scheduled not in Publication.objects.published()
+
+    live = PublicationFactory(draft=True)
+    live.publish()
+    assert live in Publication.objects.published()
+
+    live.unpublish()
+    assert live not in Publication.objects.published()

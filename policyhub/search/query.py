@@ -53,11 +53,8 @@ class ParsedQuery:
         return not self.groups
 
     def highlight_terms(self) -> list[str]:
-        seen: dict[str, None] = {}
-        for group in self.groups:
-            for term in group:
-                seen.update(dict.fromkeys(term.words))
-        return list(seen)
+        """Every distinct positive word, synonyms included, in query order."""
+        return list(dict.fromkeys(w for group in self.groups for t in group for w in t.words))
 
     def __str__(self) -> str:
         parts = [
@@ -214,13 +211,15 @@ def to_fts5(query: ParsedQuery) -> str:
     """An FTS5 MATCH expression, or "" for an empty query (which callers must not run)."""
     if query.is_empty:
         return ""
-    positive = " ".join(
+    # Explicit AND: FTS5's implicit AND (juxtaposition) is a syntax error next to a bracket.
+    positive = " AND ".join(
         _fts5_term(group[0]) if len(group) == 1 else "(" + " OR ".join(map(_fts5_term, group)) + ")"
         for group in query.groups
     )
     if not query.excluded:
         return positive
-    # FTS5's NOT is binary and left-associative, so the positive part goes first, bracketed.
+    # FTS5's NOT is binary and binds tighter than AND/OR, so a multi-group positive part is
+    # bracketed to make all of it the left operand.
     if len(query.groups) > 1:
         positive = f"({positive})"
     return positive + "".join(f" NOT {_fts5_term(term)}" for term in query.excluded)

@@ -1,0 +1,57 @@
+"""The full-text part of a search, per database: which documents match and how well.
+
+Both return SQL over the document table aliased ``d``; the engine adds visibility, filters,
+counts, facets and paging around it, the same way on both databases. Every value is a bound
+parameter, and the parsed query only ever holds quoted word pieces (see query.py).
+"""
+
+from dataclasses import dataclass
+
+from django.db.models.sql import Query
+
+from ..models import SearchDocument
+from .query import ParsedQuery, to_fts5, to_postgres
+
+DOCUMENTS = SearchDocument._meta.db_table
+
+
+@dataclass(frozen=True)
+class Match:
+    from_sql: str  # the FROM clause, with the document table as "d"
+    where_sql: str
+    params: tuple  # for from_sql then where_sql
+    rank_sql: str  # smaller is better, so both backends sort ascending
+
+
+def sqlite_match(query: ParsedQuery, connection) -> Match:
+    # bm25 weights per column: title 10, meta (summary, tags, authors, topics) 4, body 1.
+    return Match(
+        from_sql=f"policyhub_search_fts JOIN {DOCUMENTS} d ON d.id = policyhub_search_fts.rowid",
+        where_sql="policyhub_search_fts MATCH %s",
+        params=(to_fts5(query),),
+        rank_sql="bm25(policyhub_search_fts, 10.0, 4.0, 1.0)",
+    )
+
+
+def postgresql_match(query: ParsedQuery, connection) -> Match:
+    sql_query = Query(SearchDocument)
+    expression = to_postgres(query).resolve_expression(sql_query)
+    tsquery, params = sql_query.get_compiler(connection=connection).compile(expression)
+    # Weights are {D, C, B, A}: body (C) 1, meta (B) 4, title (A) 10, as on SQLite.
+    return Match(
+        from_sql=f"{DOCUMENTS} d CROSS JOIN (SELECT {tsquery} AS q) s",
+        where_sql="d.search_vector @@ s.q",
+        params=tuple(params),
+        rank_sql="-ts_rank('{0.1, 0.1, 0.4, 1.0}'::float4[], d.search_vector, s.q)",
+    )
+
+
+BACKENDS = {"sqlite": sqlite_match, "postgresql": postgresql_match}
+
+
+def match(query: ParsedQuery, connection) -> Match:
+    try:
+        backend = BACKENDS[connection.vendor]
+    except KeyError:
+        raise NotImplementedError(f"No search backend for {connection.vendor}") from None
+    return backend(query, connection)

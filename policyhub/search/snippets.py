@@ -67,8 +67,10 @@ class Highlighter:
             return ""
         start = max(0, first - LEAD_WORDS)
         end = min(len(words), start + SNIPPET_WORDS)
-        piece_start = words[start].start()
-        piece = text[piece_start : words[end - 1].end()]
+        # Whole text at either end, so leading or closing punctuation is kept.
+        piece_start = words[start].start() if start > 0 else 0
+        piece_end = words[end - 1].end() if end < len(words) else len(text)
+        piece = text[piece_start:piece_end]
         html = self._render(piece, WORD_RE.finditer(piece))
         prefix = "… " if start > 0 else ""
         suffix = " …" if end < len(words) else ""

@@ -177,6 +177,6 @@ def test_option_regions_come_from_its_question():
 
 def test_empty_query_runs_nothing():
     PublicationFactory(title="Anything")
-    results = search("  \"\" - OR ")
+    results = search('  "" - OR ')
     assert results.is_empty_query
     assert results.page is None

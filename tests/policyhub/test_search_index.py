@@ -1,0 +1,167 @@
+"""The index follows every change readers could notice, and can be rebuilt from scratch."""
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from options.models import PolicyOption
+from policyhub.models import SearchDocument, SearchFacet
+from policyhub.search import search
+from publications.models import Authorship, Publication
+from tests.factories import (
+    PersonFactory,
+    PolicyOptionFactory,
+    PolicyQuestionFactory,
+    PublicationFactory,
+    RegionFactory,
+    TopicFactory,
+    TrackFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def found(query, kind=None):
+    return sorted(
+        (hit.kind, hit.title.replace("<mark>", "").replace("</mark>", ""))
+        for hit in search(query).page
+        if kind is None or hit.kind == kind
+    )
+
+
+def test_create_and_edit_title():
+    publication = PublicationFactory(title="Maritime borders")
+    assert found("maritime") == [("publication", "Maritime borders")]
+    publication.title = "Land borders"
+    publication.save()
+    assert found("maritime") == []
+    assert found("land") == [("publication", "Land borders")]
+
+
+def test_publish_and_unpublish():
+    publication = PublicationFactory(title="Quiet diplomacy", draft=True)
+    assert found("diplomacy") == []
+    publication.status = Publication.Status.PUBLISHED
+    publication.save()
+    assert found("diplomacy") == [("publication", "Quiet diplomacy")]
+    publication.status = Publication.Status.DRAFT
+    publication.save()
+    assert found("diplomacy") == []
+
+
+def test_delete_removes_the_document():
+    publication = PublicationFactory(title="Fisheries deal", tags=["fish"])
+    option = PolicyOptionFactory(title="Fisheries quota")
+    person = PersonFactory(name="Fisheries Expert")
+    publication.delete()
+    option.delete()
+    person.delete()
+    assert found("fisheries") == []
+    assert not SearchDocument.objects.exists()
+    assert not SearchFacet.objects.exists()
+
+
+def test_tag_changes_are_indexed():
+    publication = PublicationFactory(title="Report")
+    option = PolicyOptionFactory(title="Option")
+    publication.tags.add("remittances")
+    option.tags.add("remittances")
+    assert found("remittances") == [("option", "Option"), ("publication", "Report")]
+    publication.tags.remove("remittances")
+    option.tags.clear()
+    assert found("remittances") == []
+
+
+def test_deleting_a_tag_unindexes_it():
+    from taggit.models import Tag
+
+    PublicationFactory(title="Report", tags=["cholera"])
+    Tag.objects.get(name="cholera").delete()
+    assert found("cholera") == []
+    assert not SearchFacet.objects.filter(facet="tag").exists()
+
+
+def test_topic_and_region_changes_are_indexed():
+    publication = PublicationFactory(title="Report")
+    topic = TopicFactory(name="Fertiliser")
+    region = RegionFactory(name="Mekong")
+    publication.topics.add(topic)
+    topic.publications.add(PublicationFactory(title="Other"))  # from the other side
+    publication.regions.add(region)
+    assert found("fertiliser") == [("publication", "Other"), ("publication", "Report")]
+    assert found("mekong") == [("publication", "Report")]
+    topic.name = "Seeds"
+    topic.save()
+    assert found("fertiliser") == []
+    assert len(found("seeds")) == 2
+
+
+def test_author_added_removed_and_renamed():
+    person = PersonFactory(name="Jo Lindqvist")
+    publication = PublicationFactory(title="Report")
+    authorship = Authorship.objects.create(publication=publication, person=person)
+    assert ("publication", "Report") in found("lindqvist")
+    person.name = "Jo Berg"
+    person.save()
+    assert found("lindqvist") == []
+    assert found("berg") == [("person", "Jo Berg"), ("publication", "Report")]
+    authorship.delete()
+    assert found("berg") == [("person", "Jo Berg")]
+
+
+def test_option_follows_its_question_track_and_status():
+    question = PolicyQuestionFactory(title="How to reopen the border?")
+    track = TrackFactory(name="Economic")
+    option = PolicyOptionFactory(title="Trade fairs", question=question, track=track)
+    question.title = "How to rebuild trust?"
+    question.save()
+    assert found("trust") == [("option", "Trade fairs")]
+    track.name = "Cultural"
+    track.save()
+    assert found("cultural") == [("option", "Trade fairs")]
+    region = RegionFactory(name="Kaesong")
+    question.regions.add(region)
+    assert found("kaesong", kind="option") == [("option", "Trade fairs")]
+    PolicyOption.objects.filter(pk=option.pk).update(status=PolicyOption.Status.DRAFT)
+    option.refresh_from_db()
+    option.save()
+    assert found("trade") == []
+
+
+def test_people_are_indexed_by_name_role_and_bio():
+    PersonFactory(name="Ana Ruiz", role="Economist", bio="Writes on microfinance.")
+    assert found("economist") == [("person", "Ana Ruiz")]
+    assert found("microfinance") == [("person", "Ana Ruiz")]
+
+
+def test_rebuild_command_restores_a_lost_index(capsys):
+    PublicationFactory(title="Seed banks", tags=["seeds"], topics=[TopicFactory()])
+    PublicationFactory(title="Seed drafts", draft=True)
+    PolicyOptionFactory(title="Seed fund")
+    PersonFactory(name="Seed Person")
+    SearchFacet.objects.all().delete()
+    SearchDocument.objects.all().delete()
+    assert found("seed") == []
+    call_command("rebuild_search_index", "--no-progress")
+    assert "Indexed 3 documents" in capsys.readouterr().out
+    assert found("seed") == [
+        ("option", "Seed fund"),
+        ("person", "Seed Person"),
+        ("publication", "Seed banks"),
+    ]
+    assert SearchFacet.objects.filter(facet="tag").count() == 1
+    # Later changes are still picked up (on SQLite the rebuild re-creates the triggers).
+    PublicationFactory(title="Seed vaults")
+    assert ("publication", "Seed vaults") in found("seed")
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite FTS5 triggers")
+def test_sqlite_fts_triggers_exist():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        names = {row[0] for row in cursor.fetchall()}
+    assert {
+        "policyhub_search_fts_ai",
+        "policyhub_search_fts_ad",
+        "policyhub_search_fts_au",
+    } <= names

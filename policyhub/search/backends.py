@@ -21,6 +21,8 @@ class Match:
     where_sql: str
     params: tuple  # for from_sql then where_sql
     rank_sql: str  # smaller is better, so both backends sort ascending
+    sample_column: str = "d.id"  # the document id as the driving table sees it
+    setup_sql: tuple = ()  # run first, in the search's own transaction
 
 
 def sqlite_match(query: ParsedQuery, connection) -> Match:
@@ -30,6 +32,8 @@ def sqlite_match(query: ParsedQuery, connection) -> Match:
         where_sql="policyhub_search_fts MATCH %s",
         params=(to_fts5(query),),
         rank_sql="bm25(policyhub_search_fts, 10.0, 4.0, 1.0)",
+        # Tested on the FTS row, so skipped matches never touch the document table.
+        sample_column="policyhub_search_fts.rowid",
     )
 
 
@@ -43,6 +47,10 @@ def postgresql_match(query: ParsedQuery, connection) -> Match:
         where_sql="d.search_vector @@ s.q",
         params=tuple(params),
         rank_sql="-ts_rank('{0.1, 0.1, 0.4, 1.0}'::float4[], d.search_vector, s.q)",
+        # The planner does not count the cost of reading each (TOASTed) tsvector, and with
+        # the default random_page_cost it scanned the whole table rather than use the GIN
+        # index: 300-480 ms against 130 ms for a 25,000-match query at 100,000 documents.
+        setup_sql=("SET LOCAL random_page_cost = 1.1",),
     )
 
 

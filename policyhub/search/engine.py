@@ -5,11 +5,12 @@ also give the total), counts per facet value, the labels of those values (facets
 page of documents. Only documents whose publish time has passed are ever counted or returned.
 """
 
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from ..models import SearchDocument, SearchFacet, Synonym
@@ -21,6 +22,7 @@ from .snippets import Highlighter
 DOCUMENTS = SearchDocument._meta.db_table
 FACETS = SearchFacet._meta.db_table
 SORTS = ("relevance", "date")
+FACET_SAMPLE = 5000  # documents; facet counts over larger match sets are sampled
 FACET_FILTER_SQL = (
     "d.id IN (SELECT document_id FROM policyhub_searchfacet WHERE facet = %s AND value = %s)"
 )
@@ -87,7 +89,7 @@ def _matching(match, filters, now):
     return f"FROM {match.from_sql} WHERE {' AND '.join(where)}", params
 
 
-def _counts(base_sql, params):
+def _counts(base_sql, params, match):
     counts = FacetCounts()
     with connection.cursor() as cursor:
         # Table names and clauses are ours; every value is a bound parameter.
@@ -97,14 +99,21 @@ def _counts(base_sql, params):
         )
         for kind, type_id, year, count in cursor.fetchall():
             counts.add_document_row(kind, type_id, year, count)
-        if counts.total:
-            cursor.execute(
-                f"SELECT f.facet, f.value, COUNT(*) FROM {FACETS} f "  # noqa: S608
-                f"WHERE f.document_id IN (SELECT d.id {base_sql}) GROUP BY f.facet, f.value",
-                params,
-            )
-            for facet, value, count in cursor.fetchall():
-                counts.add_facet_row(facet, value, count)
+        if not counts.total:
+            return counts
+        # Facet rows grow with the match set: past a limit, count every k-th document and
+        # scale up (shown as approximate), so a very common word stays fast.
+        stride = -(-counts.total // FACET_SAMPLE) if counts.total > FACET_SAMPLE else 1
+        sample_sql = f" AND {match.sample_column} %% {stride} = 0" if stride > 1 else ""
+        cursor.execute(
+            f"SELECT f.facet, f.value, COUNT(*) FROM {FACETS} f "  # noqa: S608
+            f"WHERE f.document_id IN (SELECT d.id {base_sql}{sample_sql}) "
+            "GROUP BY f.facet, f.value",
+            params,
+        )
+        for facet, value, count in cursor.fetchall():
+            counts.add_facet_row(facet, value, count * stride)
+        counts.approximate = stride > 1
     return counts
 
 
@@ -146,11 +155,18 @@ def search(query_text, filters=None, sort="relevance", page=1, per_page=None):
     filters = filters or Filters()
     match = backends.match(query, connection)
     base_sql, params = _matching(match, filters, timezone.now())
-    counts = _counts(base_sql, params)
-    results.total = counts.total
-    results.facets, type_names = facet_groups(counts, filters)
-    highlighter = Highlighter(query.highlight_terms())
-    fetch = _page_fetcher(base_sql, params, match, sort, highlighter, type_names)
-    paginator = Paginator(_LazyHits(counts.total, fetch), per_page or settings.PAGE_SIZE)
-    results.page = paginator.page(page)
+    # Only where a backend needs session settings: on SQLite a transaction here would be an
+    # IMMEDIATE one, taking the write lock for a read.
+    with transaction.atomic() if match.setup_sql else nullcontext():
+        if match.setup_sql:
+            with connection.cursor() as cursor:
+                for statement in match.setup_sql:
+                    cursor.execute(statement)
+        counts = _counts(base_sql, params, match)
+        results.total = counts.total
+        results.facets, type_names = facet_groups(counts, filters)
+        highlighter = Highlighter(query.highlight_terms())
+        fetch = _page_fetcher(base_sql, params, match, sort, highlighter, type_names)
+        paginator = Paginator(_LazyHits(counts.total, fetch), per_page or settings.PAGE_SIZE)
+        results.page = paginator.page(page)
     return results

@@ -38,6 +38,7 @@ class FacetCounts:
     types: Counter = field(default_factory=Counter)
     years: Counter = field(default_factory=Counter)
     facets: dict = field(default_factory=lambda: defaultdict(Counter))
+    approximate: bool = False  # topic/region/tag/author counts estimated from a sample
 
     def add_document_row(self, kind, type_id, year, count):
         self.total += count
@@ -65,6 +66,7 @@ class FacetGroup:
     param: str
     label: str
     options: list
+    approximate: bool = False
 
 
 def _top(counter, selected):
@@ -86,7 +88,8 @@ def _model_group(param, label, model, counter, selected):
         for pk in ids
         if pk in names
     ]
-    return FacetGroup(param, label, options), {pk: name for pk, (_, name) in names.items()}
+    group = FacetGroup(param, label, options)
+    return group, {pk: name for pk, (_, name) in names.items()}
 
 
 def facet_groups(counts, filters):
@@ -103,9 +106,9 @@ def facet_groups(counts, filters):
     groups.append(type_group)
     for name, model in FACET_MODELS.items():
         counter = counts.facets.get(name, Counter())
-        groups.append(
-            _model_group(name, FACET_LABELS[name], model, counter, getattr(filters, name))[0]
-        )
+        group = _model_group(name, FACET_LABELS[name], model, counter, getattr(filters, name))[0]
+        group.approximate = counts.approximate
+        groups.append(group)
     years = sorted(counts.years, reverse=True)
     groups.append(
         FacetGroup(

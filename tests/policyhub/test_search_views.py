@@ -155,3 +155,17 @@ def test_query_budget_does_not_grow_with_results(client, django_assert_max_num_q
         response = client.get(URL, {"q": "budget", "topic": topics[0].slug})
     assert response.status_code == 200
     assert response.context["results"].total == count
+
+
+def test_facets_over_a_large_match_set_are_sampled_and_marked(client, monkeypatch):
+    monkeypatch.setattr("policyhub.search.engine.FACET_SAMPLE", 4)
+    topic = TopicFactory(name="Energy")
+    for number in range(12):
+        PublicationFactory(title=f"Pipeline {number}", topics=[topic])
+    response = client.get(URL, {"q": "pipeline"})
+    results = response.context["results"]
+    assert results.total == 12  # exact
+    assert facet(response, "kind") == {"Publication": 12}  # exact
+    # every third document is counted, times three: near 12 but an estimate
+    assert facet(response, "topic")["Energy"] in range(6, 19, 3)
+    assert "≈" in response.content.decode()

@@ -14,7 +14,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
 
-from options.models import PolicyOption
+from options.models import PolicyOption, PolicyQuestion
 from publications.models import Authorship, Person, Publication, Region
 
 from ..models import SearchDocument, SearchFacet
@@ -125,8 +125,12 @@ class OptionSource:
     kind = Kind.OPTION
 
     def queryset(self):
+        # Mirrors PolicyOption.objects.visible() (the option and its question published),
+        # with "by when" left to query time: see entry().
+        questions = PolicyQuestion.objects.published(at=END_OF_TIME)
         return (
             PolicyOption.objects.published(at=END_OF_TIME)
+            .filter(question__in=questions)
             .select_related("question", "track")
             .prefetch_related("tags", "actors", "question__regions")
         )
@@ -154,7 +158,8 @@ class OptionSource:
                 option.conditions,
                 option.status_note,
             ),
-            published_at=option.published_at,
+            # Readers see an option once both it and its question are out.
+            published_at=max(option.published_at, option.question.published_at),
         )
         facets = [(Facet.TAG, tag.pk) for tag in tags]
         ids = regions.with_ancestors(r.pk for r in question_regions)

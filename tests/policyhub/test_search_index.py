@@ -165,3 +165,23 @@ def test_sqlite_fts_triggers_exist():
         "policyhub_search_fts_ad",
         "policyhub_search_fts_au",
     } <= names
+
+
+def test_options_need_their_question_published_too():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from options.models import PolicyQuestion
+
+    draft_question = PolicyQuestionFactory(draft=True)
+    option = PolicyOptionFactory(title="Joint fisheries", question=draft_question)
+    assert found("fisheries") == []
+    draft_question.status = PolicyQuestion.Status.PUBLISHED
+    draft_question.published_at = timezone.now() + timedelta(days=2)  # scheduled
+    draft_question.save()
+    assert found("fisheries") == []
+    SearchDocument.objects.filter(kind="option", object_id=option.pk).update(
+        published_at=timezone.now() - timedelta(seconds=1)
+    )
+    assert found("fisheries") == [("option", "Joint fisheries")]

@@ -18,12 +18,12 @@ def labels(client, q):
 
 def test_titles_people_and_tags_by_prefix(client):
     publication = PublicationFactory(title="Sanctions and food", tags=["sanctions relief"])
-    PolicyOptionFactory(title="Ease sanctions on medicine")
-    PersonFactory(name="Sandra Sanctis")
-    PublicationFactory(title="Unrelated")
+    PolicyOptionFactory(title="Sanctions on medicine eased")
+    PersonFactory(name="Sandra Sanctis")  # people match by any part of the name
+    PublicationFactory(title="Ease sanctions")  # titles match by their start
     assert labels(client, "sanct") == [
         ("Publication", "Sanctions and food"),
-        ("Policy option", "Ease sanctions on medicine"),
+        ("Policy option", "Sanctions on medicine eased"),
         ("Person", "Sandra Sanctis"),
         ("Tag", "sanctions relief"),
     ]
@@ -59,5 +59,13 @@ def test_input_length_is_capped(client):
 def test_query_budget(client, django_assert_max_num_queries):
     for number in range(20):
         PublicationFactory(title=f"Budget {number}", tags=[f"budget-{number}"])
-    with django_assert_max_num_queries(2):
+    with django_assert_max_num_queries(3):
         assert len(labels(client, "budg")) == 12
+
+
+@pytest.mark.parametrize("prefix", ["x\U0010ffff", "\ud7fb", "\ud7ff", "é"])
+def test_prefix_ranges_at_the_edges_of_unicode(prefix):
+    from policyhub.search.suggest import suggestions
+
+    PublicationFactory(title=f"{prefix} title")
+    assert [s["label"] for s in suggestions(prefix)] == [f"{prefix} title"]

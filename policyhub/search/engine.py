@@ -1,8 +1,9 @@
 """The one search API: ``search(query_text, filters, sort, page) -> SearchResults``.
 
-A search is four queries whatever the number of results: counts per kind/type/year (which
-also give the total), counts per facet value, the labels of those values (facets.py) and one
-page of documents. Only documents whose publish time has passed are ever counted or returned.
+A search reads the full-text index once: one statement materialises the visible matches with
+their score, and returns from them the counts per kind/type/year (and so the total), the counts
+per facet value and the ids of the requested page. Two more queries fetch the facet labels
+(facets.py) and the page's documents. Nothing grows with the number of results.
 """
 
 from contextlib import nullcontext
@@ -13,22 +14,47 @@ from django.core.paginator import Paginator
 from django.db import connection, transaction
 from django.utils import timezone
 
-from ..models import SearchDocument, SearchFacet, Synonym
+from ..models import SearchDocument, Synonym
 from . import backends
 from .facets import FacetCounts, Filters, facet_groups
 from .query import ParsedQuery, parse_query
 from .snippets import Highlighter
 
-DOCUMENTS = SearchDocument._meta.db_table
-FACETS = SearchFacet._meta.db_table
 SORTS = ("relevance", "date")
-FACET_SAMPLE = 5000  # documents; facet counts over larger match sets are sampled
+ORDER = {
+    "relevance": "score, published_at DESC NULLS LAST, id",
+    "date": "published_at DESC NULLS LAST, id DESC",
+}
+# Facet rows grow with the match set (about ten per document): past this many matches, the
+# topic/region/tag/author counts are taken over every k-th match and scaled up (shown as
+# approximate). Totals and kind/type/year counts stay exact.
+FACET_SAMPLE = 5000
 FACET_FILTER_SQL = (
     "d.id IN (SELECT document_id FROM policyhub_searchfacet WHERE facet = %s AND value = %s)"
 )
-PAGE_COLUMNS = (
-    "d.id, d.kind, d.object_id, d.title, d.summary, d.body, d.url, d.published_at, d.type_id"
+# Table names and clauses below are ours; every value is a bound parameter.
+SEARCH_SQL = """
+WITH m AS MATERIALIZED (
+    SELECT d.id AS id, d.kind AS kind, d.type_id AS type_id, d.year AS year,
+           d.published_at AS published_at, {rank} AS score
+    {matching}
+),
+sample AS (
+    SELECT CASE WHEN COUNT(*) > {sample} THEN (COUNT(*) + {sample} - 1) / {sample} ELSE 1 END
+           AS stride
+    FROM m
 )
+SELECT 'count', kind, type_id, year, COUNT(*) FROM m GROUP BY kind, type_id, year
+UNION ALL
+SELECT 'facet', f.facet, f.value, NULL, COUNT(*) FROM policyhub_searchfacet f
+WHERE f.document_id IN (SELECT m.id FROM m, sample WHERE m.id %% sample.stride = 0)
+GROUP BY f.facet, f.value
+UNION ALL
+SELECT 'page', NULL, id, position, NULL FROM (
+    SELECT id, ROW_NUMBER() OVER (ORDER BY {order}) AS position FROM m
+    ORDER BY {order} LIMIT %s OFFSET %s
+) page
+"""
 
 
 @dataclass
@@ -54,11 +80,11 @@ class Hit:
     type_name: str = ""
 
 
-class _LazyHits:
-    """What Paginator needs: a known count, and one SQL query for the slice it asks for."""
+class _FetchedPage:
+    """What Paginator needs: the total, and the one slice that was already fetched."""
 
-    def __init__(self, total, fetch):
-        self.total, self.fetch = total, fetch
+    def __init__(self, total, offset, hits):
+        self.total, self.offset, self.hits = total, offset, hits
 
     def count(self):
         return self.total
@@ -67,8 +93,8 @@ class _LazyHits:
         return self.total
 
     def __getitem__(self, bounds):
-        limit = bounds.stop - bounds.start
-        return self.fetch(bounds.start, limit) if limit > 0 else []
+        assert bounds.start == self.offset, "only the fetched page can be read"
+        return self.hits[: bounds.stop - bounds.start]
 
 
 def _matching(match, filters, now):
@@ -89,61 +115,45 @@ def _matching(match, filters, now):
     return f"FROM {match.from_sql} WHERE {' AND '.join(where)}", params
 
 
-def _counts(base_sql, params, match):
-    counts = FacetCounts()
+def _run(match, matching, params, sort, offset, limit):
+    """Counts (FacetCounts) and the ids of one page, in page order."""
+    sql = SEARCH_SQL.format(
+        rank=match.rank_sql, matching=matching, sample=FACET_SAMPLE, order=ORDER[sort]
+    )
     with connection.cursor() as cursor:
-        # Table names and clauses are ours; every value is a bound parameter.
-        cursor.execute(
-            f"SELECT d.kind, d.type_id, d.year, COUNT(*) {base_sql} GROUP BY 1, 2, 3",
-            params,
-        )
-        for kind, type_id, year, count in cursor.fetchall():
-            counts.add_document_row(kind, type_id, year, count)
-        if not counts.total:
-            return counts
-        # Facet rows grow with the match set: past a limit, count every k-th document and
-        # scale up (shown as approximate), so a very common word stays fast.
-        stride = -(-counts.total // FACET_SAMPLE) if counts.total > FACET_SAMPLE else 1
-        sample_sql = f" AND {match.sample_column} %% {stride} = 0" if stride > 1 else ""
-        cursor.execute(
-            f"SELECT f.facet, f.value, COUNT(*) FROM {FACETS} f "  # noqa: S608
-            f"WHERE f.document_id IN (SELECT d.id {base_sql}{sample_sql}) "
-            "GROUP BY f.facet, f.value",
-            params,
-        )
-        for facet, value, count in cursor.fetchall():
-            counts.add_facet_row(facet, value, count * stride)
-        counts.approximate = stride > 1
-    return counts
+        for statement in match.setup_sql:
+            cursor.execute(statement)
+        cursor.execute(sql, [*params, limit, offset])
+        rows = cursor.fetchall()
+    counts, page = FacetCounts(), []
+    for part, name, value, extra, count in rows:
+        if part == "count":
+            counts.add_document_row(name, value, extra, count)
+    stride = -(-counts.total // FACET_SAMPLE) if counts.total > FACET_SAMPLE else 1
+    counts.approximate = stride > 1
+    for part, name, value, extra, count in rows:
+        if part == "facet":
+            counts.add_facet_row(name, value, count * stride)
+        elif part == "page":
+            page.append((extra, value))
+    return counts, [pk for _, pk in sorted(page)]
 
 
-def _page_fetcher(base_sql, params, match, sort, highlighter, type_names):
-    if sort == "date":
-        order = "d.published_at DESC NULLS LAST, d.id DESC"
-    else:
-        order = "score, d.published_at DESC NULLS LAST, d.id"
+def _hits(ids, highlighter, type_names):
+    documents = SearchDocument.objects.defer("meta").in_bulk(ids)
     kinds = dict(SearchDocument.Kind.choices)
-
-    def fetch(offset, limit):
-        sql = (
-            f"SELECT {PAGE_COLUMNS}, {match.rank_sql} AS score {base_sql} "
-            f"ORDER BY {order} LIMIT %s OFFSET %s"
+    return [
+        Hit(
+            kind=doc.kind,
+            kind_label=kinds.get(doc.kind, doc.kind),
+            title=highlighter.highlight(doc.title),
+            snippet=highlighter.snippet(doc.summary, doc.body),
+            url=doc.url,
+            date=doc.published_at,
+            type_name=type_names.get(doc.type_id, ""),
         )
-        documents = SearchDocument.objects.raw(sql, [*params, limit, offset])
-        return [
-            Hit(
-                kind=doc.kind,
-                kind_label=kinds.get(doc.kind, doc.kind),
-                title=highlighter.highlight(doc.title),
-                snippet=highlighter.snippet(doc.summary, doc.body),
-                url=doc.url,
-                date=doc.published_at,
-                type_name=type_names.get(doc.type_id, ""),
-            )
-            for doc in documents
-        ]
-
-    return fetch
+        for doc in (documents[pk] for pk in ids if pk in documents)
+    ]
 
 
 def search(query_text, filters=None, sort="relevance", page=1, per_page=None):
@@ -153,20 +163,19 @@ def search(query_text, filters=None, sort="relevance", page=1, per_page=None):
     if query.is_empty:
         return results
     filters = filters or Filters()
+    per_page = per_page or settings.PAGE_SIZE
+    sort = sort if sort in ORDER else "relevance"
+    number = page if isinstance(page, int) and page > 0 else 1
     match = backends.match(query, connection)
-    base_sql, params = _matching(match, filters, timezone.now())
-    # Only where a backend needs session settings: on SQLite a transaction here would be an
+    matching, params = _matching(match, filters, timezone.now())
+    # A transaction only where a backend needs session settings: on SQLite it would be an
     # IMMEDIATE one, taking the write lock for a read.
     with transaction.atomic() if match.setup_sql else nullcontext():
-        if match.setup_sql:
-            with connection.cursor() as cursor:
-                for statement in match.setup_sql:
-                    cursor.execute(statement)
-        counts = _counts(base_sql, params, match)
-        results.total = counts.total
-        results.facets, type_names = facet_groups(counts, filters)
-        highlighter = Highlighter(query.highlight_terms())
-        fetch = _page_fetcher(base_sql, params, match, sort, highlighter, type_names)
-        paginator = Paginator(_LazyHits(counts.total, fetch), per_page or settings.PAGE_SIZE)
-        results.page = paginator.page(page)
+        offset = (number - 1) * per_page
+        counts, ids = _run(match, matching, params, sort, offset, per_page)
+    results.total = counts.total
+    results.facets, type_names = facet_groups(counts, filters)
+    hits = _hits(ids, Highlighter(query.highlight_terms()), type_names)
+    paginator = Paginator(_FetchedPage(counts.total, offset, hits), per_page)
+    results.page = paginator.page(page)  # validates: InvalidPage past the end
     return results

@@ -6,6 +6,7 @@ whatever the text holds. Matching is a light, English-ish stem comparison ("poli
 """
 
 import re
+from functools import lru_cache
 
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -15,6 +16,7 @@ SNIPPET_WORDS = 32
 LEAD_WORDS = 8
 
 
+@lru_cache(maxsize=8192)
 def light_stem(word):
     word = word.lower()
     if word.endswith("ies") and len(word) > 4:

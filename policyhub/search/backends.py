@@ -21,7 +21,6 @@ class Match:
     where_sql: str
     params: tuple  # for from_sql then where_sql
     rank_sql: str  # smaller is better, so both backends sort ascending
-    sample_column: str = "d.id"  # the document id as the driving table sees it
     setup_sql: tuple = ()  # run first, in the search's own transaction
 
 
@@ -32,8 +31,6 @@ def sqlite_match(query: ParsedQuery, connection) -> Match:
         where_sql="policyhub_search_fts MATCH %s",
         params=(to_fts5(query),),
         rank_sql="bm25(policyhub_search_fts, 10.0, 4.0, 1.0)",
-        # Tested on the FTS row, so skipped matches never touch the document table.
-        sample_column="policyhub_search_fts.rowid",
     )
 
 

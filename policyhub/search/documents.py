@@ -1,15 +1,16 @@
 """What goes into the search index for each kind of object, as plain text.
 
-Each source knows which objects are indexable (published or scheduled: scheduled items are
-hidden at query time by their publish time), how to load them in bulk with a fixed number of
-queries, and how to turn one into a document and its facet values.
+Every object is indexed, drafts included; what readers may see is decided at query time by
+each source's ``visible()``, which asks the content's own ``published()``. So a scheduled item
+appears at its time with no cron job, and publishing or unpublishing with ``queryset.update()``
+(admin actions; no signals) takes effect at once. Each source also loads its objects in bulk
+with a fixed number of queries and turns one into a document and its facet values.
 """
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from html import unescape
 
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -19,9 +20,6 @@ from publications.models import Authorship, Person, Publication, Region
 
 from ..models import SearchDocument, SearchFacet
 
-# Indexable means "published at some time": reuse the one definition of published, at the end
-# of time, so drafts are never indexed and scheduled items are.
-END_OF_TIME = datetime(9999, 12, 31, tzinfo=UTC)
 Kind = SearchDocument.Kind
 Facet = SearchFacet.Facet
 
@@ -83,9 +81,12 @@ def _names(objects):
 class PublicationSource:
     kind = Kind.PUBLICATION
 
+    def visible(self, now):
+        return Exists(Publication.objects.published(at=now).filter(pk=OuterRef("object_id")))
+
     def queryset(self):
         return (
-            Publication.objects.published(at=END_OF_TIME)
+            Publication.objects.all()
             .select_related("publication_type")
             .prefetch_related(
                 Prefetch("authorships", queryset=Authorship.objects.select_related("person")),
@@ -124,13 +125,16 @@ class PublicationSource:
 class OptionSource:
     kind = Kind.OPTION
 
+    def visible(self, now):
+        # PolicyOption.objects.visible(), at a given time: the option and its question.
+        options = PolicyOption.objects.published(at=now).filter(
+            question__in=PolicyQuestion.objects.published(at=now)
+        )
+        return Exists(options.filter(pk=OuterRef("object_id")))
+
     def queryset(self):
-        # Mirrors PolicyOption.objects.visible() (the option and its question published),
-        # with "by when" left to query time: see entry().
-        questions = PolicyQuestion.objects.published(at=END_OF_TIME)
         return (
-            PolicyOption.objects.published(at=END_OF_TIME)
-            .filter(question__in=questions)
+            PolicyOption.objects.all()
             .select_related("question", "track")
             .prefetch_related("tags", "actors", "question__regions")
         )
@@ -158,8 +162,11 @@ class OptionSource:
                 option.conditions,
                 option.status_note,
             ),
-            # Readers see an option once both it and its question are out.
-            published_at=max(option.published_at, option.question.published_at),
+            # Shown and sorted by: readers see an option once it and its question are out.
+            published_at=max(
+                (t for t in (option.published_at, option.question.published_at) if t),
+                default=None,
+            ),
         )
         facets = [(Facet.TAG, tag.pk) for tag in tags]
         ids = regions.with_ancestors(r.pk for r in question_regions)
@@ -171,6 +178,9 @@ class PersonSource:
     """People are public records: every one is indexed, with no publish time."""
 
     kind = Kind.PERSON
+
+    def visible(self, now):
+        return Q()
 
     def queryset(self):
         return Person.objects.all()
@@ -188,3 +198,17 @@ class PersonSource:
 
 
 SOURCES = {source.kind: source for source in (PublicationSource(), OptionSource(), PersonSource())}
+
+
+def visible_documents(now=None):
+    """Documents readers may see now, checked against the content itself at query time.
+
+    The index alone would do for anything saved through the ORM, but bulk updates (an admin
+    action publishing or unpublishing with ``queryset.update()``) send no signals: asking the
+    content's own ``published()`` keeps drafts out and scheduled items in on time regardless.
+    """
+    now = now or timezone.now()
+    visible = Q(pk__in=[])
+    for kind, source in SOURCES.items():
+        visible |= Q(source.visible(now), kind=kind)
+    return SearchDocument.objects.filter(visible)

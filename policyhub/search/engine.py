@@ -16,10 +16,12 @@ from django.utils import timezone
 
 from ..models import SearchDocument, Synonym
 from . import backends
+from .documents import visible_documents
 from .facets import FacetCounts, Filters, facet_groups
 from .query import ParsedQuery, parse_query
 from .snippets import Highlighter
 
+DOCUMENTS = SearchDocument._meta.db_table
 SORTS = ("relevance", "date")
 ORDER = {
     "relevance": "score, published_at DESC NULLS LAST, id",
@@ -30,13 +32,14 @@ ORDER = {
 # approximate). Totals and kind/type/year counts stay exact.
 FACET_SAMPLE = 5000
 FACET_FILTER_SQL = (
-    "d.id IN (SELECT document_id FROM policyhub_searchfacet WHERE facet = %s AND value = %s)"
+    "policyhub_searchdocument.id IN "
+    "(SELECT document_id FROM policyhub_searchfacet WHERE facet = %s AND value = %s)"
 )
 # Table names and clauses below are ours; every value is a bound parameter.
 SEARCH_SQL = """
 WITH m AS MATERIALIZED (
-    SELECT d.id AS id, d.kind AS kind, d.type_id AS type_id, d.year AS year,
-           d.published_at AS published_at, {rank} AS score
+    SELECT {d}.id AS id, {d}.kind AS kind, {d}.type_id AS type_id, {d}.year AS year,
+           {d}.published_at AS published_at, {rank} AS score
     {matching}
 ),
 sample AS (
@@ -97,17 +100,23 @@ class _FetchedPage:
         return self.hits[: bounds.stop - bounds.start]
 
 
+def _visibility_sql(now):
+    """The WHERE clause of visible_documents(), as SQL over the document table."""
+    query = visible_documents(now).query
+    return query.get_compiler(connection=connection).compile(query.where)
+
+
 def _matching(match, filters, now):
     """FROM ... WHERE ... for the visible documents that match the query and the filters."""
-    where = [match.where_sql, "(d.published_at <= %s OR d.published_at IS NULL)"]
-    params = [*match.params, connection.ops.adapt_datetimefield_value(now)]
+    visible_sql, visible_params = _visibility_sql(now)
+    where, params = [match.where_sql, visible_sql], [*match.params, *visible_params]
     for column, value in (
         ("kind", filters.kind),
         ("type_id", filters.type),
         ("year", filters.year),
     ):
         if value:
-            where.append(f"d.{column} = %s")
+            where.append(f"{DOCUMENTS}.{column} = %s")
             params.append(value)
     for facet, value in filters.facet_values():
         where.append(FACET_FILTER_SQL)
@@ -118,7 +127,11 @@ def _matching(match, filters, now):
 def _run(match, matching, params, sort, offset, limit):
     """Counts (FacetCounts) and the ids of one page, in page order."""
     sql = SEARCH_SQL.format(
-        rank=match.rank_sql, matching=matching, sample=FACET_SAMPLE, order=ORDER[sort]
+        d=DOCUMENTS,
+        rank=match.rank_sql,
+        matching=matching,
+        sample=FACET_SAMPLE,
+        order=ORDER[sort],
     )
     with connection.cursor() as cursor:
         for statement in match.setup_sql:

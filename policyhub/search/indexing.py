@@ -77,5 +77,5 @@ def optimize():
             cursor.execute("ANALYZE")
             cursor.execute("PRAGMA optimize")
         elif connection.vendor == "postgresql":
-            cursor.execute("ANALYZE policyhub_searchdocument")
-            cursor.execute("ANALYZE policyhub_searchfacet")
+            # Everything: searches also check the content tables (visible_documents()).
+            cursor.execute("ANALYZE")

@@ -5,23 +5,19 @@ range on lower(title), people (a few thousand rows at most) by the start of any 
 tags by name, each kept only if something visible carries it.
 """
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from taggit.models import Tag
 
 from ..models import SearchDocument, SearchFacet
+from .documents import visible_documents
 
 TITLE_LIMIT = 8
 PEOPLE_LIMIT = 4
 TAG_LIMIT = 4
 Kind = SearchDocument.Kind
-
-
-def visible_documents(now=None):
-    now = now or timezone.now()
-    return SearchDocument.objects.filter(Q(published_at__lte=now) | Q(published_at__isnull=True))
 
 
 def _titles(visible, prefix):
@@ -50,9 +46,7 @@ def _people(prefix, exclude):
 def _tags(prefix, now):
     # Only tags on something a reader can find: a tag used only on drafts stays private.
     on_visible = SearchFacet.objects.filter(
-        Q(document__published_at__lte=now) | Q(document__published_at__isnull=True),
-        facet=SearchFacet.Facet.TAG,
-        value=OuterRef("pk"),
+        facet=SearchFacet.Facet.TAG, value=OuterRef("pk"), document__in=visible_documents(now)
     )
     return Tag.objects.filter(Exists(on_visible), name__istartswith=prefix).order_by("name")[
         :TAG_LIMIT

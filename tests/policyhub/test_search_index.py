@@ -3,6 +3,7 @@
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.utils import timezone
 
 from options.models import PolicyOption
 from policyhub.models import SearchDocument, SearchFacet
@@ -143,7 +144,7 @@ def test_rebuild_command_restores_a_lost_index(capsys):
     SearchDocument.objects.all().delete()
     assert found("seed") == []
     call_command("rebuild_search_index", "--no-progress")
-    assert "Indexed 3 documents" in capsys.readouterr().out
+    assert "Indexed 4 documents" in capsys.readouterr().out  # drafts too, never shown
     assert found("seed") == [
         ("option", "Seed fund"),
         ("person", "Seed Person"),
@@ -175,13 +176,34 @@ def test_options_need_their_question_published_too():
     from options.models import PolicyQuestion
 
     draft_question = PolicyQuestionFactory(draft=True)
-    option = PolicyOptionFactory(title="Joint fisheries", question=draft_question)
+    PolicyOptionFactory(title="Joint fisheries", question=draft_question)
     assert found("fisheries") == []
     draft_question.status = PolicyQuestion.Status.PUBLISHED
     draft_question.published_at = timezone.now() + timedelta(days=2)  # scheduled
     draft_question.save()
     assert found("fisheries") == []
-    SearchDocument.objects.filter(kind="option", object_id=option.pk).update(
+    # The question's time passes (stored time moved with update(): no save, no signal).
+    PolicyQuestion.objects.filter(pk=draft_question.pk).update(
         published_at=timezone.now() - timedelta(seconds=1)
     )
     assert found("fisheries") == [("option", "Joint fisheries")]
+
+
+def test_bulk_updates_without_signals_cannot_leak_drafts():
+    # Admin actions publish and unpublish with queryset.update(), which sends no signals.
+    PublicationFactory(title="Leaky memo")
+    PolicyOptionFactory(title="Leaky option")
+    Publication.objects.update(status=Publication.Status.DRAFT)
+    PolicyOption.objects.update(status=PolicyOption.Status.DRAFT)
+    assert found("leaky") == []
+    Publication.objects.update(status=Publication.Status.PUBLISHED)
+    assert found("leaky") == [("publication", "Leaky memo")]
+
+
+def test_publishing_with_a_bulk_update_is_found_at_once():
+    option = PolicyOptionFactory(title="Quiet option", draft=True)
+    assert found("quiet") == []
+    PolicyOption.objects.filter(pk=option.pk).update(
+        status=PolicyOption.Status.PUBLISHED, published_at=timezone.now()
+    )
+    assert found("quiet") == [("option", "Quiet option")]

@@ -172,3 +172,15 @@ def test_facets_over_a_large_match_set_are_sampled_and_marked(client, monkeypatc
     # every third document is counted, times three: near 12 but an estimate
     assert facet(response, "topic")["Energy"] in range(6, 19, 3)
     assert "≈" in response.content.decode()
+
+
+def test_drafts_never_reach_counts_or_facets(client):
+    topic = TopicFactory(name="Energy")
+    PublicationFactory(title="Grid", topics=[topic], tags=["power"])
+    PublicationFactory(title="Grid draft", topics=[topic], tags=["secret"], draft=True)
+    PublicationFactory(title="Grid later", topics=[topic], tags=["secret"], scheduled=True)
+    response = client.get(URL, {"q": "grid"})
+    assert response.context["results"].total == 1
+    assert facet(response, "topic") == {"Energy": 1}
+    assert facet(response, "tag") == {"power": 1}
+    assert "draft" not in response.content.decode().lower()

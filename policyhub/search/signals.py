@@ -19,7 +19,7 @@ from publications.models import (
     Topic,
 )
 
-from ..models import SearchDocument, Synonym
+from ..models import SearchDocument, SearchFacet, Synonym
 from .indexing import reindex, remove
 
 Kind = SearchDocument.Kind
@@ -119,6 +119,22 @@ def _tagged_item_deleted(sender, instance, **kwargs):
     reindex(kind, [instance.content_object_id])
 
 
+def _tag_deleted(sender, instance, **kwargs):
+    """Re-read everything the index still files under a deleted tag.
+
+    Covers tag merges, which move the tagged items to the surviving tag with update() (no
+    signals) and then delete the others: the index's facet rows still know who had them.
+    """
+    documents = SearchDocument.objects.filter(
+        facets__facet=SearchFacet.Facet.TAG, facets__value=instance.pk
+    ).values_list("kind", "object_id")
+    by_kind = {}
+    for kind, object_id in documents:
+        by_kind.setdefault(kind, set()).add(object_id)
+    for kind, ids in by_kind.items():
+        reindex(kind, ids)
+
+
 def _synonyms_changed(sender, **kwargs):
     Synonym.clear_cache()
 
@@ -150,5 +166,6 @@ def connect():
     )
     for model in (Tag, Topic, Region, Track):
         post_save.connect(_named_thing_saved, sender=model, dispatch_uid=f"{UID}.{model.__name__}")
+    post_delete.connect(_tag_deleted, sender=Tag, dispatch_uid=f"{UID}.tag-deleted")
     post_save.connect(_synonyms_changed, sender=Synonym, dispatch_uid=f"{UID}.synonym")
     post_delete.connect(_synonyms_changed, sender=Synonym, dispatch_uid=f"{UID}.synonym")

@@ -207,3 +207,19 @@ def test_publishing_with_a_bulk_update_is_found_at_once():
         status=PolicyOption.Status.PUBLISHED, published_at=timezone.now()
     )
     assert found("quiet") == [("option", "Quiet option")]
+
+
+def test_tag_merge_by_bulk_update_is_indexed():
+    from taggit.models import Tag
+
+    from publications.models import TaggedPublication
+
+    publication = PublicationFactory(title="Report", tags=["Sanction"])
+    survivor = Tag.objects.create(name="sanctions", slug="sanctions")
+    old = Tag.objects.get(name="Sanction")
+    # What a tag merge does: move the links with update() (no signals), delete the old tag.
+    TaggedPublication.objects.filter(tag=old).update(tag=survivor)
+    old.delete()
+    facets = SearchFacet.objects.filter(document__object_id=publication.pk, facet="tag")
+    assert list(facets.values_list("value", flat=True)) == [survivor.pk]
+    assert found("sanctions") == [("publication", "Report")]

@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class PolicyHubConfig(AppConfig):
     name = "policyhub"
     verbose_name = "Site"
+
+    def ready(self):
+        from .search import signals
+
+        signals.connect()

@@ -1,5 +1,44 @@
+from django.core.paginator import InvalidPage
+from django.http import Http404, JsonResponse
 from django.shortcuts import render
+
+from .engine import search as run_search
+from .forms import SearchForm, SuggestForm
+from .suggest import suggestions
+
+
+def _facet_urls(groups, params):
+    """Each option links to the current search with that filter toggled, back on page one."""
+    for group in groups:
+        for option in group.options:
+            toggled = params.copy()
+            toggled.pop("page", None)
+            if option.selected:
+                toggled.pop(group.param, None)
+            else:
+                toggled[group.param] = option.value
+            option.url = f"?{toggled.urlencode()}"
 
 
 def search(request):
-    return render(request, "search/results.html", {"query": request.GET.get("q", "")})
+    form = SearchForm(request.GET)
+    if not form.is_valid():
+        if "page" in form.errors:
+            raise Http404("No such page of results.")
+        return render(request, "search/results.html", {"form": form}, status=400)
+    data = form.cleaned_data
+    try:
+        results = run_search(
+            data["q"], form.filters(), data["sort"] or "relevance", data["page"] or 1
+        )
+    except InvalidPage:
+        raise Http404("No such page of results.") from None
+    _facet_urls(results.facets, request.GET)
+    context = {"form": form, "results": results, "query": data["q"]}
+    return render(request, "search/results.html", context)
+
+
+def suggest(request):
+    form = SuggestForm(request.GET)
+    prefix = form.cleaned_data["q"] if form.is_valid() else ""
+    return JsonResponse({"query": prefix, "suggestions": suggestions(prefix)})

@@ -1,0 +1,233 @@
+"""Search benchmark: 100,000 publications, two-word queries rendered with facets.
+
+Usage (a separate database, never the development one):
+    DATABASE_URL=sqlite:////tmp/ph_bench.sqlite3 .venv/bin/python bench/search_bench.py
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/ph_bench .venv/bin/python bench/search_bench.py
+
+The first run generates the data (bulk_create, then the same rebuild that
+``manage.py rebuild_search_index`` runs); later runs reuse it. Timings are for the whole
+``GET /search/?q=...`` through Django's test client: form, four-ish queries, template.
+"""
+
+import argparse
+import os
+import random
+import re
+import statistics
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "policyhub.settings")
+os.environ.setdefault("DATABASE_URL", "sqlite:////tmp/ph_bench.sqlite3")
+
+import django
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from taggit.models import Tag  # noqa: E402
+from tqdm import tqdm  # noqa: E402
+
+from policyhub.search.indexing import rebuild  # noqa: E402
+from publications.models import (  # noqa: E402
+    Authorship,
+    Person,
+    Publication,
+    PublicationType,
+    Region,
+    TaggedPublication,
+    Topic,
+)
+
+SYLLABLES = [
+    "ka",
+    "ri",
+    "mo",
+    "su",
+    "ten",
+    "lav",
+    "or",
+    "pel",
+    "din",
+    "ast",
+    "ru",
+    "vek",
+    "mi",
+    "sol",
+    "tar",
+    "nem",
+    "bo",
+    "qui",
+    "zan",
+    "fe",
+]
+BATCH = 5000
+RESULT_COUNT = re.compile(r"(\d+) results? for")
+
+
+def vocabulary(rng, size=6000):
+    words = set()
+    while len(words) < size:
+        words.add("".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 4))))
+    return sorted(words)
+
+
+class Zipf:
+    """Word ranks drawn with frequency ~ 1/rank, as in natural text."""
+
+    def __init__(self, rng, words):
+        self.rng, self.words = rng, words
+        self.weights = [1 / (rank + 1) for rank in range(len(words))]
+
+    def sample(self, k):
+        return self.rng.choices(self.words, weights=self.weights, k=k)
+
+
+def generate(count, rng):
+    words = vocabulary(rng)
+    zipf = Zipf(rng, words)
+    now = datetime.now(UTC)
+    types = [
+        PublicationType.objects.get_or_create(slug=slug, defaults={"name": slug.title()})[0]
+        for slug in ("analysis", "special-report", "brief", "interview", "data")
+    ]
+    topics = Topic.objects.bulk_create(
+        [Topic(name=f"Topic {w}", slug=f"topic-{w}") for w in words[100:140]]
+    )
+    parents = Region.objects.bulk_create(
+        [Region(name=f"Region {w}", slug=f"region-{w}") for w in words[200:208]]
+    )
+    regions = parents + Region.objects.bulk_create(
+        [
+            Region(name=f"Area {w}", slug=f"area-{w}", parent=rng.choice(parents))
+            for w in words[210:250]
+        ]
+    )
+    people = Person.objects.bulk_create(
+        [
+            Person(
+                name=f"{w.title()} {v.title()}", slug=f"person-{i}", bio=" ".join(zipf.sample(30))
+            )
+            for i, (w, v) in enumerate(zip(words[300:2300], words[2300:4300], strict=True))
+        ]
+    )
+    tags = Tag.objects.bulk_create([Tag(name=f"tag {w}", slug=f"tag-{w}") for w in words[500:800]])
+    for start in tqdm(range(0, count, BATCH), desc="Publications", disable=None):
+        size = min(BATCH, count - start)
+        publications = Publication.objects.bulk_create(
+            [
+                Publication(
+                    title=" ".join(zipf.sample(rng.randint(4, 10))).capitalize(),
+                    slug=f"bench-{start + i}",
+                    publication_type=rng.choice(types),
+                    summary=" ".join(zipf.sample(30)),
+                    body="".join(f"<p>{' '.join(zipf.sample(60))}</p>" for _ in range(5)),
+                    status="draft" if rng.random() < 0.05 else "published",
+                    published_at=now - timedelta(days=rng.randint(0, 15 * 365)),
+                )
+                for i in range(size)
+            ]
+        )
+        links = [(p, rng.sample(people, rng.randint(1, 3))) for p in publications]
+        Authorship.objects.bulk_create(
+            [
+                Authorship(publication=p, person=a, order=n)
+                for p, a_list in links
+                for n, a in enumerate(a_list)
+            ]
+        )
+        Publication.topics.through.objects.bulk_create(
+            [
+                Publication.topics.through(publication=p, topic=t)
+                for p in publications
+                for t in rng.sample(topics, rng.randint(1, 3))
+            ]
+        )
+        Publication.regions.through.objects.bulk_create(
+            [
+                Publication.regions.through(publication=p, region=r)
+                for p in publications
+                for r in rng.sample(regions, rng.randint(1, 2))
+            ]
+        )
+        TaggedPublication.objects.bulk_create(
+            [
+                TaggedPublication(content_object=p, tag=t)
+                for p in publications
+                for t in rng.sample(tags, rng.randint(2, 5))
+            ]
+        )
+    return words
+
+
+def percentile(values, fraction):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--publications", type=int, default=100_000)
+    parser.add_argument("--queries", type=int, default=50)
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--reindex", action="store_true", help="rebuild the index first")
+    parser.add_argument("--no-queries", action="store_true", help="only generate the data")
+    args = parser.parse_args()
+    rng = random.Random(args.seed)
+
+    call_command("migrate", verbosity=0)
+    if Publication.objects.count() < args.publications:
+        started = time.perf_counter()
+        with transaction.atomic():
+            generate(args.publications - Publication.objects.count(), rng)
+        print(f"generated in {time.perf_counter() - started:.0f} s")
+        started = time.perf_counter()
+        rebuild(progress=None)
+        print(f"indexed in {time.perf_counter() - started:.0f} s")
+    elif args.reindex:
+        started = time.perf_counter()
+        rebuild(progress=None)
+        print(f"indexed in {time.perf_counter() - started:.0f} s")
+    if args.no_queries:
+        return
+    words = vocabulary(random.Random(args.seed))
+
+    client = Client()
+    query_rng = random.Random(args.seed + 1)
+    client.get("/search/", {"q": words[0]})  # warm caches and templates
+    # Two words from the commonest 2,000 (Zipf ranks), then a worst case from the top 50,
+    # whose match sets run into the tens of thousands.
+    for label, pool in (("two words, top 2,000", 2000), ("two words, top 50", 50)):
+        queries = [" ".join(query_rng.sample(words[:pool], 2)) for _ in range(args.queries)]
+        run(client, label, queries)
+
+
+def run(client, label, queries):
+    timings, totals, query_counts = [], [], []
+    for q in queries:
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            response = client.get("/search/", {"q": q})
+            timings.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, (q, response.status_code)
+        totals.append(int(RESULT_COUNT.search(response.content.decode())[1]))
+        query_counts.append(len(captured))
+    print(
+        f"{connection.vendor}, {Publication.objects.count()} publications, {label}: "
+        f"{len(queries)} queries, results min {min(totals)} / median "
+        f"{statistics.median(totals):.0f} / max {max(totals)}, SQL per page {max(query_counts)}"
+    )
+    print(
+        f"  page ms: p50 {percentile(timings, 0.5):.1f}  p95 {percentile(timings, 0.95):.1f}  "
+        f"max {max(timings):.1f}"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,65 @@
+"""The full-text part of a search, per database: which documents match and how well.
+
+Both return SQL over the document table (under its own name); the engine adds visibility, filters,
+counts, facets and paging around it, the same way on both databases. Every value is a bound
+parameter, and the parsed query only ever holds quoted word pieces (see query.py).
+"""
+
+from dataclasses import dataclass
+
+from django.db.models.sql import Query
+
+from ..models import SearchDocument
+from .query import ParsedQuery, to_fts5, to_postgres
+
+DOCUMENTS = SearchDocument._meta.db_table
+WEIGHTS = "{0.1, 0.1, 0.4, 1.0}"
+
+
+@dataclass(frozen=True)
+class Match:
+    from_sql: str  # the FROM clause, with the document table under its own name
+    where_sql: str
+    params: tuple  # for from_sql then where_sql
+    rank_sql: str  # smaller is better, so both backends sort ascending
+    setup_sql: tuple = ()  # run first, in the search's own transaction
+
+
+def sqlite_match(query: ParsedQuery, connection) -> Match:
+    # bm25 weights per column: title 10, meta (summary, tags, authors, topics) 4, body 1.
+    return Match(
+        from_sql=(
+            f"policyhub_search_fts JOIN {DOCUMENTS} ON {DOCUMENTS}.id = policyhub_search_fts.rowid"
+        ),
+        where_sql="policyhub_search_fts MATCH %s",
+        params=(to_fts5(query),),
+        rank_sql="bm25(policyhub_search_fts, 10.0, 4.0, 1.0)",
+    )
+
+
+def postgresql_match(query: ParsedQuery, connection) -> Match:
+    sql_query = Query(SearchDocument)
+    expression = to_postgres(query).resolve_expression(sql_query)
+    tsquery, params = sql_query.get_compiler(connection=connection).compile(expression)
+    # Weights are {D, C, B, A}: body (C) 1, meta (B) 4, title (A) 10, as on SQLite.
+    return Match(
+        from_sql=f"{DOCUMENTS} CROSS JOIN (SELECT {tsquery} AS q) s",
+        where_sql=f"{DOCUMENTS}.search_vector @@ s.q",
+        params=tuple(params),
+        rank_sql=f"-ts_rank('{WEIGHTS}'::float4[], {DOCUMENTS}.search_vector, s.q)",
+        # The planner does not count the cost of reading each (TOASTed) tsvector, and with
+        # the default random_page_cost it scanned the whole table rather than use the GIN
+        # index: 300-480 ms against 130 ms for a 25,000-match query at 100,000 documents.
+        setup_sql=("SET LOCAL random_page_cost = 1.1",),
+    )
+
+
+BACKENDS = {"sqlite": sqlite_match, "postgresql": postgresql_match}
+
+
+def match(query: ParsedQuery, connection) -> Match:
+    try:
+        backend = BACKENDS[connection.vendor]
+    except KeyError:
+        raise NotImplementedError(f"No search backend for {connection.vendor}") from None
+    return backend(query, connection)

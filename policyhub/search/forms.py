@@ -1,0 +1,83 @@
+"""GET parameters of the search page and the suggest endpoint, validated before any query."""
+
+import re
+import unicodedata
+
+from django import forms
+from taggit.models import Tag
+
+from publications.models import Person, PublicationType, Region, Topic
+
+from ..models import SearchDocument
+from .engine import SORTS
+from .facets import Filters
+
+SLUG_RE = re.compile(r"^[-\w]{1,300}$")
+
+
+def without_control_characters(text):
+    # NUL and other control characters would upset the database drivers; they are spaces here.
+    return "".join(" " if unicodedata.category(ch)[0] == "C" else ch for ch in text)
+
+
+class QueryField(forms.CharField):
+    """Free text that never fails validation: the query parser treats anything as words."""
+
+    def __init__(self, *, max_chars, **kwargs):
+        self.max_chars = max_chars
+        super().__init__(required=False, **kwargs)
+
+    def to_python(self, value):
+        text = without_control_characters(str(value or "")[: self.max_chars])
+        return " ".join(text.split())
+
+
+class SlugChoiceField(forms.ModelChoiceField):
+    """Choose an object by slug; a malformed slug is refused before it reaches the database."""
+
+    def __init__(self, queryset, **kwargs):
+        super().__init__(queryset, to_field_name="slug", required=False, **kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if not SLUG_RE.match(str(value)):
+            raise forms.ValidationError("Unknown value.", code="invalid_choice")
+        return super().to_python(value)
+
+
+class SearchForm(forms.Form):
+    q = QueryField(max_chars=1000, label="Search for")
+    kind = forms.ChoiceField(
+        choices=[("", "Everything"), *SearchDocument.Kind.choices], required=False
+    )
+    type = SlugChoiceField(PublicationType.objects.all())
+    topic = SlugChoiceField(Topic.objects.all())
+    region = SlugChoiceField(Region.objects.all())
+    tag = SlugChoiceField(Tag.objects.all())
+    author = SlugChoiceField(Person.objects.all())
+    year = forms.IntegerField(min_value=1000, max_value=9999, required=False)
+    sort = forms.ChoiceField(
+        choices=list(zip(SORTS, ("Relevance", "Newest first"), strict=True)), required=False
+    )
+    page = forms.IntegerField(min_value=1, max_value=10**6, required=False)
+
+    def filters(self):
+        data = self.cleaned_data
+
+        def pk(name):
+            return data[name].pk if data.get(name) else None
+
+        return Filters(
+            kind=data.get("kind") or "",
+            type=pk("type"),
+            year=data.get("year"),
+            topic=pk("topic"),
+            region=pk("region"),
+            tag=pk("tag"),
+            author=pk("author"),
+        )
+
+
+class SuggestForm(forms.Form):
+    q = QueryField(max_chars=60)

@@ -1,0 +1,171 @@
+"""Keep the search index current on every change readers could notice.
+
+Saves, publishing, unpublishing and deletes of the indexed models, their tags, topics, regions
+and authors, and renames of the things whose names are indexed with them (people, topics,
+regions, tracks, questions). Each handler re-reads the affected objects, so the index always
+reflects the database, whatever the order of the signals within one admin save.
+"""
+
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from taggit.models import Tag
+
+from options.models import PolicyOption, PolicyQuestion, TaggedOption, Track
+from publications.models import (
+    Authorship,
+    Person,
+    Publication,
+    Region,
+    TaggedPublication,
+    Topic,
+)
+
+from ..models import SearchDocument, SearchFacet, Synonym
+from .indexing import reindex, remove
+
+Kind = SearchDocument.Kind
+UID = "policyhub.search"
+
+
+def _publication_saved(sender, instance, raw=False, **kwargs):
+    if not raw:
+        reindex(Kind.PUBLICATION, [instance.pk])
+
+
+def _publication_deleted(sender, instance, **kwargs):
+    remove(Kind.PUBLICATION, [instance.pk])
+
+
+def _option_saved(sender, instance, raw=False, **kwargs):
+    if not raw:
+        reindex(Kind.OPTION, [instance.pk])
+
+
+def _option_deleted(sender, instance, **kwargs):
+    remove(Kind.OPTION, [instance.pk])
+
+
+def _person_saved(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
+    reindex(Kind.PERSON, [instance.pk])
+    # The name is indexed with every publication listing the person as an author.
+    reindex(Kind.PUBLICATION, instance.publications.values_list("pk", flat=True))
+
+
+def _person_deleted(sender, instance, **kwargs):
+    remove(Kind.PERSON, [instance.pk])
+
+
+def _authorship_changed(sender, instance, raw=False, **kwargs):
+    if not raw:
+        reindex(Kind.PUBLICATION, [instance.publication_id])
+
+
+def _publication_m2m_changed(sender, instance, action, reverse, model, pk_set, **kwargs):
+    if not action.startswith("post_"):
+        return
+    if isinstance(instance, Publication):
+        reindex(Kind.PUBLICATION, [instance.pk])
+    elif pk_set:  # changed from the other side, e.g. topic.publications.add(...)
+        reindex(Kind.PUBLICATION, pk_set)
+
+
+def _option_m2m_changed(sender, instance, action, reverse, model, pk_set, **kwargs):
+    if not action.startswith("post_"):
+        return
+    if isinstance(instance, PolicyOption):
+        reindex(Kind.OPTION, [instance.pk])
+    elif pk_set:
+        reindex(Kind.OPTION, pk_set)
+
+
+def _question_changed(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
+    question = instance if isinstance(instance, PolicyQuestion) else None
+    if question is not None:
+        reindex(Kind.OPTION, question.options.values_list("pk", flat=True))
+
+
+def _question_regions_changed(sender, instance, action, pk_set, **kwargs):
+    if not action.startswith("post_"):
+        return
+    questions = [instance.pk] if isinstance(instance, PolicyQuestion) else list(pk_set or ())
+    options = PolicyOption.objects.filter(question__in=questions).values_list("pk", flat=True)
+    reindex(Kind.OPTION, options)
+
+
+def _named_thing_saved(sender, instance, created=False, raw=False, **kwargs):
+    """A renamed topic, region, tag, type or track changes the text of what it labels."""
+    if raw or created:
+        return
+    if isinstance(instance, Tag):
+        publications = Publication.objects.filter(tags=instance)
+        options = PolicyOption.objects.filter(tags=instance)
+    elif isinstance(instance, Track):
+        publications, options = Publication.objects.none(), instance.options.all()
+    elif isinstance(instance, Region):
+        publications = Publication.objects.filter(regions__in=instance.descendant_ids())
+        options = PolicyOption.objects.filter(question__regions__in=instance.descendant_ids())
+    else:  # Topic
+        publications, options = instance.publications.all(), PolicyOption.objects.none()
+    reindex(Kind.PUBLICATION, set(publications.values_list("pk", flat=True)))
+    reindex(Kind.OPTION, set(options.values_list("pk", flat=True)))
+
+
+def _tagged_item_deleted(sender, instance, **kwargs):
+    # A deleted tag removes its through rows without any m2m_changed signal.
+    kind = Kind.PUBLICATION if sender is TaggedPublication else Kind.OPTION
+    reindex(kind, [instance.content_object_id])
+
+
+def _tag_deleted(sender, instance, **kwargs):
+    """Re-read everything the index still files under a deleted tag.
+
+    Covers tag merges, which move the tagged items to the surviving tag with update() (no
+    signals) and then delete the others: the index's facet rows still know who had them.
+    """
+    documents = SearchDocument.objects.filter(
+        facets__facet=SearchFacet.Facet.TAG, facets__value=instance.pk
+    ).values_list("kind", "object_id")
+    by_kind = {}
+    for kind, object_id in documents:
+        by_kind.setdefault(kind, set()).add(object_id)
+    for kind, ids in by_kind.items():
+        reindex(kind, ids)
+
+
+def _synonyms_changed(sender, **kwargs):
+    Synonym.clear_cache()
+
+
+def connect():
+    post_save.connect(_publication_saved, sender=Publication, dispatch_uid=f"{UID}.pub")
+    post_delete.connect(_publication_deleted, sender=Publication, dispatch_uid=f"{UID}.pub")
+    post_save.connect(_option_saved, sender=PolicyOption, dispatch_uid=f"{UID}.opt")
+    post_delete.connect(_option_deleted, sender=PolicyOption, dispatch_uid=f"{UID}.opt")
+    post_save.connect(_person_saved, sender=Person, dispatch_uid=f"{UID}.person")
+    post_delete.connect(_person_deleted, sender=Person, dispatch_uid=f"{UID}.person")
+    post_save.connect(_authorship_changed, sender=Authorship, dispatch_uid=f"{UID}.authorship")
+    post_delete.connect(_authorship_changed, sender=Authorship, dispatch_uid=f"{UID}.authorship")
+    post_save.connect(_question_changed, sender=PolicyQuestion, dispatch_uid=f"{UID}.question")
+    for through in (Publication.topics.through, Publication.regions.through, TaggedPublication):
+        m2m_changed.connect(
+            _publication_m2m_changed, sender=through, dispatch_uid=f"{UID}.{through}"
+        )
+    for through in (PolicyOption.actors.through, TaggedOption):
+        m2m_changed.connect(_option_m2m_changed, sender=through, dispatch_uid=f"{UID}.{through}")
+    for through in (TaggedPublication, TaggedOption):
+        post_delete.connect(
+            _tagged_item_deleted, sender=through, dispatch_uid=f"{UID}.{through}.deleted"
+        )
+    m2m_changed.connect(
+        _question_regions_changed,
+        sender=PolicyQuestion.regions.through,
+        dispatch_uid=f"{UID}.question-regions",
+    )
+    for model in (Tag, Topic, Region, Track):
+        post_save.connect(_named_thing_saved, sender=model, dispatch_uid=f"{UID}.{model.__name__}")
+    post_delete.connect(_tag_deleted, sender=Tag, dispatch_uid=f"{UID}.tag-deleted")
+    post_save.connect(_synonyms_changed, sender=Synonym, dispatch_uid=f"{UID}.synonym")
+    post_delete.connect(_synonyms_changed, sender=Synonym, dispatch_uid=f"{UID}.synonym")

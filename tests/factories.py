@@ -7,6 +7,7 @@ from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from options.models import Actor, OptionSource, PolicyOption, PolicyQuestion, Track
+from policyhub.models import Synonym
 from publications.models import (
     Authorship,
     Person,
@@ -182,3 +183,10 @@ class OptionSourceFactory(BaseFactory):
     option = factory.SubFactory(PolicyOptionFactory)
     publication = factory.SubFactory(PublicationFactory)
     stance = OptionSource.Stance.PROPOSES
+
+
+class SynonymFactory(BaseFactory):
+    class Meta:
+        model = Synonym
+
+    terms = factory.Sequence(lambda n: f"term{n}, other term {n}")

@@ -13,6 +13,7 @@ from taggit.models import Tag
 
 from options.models import OptionSource, PolicyOption, PolicyQuestion
 from policyhub.management.commands import load_demo
+from policyhub.search import search
 from publications.models import Person, Publication, Region, Topic
 from publications.richtext import sanitize_html
 
@@ -30,7 +31,7 @@ def run(*args):
 def snapshot():
     """Row count and last change time of every model in the project's apps."""
     result = {}
-    for app_label in ["publications", "options", "taggit", "auth"]:
+    for app_label in ["publications", "options", "taggit", "auth", "policyhub"]:
         for model in apps.get_app_config(app_label).get_models():
             rows = model._default_manager.all()
             result[model._meta.label] = rows.count()
@@ -213,3 +214,11 @@ def test_superuser_refused_without_debug(settings, monkeypatch):
 def test_plain_run_creates_no_user():
     run()
     assert not get_user_model().objects.exists()
+
+
+def test_demo_synonyms_make_dprk_find_north_korea(demo):
+    results = search("DPRK liaison offices")
+
+    assert "Establish liaison offices in Washington and Pyongyang" in [
+        strip_tags(hit.title) for hit in results.page.object_list
+    ]

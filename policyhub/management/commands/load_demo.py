@@ -7,11 +7,19 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
 from options import demo as options_demo
+from policyhub.models import Synonym
 from publications import demo as publications_demo
 
 DEMO_USERNAME = "admin"
 DEMO_PASSWORD = "admin"  # noqa: S105 - the documented local-demo login, refused outside SQLite+DEBUG
-EDITOR_APPS = ["publications", "options", "taggit"]
+EDITOR_APPS = ["publications", "options", "taggit", "policyhub"]
+# Search synonyms an institute working on the Korean Peninsula would want from day one.
+DEMO_SYNONYMS = [
+    ("DPRK, North Korea", "The country's official initials and its common name."),
+    ("ROK, South Korea", "The Republic of Korea."),
+    ("U.N., UN, United Nations", ""),
+    ("sanctions relief, sanctions easing", ""),
+]
 
 
 def database_is_sqlite():
@@ -54,6 +62,7 @@ class Command(BaseCommand):
             self.stdout.write("Loading policy options…")
             done = options_demo.load(self.stdout.write)
             self.report(done)
+            self.ensure_synonyms()
             self.ensure_editors_group()
         if with_superuser:
             self.ensure_superuser()
@@ -65,6 +74,12 @@ class Command(BaseCommand):
             f"{progress.unchanged} unchanged"
         )
 
+    def ensure_synonyms(self):
+        created = 0
+        for terms, note in DEMO_SYNONYMS:
+            created += Synonym.objects.get_or_create(terms=terms, defaults={"note": note})[1]
+        self.stdout.write(f"  {created} search synonym groups created")
+
     def ensure_editors_group(self):
         """Staff in "Editors" can manage all content, but not users or groups."""
         group, created = Group.objects.get_or_create(name="Editors")
@@ -72,7 +87,7 @@ class Command(BaseCommand):
         missing = permissions.exclude(pk__in=group.permissions.all())
         if created or missing.exists():
             group.permissions.add(*missing)
-            self.stdout.write("  Editors group: permissions on publications, options and tags")
+            self.stdout.write("  Editors group: permissions on content, tags and search synonyms")
 
     def ensure_superuser(self):
         User = get_user_model()

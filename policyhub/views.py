@@ -1,6 +1,7 @@
 from django.http import HttpResponse, HttpResponseServerError
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
+from django.templatetags.static import static
 from django.urls import reverse
 from django.views.decorators.cache import cache_page
 from django.views.decorators.csrf import requires_csrf_token
@@ -51,6 +52,12 @@ def robots_txt(request):
         f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
+
+
+@require_GET
+def favicon(request):
+    # Browsers ask for /favicon.ico on pages that don't link an icon (the admin, feeds).
+    return redirect(static("favicon.svg"))
 
 
 def page_not_found(request, exception):

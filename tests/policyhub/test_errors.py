@@ -1,4 +1,5 @@
 import pytest
+from django.contrib.staticfiles import finders
 from django.test import RequestFactory
 
 from policyhub.views import server_error
@@ -35,3 +36,11 @@ def test_an_exception_in_a_view_gives_the_500_page(client, monkeypatch):
     assert response.status_code == 500
     assert "Something went wrong on our side" in response.content.decode()
     assert "boom" not in response.content.decode()
+
+
+def test_favicon_ico_points_at_the_site_icon(client):
+    response = client.get("/favicon.ico")
+
+    assert response.status_code == 302
+    assert response["Location"].endswith("favicon.svg")
+    assert finders.find("favicon.svg")

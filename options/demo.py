@@ -182,7 +182,7 @@ OPTIONS = [
                 "Supports relief if it is sequenced and carries a snapback clause.",
             ),
             (
-                "time-to-get-real-on-north-korea",
+                "the-case-against-early-sanctions-relief",
                 "opposes",
                 "Offering partial sanctions relief up front would hand North Korea a reward it "
                 "has not earned",
@@ -599,16 +599,16 @@ OPTIONS = [
         "published_at": datetime(2021, 2, 24, 12, 0, tzinfo=UTC),
         "sources": [
             (
-                "north-korea-in-africa",
+                "the-case-against-early-sanctions-relief",
                 "proposes",
                 "Washington and its partners should tighten enforcement against these networks",
-                "",
+                "Enforcement first, before any debate about loosening the rules.",
             ),
             (
-                "time-to-get-real-on-north-korea",
-                "supports",
-                "Pressure should stay in place until Pyongyang takes verifiable steps.",
-                "Part of a pressure-first approach.",
+                "north-korea-in-africa",
+                "discusses",
+                "much of the sanctions regime's weakness lies outside the peninsula",
+                "Describes the evasion networks in Africa that enforcement would target.",
             ),
         ],
     },

@@ -152,6 +152,16 @@ PEOPLE = [
         ),
     },
     {
+        "slug": "harold-brandt",
+        "name": "Harold Brandt",
+        "role": "Senior fellow, nonproliferation",
+        "affiliation": "Pacific Policy Lab (fictional)",
+        "bio": (
+            "Harold Brandt follows sanctions enforcement and export controls. He is a fictional "
+            "author created for this demo, to give the argument against early relief a voice."
+        ),
+    },
+    {
         "slug": "min-ji-kwon",
         "name": "Min-ji Kwon",
         "role": "Senior fellow, sanctions policy",
@@ -422,11 +432,10 @@ leaders see North Korea today.</p>
 <p>China has looked the other way as North Korean networks traded weapons and ivory through
 African and Chinese ports. The earnings likely help fund the nuclear programme and soften the
 bite of international sanctions.</p>
-<h2>Recommendations</h2>
-<p>Sanctions only work if the networks that evade them are exposed and shut down. Washington
-and its partners should tighten enforcement against these networks, help African governments
-build the capacity to inspect cargo and track finance, and press Beijing to stop the flows that
-pass through its territory.</p>
+<h2>What it means for sanctions</h2>
+<p>The report's account shows how much of the sanctions regime's weakness lies outside the
+peninsula: in ports, shipping registries and payment channels far from Pyongyang, and in
+relationships with African governments that are decades older than the sanctions themselves.</p>
 """,
     },
     {
@@ -454,9 +463,8 @@ nuclear programme. The bet failed once more, and North Korea's capabilities kept
 <h2>Counter the threat first</h2>
 <p>A pragmatic policy would start with what can be controlled: strong deterrence, close
 coordination with Seoul and Tokyo, and readiness to manage a crisis without stumbling into war.
-Pressure should stay in place until Pyongyang takes verifiable steps. Offering partial
-sanctions relief up front would hand North Korea a reward it has not earned and weaken the
-leverage that any future deal depends on.</p>
+Diplomacy remains worth pursuing, but it has to rest on an honest reading of how far North
+Korea's capabilities have already come.</p>
 <h2>A longer game</h2>
 <p>Stability now does not mean giving up on change later. Over time, the United States can
 encourage fundamental change inside North Korea, for example by widening its people's access
@@ -491,6 +499,37 @@ the restriction would remove the single largest U.S.-made obstacle to humanitari
 in advance, so that agencies are ready to go back the moment North Korea reopens. Treasury
 should pair this with faster licensing for aid shipments. Neither step weakens deterrence;
 both show that U.S. policy distinguishes between the government and the people.</p>
+""",
+    },
+    {
+        "slug": "the-case-against-early-sanctions-relief",
+        "title": "The Case Against Early Sanctions Relief",
+        "type": "policy-brief",
+        "published_at": _at(2022, 4, 12),
+        "authors": ["harold-brandt"],
+        "topics": ["nonproliferation-arms-control"],
+        "regions": ["north-korea"],
+        "tags": ["North Korea", "sanctions", "sanctions relief", "sanctions evasion", "deterrence"],
+        "summary": (
+            "Relief offered before North Korea does anything spends leverage that cannot be "
+            "rebuilt. Enforce the sanctions already on the books, and trade relief only for "
+            "verified steps."
+        ),
+        "body": """
+<p>Proposals to ease sanctions on North Korea as a goodwill gesture have returned with every new
+round of diplomacy. The argument deserves a serious answer, and the answer is no: not before
+Pyongyang moves first.</p>
+<h2>Leverage is spent only once</h2>
+<p>Pressure should stay in place until Pyongyang takes verifiable steps. Offering partial
+sanctions relief up front would hand North Korea a reward it has not earned, and once partners
+relax their enforcement it is very hard to tighten it again.</p>
+<h2>Enforce what exists</h2>
+<p>Much of the pressure has leaked away through evasion: ship-to-ship transfers, front companies
+and overseas labour. Washington and its partners should tighten enforcement against these
+networks before they debate loosening the rules.</p>
+<h2>What relief should buy</h2>
+<p>Relief has a place at the end of a sequence, as payment for a verified freeze or for
+dismantlement, not as an opening gift.</p>
 """,
     },
     {

@@ -97,7 +97,9 @@ def test_stances_of_the_other_publications(demo):
     def stance(publication, option):
         return OptionSource.objects.get(publication__slug=publication, option__slug=option).stance
 
-    assert stance("time-to-get-real-on-north-korea", "partial-sanctions-relief") == "opposes"
+    assert (
+        stance("the-case-against-early-sanctions-relief", "partial-sanctions-relief") == "opposes"
+    )
     assert stance("sequencing-sanctions-relief", "partial-sanctions-relief") == "supports"
     assert (
         stance("reopening-humanitarian-access", "lift-travel-ban-for-humanitarian-access")
@@ -106,8 +108,11 @@ def test_stances_of_the_other_publications(demo):
     assert stance("the-un-as-a-bridge-on-the-peninsula", "un-secretariat-bridging-role") == (
         "proposes"
     )
+    assert stance(
+        "the-case-against-early-sanctions-relief", "tighten-enforcement-against-sanctions-evasion"
+    ) == ("proposes")
     assert stance("north-korea-in-africa", "tighten-enforcement-against-sanctions-evasion") == (
-        "proposes"
+        "discusses"
     )
 
 

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 
-from publications.admin import PublishActionsMixin
+from publications.admin import CSPNonceMediaMixin, PublishActionsMixin
 
 from .models import Actor, OptionSource, PolicyOption, PolicyQuestion, Track
 
@@ -63,7 +63,7 @@ class OptionSourceInline(admin.StackedInline):
 
 
 @admin.register(PolicyOption)
-class PolicyOptionAdmin(PublishActionsMixin, admin.ModelAdmin):
+class PolicyOptionAdmin(CSPNonceMediaMixin, PublishActionsMixin, admin.ModelAdmin):
     form = PolicyOptionAdminForm
     inlines = [OptionSourceInline]
     list_display = [
@@ -113,7 +113,7 @@ class PolicyOptionAdmin(PublishActionsMixin, admin.ModelAdmin):
 
 
 @admin.register(PolicyQuestion)
-class PolicyQuestionAdmin(PublishActionsMixin, admin.ModelAdmin):
+class PolicyQuestionAdmin(CSPNonceMediaMixin, PublishActionsMixin, admin.ModelAdmin):
     list_display = ["title", "status", "published_at", "option_total"]
     list_filter = [PublishStateFilter, "status", "regions"]
     search_fields = ["title", "slug", "summary"]

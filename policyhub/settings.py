@@ -58,7 +58,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "policyhub.middleware.SiteCSPMiddleware",
 ]
 
 ROOT_URLCONF = "policyhub.urls"
@@ -149,10 +149,9 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 
-# Content Security Policy for reader pages: no inline scripts or styles, nothing from other hosts.
-# The admin is left out because the rich-text editor loads through an inline import map.
+# Content Security Policy: no inline scripts or styles, nothing from other hosts. The admin gets a
+# nonce for the rich-text editor's import map and inline styles (policyhub/middleware.py).
 CONTENT_SECURITY_POLICY = {
-    "EXCLUDE_URL_PREFIXES": ["/admin/"],
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF],

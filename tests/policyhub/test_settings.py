@@ -1,10 +1,13 @@
 import os
+import re
 import secrets
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from tests.factories import PublicationFactory
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -90,8 +93,12 @@ def test_reader_pages_send_a_strict_content_security_policy(client):
 
 
 @pytest.mark.django_db
-def test_admin_is_left_out_of_the_policy_for_the_rich_text_editor(admin_client):
-    response = admin_client.get("/admin/")
+def test_admin_policy_allows_only_the_editors_own_inline_script_by_nonce(admin_client):
+    publication = PublicationFactory()
+    response = admin_client.get(f"/admin/publications/publication/{publication.pk}/change/")
+    policy = response.headers["Content-Security-Policy"]
+    nonce = re.search(r"'nonce-([^']+)'", policy).group(1)
 
-    assert response.status_code == 200
-    assert "Content-Security-Policy" not in response.headers
+    assert "script-src 'self' 'nonce-" in policy
+    assert "'unsafe-inline'" not in policy.split("script-src")[1].split(";")[0]
+    assert f'<script type="importmap" nonce="{nonce}">' in response.content.decode()

@@ -6,7 +6,7 @@ regions, tracks, questions). Each handler re-reads the affected objects, so the 
 reflects the database, whatever the order of the signals within one admin save.
 """
 
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from taggit.models import Tag
 
 from options.models import PolicyOption, PolicyQuestion, TaggedOption, Track
@@ -61,13 +61,41 @@ def _authorship_changed(sender, instance, raw=False, **kwargs):
         reindex(Kind.PUBLICATION, [instance.publication_id])
 
 
+# The Publication field behind each through table, to find the publications a topic, region or
+# tag labels when it is changed from its own side.
+PUBLICATION_FIELD = {
+    Publication.topics.through: "topics",
+    Publication.regions.through: "regions",
+    TaggedPublication: "tags",
+}
+
+
+def _publications_labelled_by(sender, instance):
+    field = PUBLICATION_FIELD[sender]
+    return set(Publication.objects.filter(**{field: instance}).values_list("pk", flat=True))
+
+
 def _publication_m2m_changed(sender, instance, action, reverse, model, pk_set, **kwargs):
-    if not action.startswith("post_"):
-        return
     if isinstance(instance, Publication):
-        reindex(Kind.PUBLICATION, [instance.pk])
-    elif pk_set:  # changed from the other side, e.g. topic.publications.add(...)
+        if action.startswith("post_"):
+            reindex(Kind.PUBLICATION, [instance.pk])
+    elif action == "pre_clear":
+        # topic.publications.clear() names no publications: note them before they are gone.
+        instance._search_cleared = _publications_labelled_by(sender, instance)
+    elif action == "post_clear":
+        reindex(Kind.PUBLICATION, getattr(instance, "_search_cleared", ()))
+    elif action.startswith("post_") and pk_set:  # e.g. topic.publications.add(...)
         reindex(Kind.PUBLICATION, pk_set)
+
+
+def _label_deleting(sender, instance, **kwargs):
+    """A deleted topic or region takes its through rows with it, with no m2m_changed signal."""
+    through = Publication.topics.through if sender is Topic else Publication.regions.through
+    instance._search_labelled = _publications_labelled_by(through, instance)
+
+
+def _label_deleted(sender, instance, **kwargs):
+    reindex(Kind.PUBLICATION, getattr(instance, "_search_labelled", ()))
 
 
 def _option_m2m_changed(sender, instance, action, reverse, model, pk_set, **kwargs):
@@ -167,5 +195,9 @@ def connect():
     for model in (Tag, Topic, Region, Track):
         post_save.connect(_named_thing_saved, sender=model, dispatch_uid=f"{UID}.{model.__name__}")
     post_delete.connect(_tag_deleted, sender=Tag, dispatch_uid=f"{UID}.tag-deleted")
+    for model in (Topic, Region):
+        uid = f"{UID}.{model.__name__}-deleted"
+        pre_delete.connect(_label_deleting, sender=model, dispatch_uid=uid)
+        post_delete.connect(_label_deleted, sender=model, dispatch_uid=uid)
     post_save.connect(_synonyms_changed, sender=Synonym, dispatch_uid=f"{UID}.synonym")
     post_delete.connect(_synonyms_changed, sender=Synonym, dispatch_uid=f"{UID}.synonym")

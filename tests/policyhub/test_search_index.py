@@ -97,6 +97,29 @@ def test_topic_and_region_changes_are_indexed():
     assert len(found("seeds")) == 2
 
 
+def test_clearing_a_topic_from_its_own_side_is_indexed():
+    topic = TopicFactory(name="Fertiliser")
+    topic.publications.add(PublicationFactory(title="Report"), PublicationFactory(title="Other"))
+    assert len(found("fertiliser")) == 2
+
+    topic.publications.clear()
+
+    assert found("fertiliser") == []
+
+
+@pytest.mark.parametrize("factory", [TopicFactory, RegionFactory], ids=["topic", "region"])
+def test_deleting_a_topic_or_region_unindexes_its_name(factory):
+    label = factory(name="Mekong")
+    publication = PublicationFactory(title="Report")
+    getattr(publication, "topics" if factory is TopicFactory else "regions").add(label)
+    assert found("mekong") == [("publication", "Report")]
+
+    label.delete()
+
+    assert found("mekong") == []
+    assert found("report") == [("publication", "Report")]
+
+
 def test_author_added_removed_and_renamed():
     person = PersonFactory(name="Jo Lindqvist")
     publication = PublicationFactory(title="Report")

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 
-from publications.admin import CSPNonceMediaMixin, PublishActionsMixin
+from publications.admin import CSPNonceMediaMixin, PublishActionsMixin, PublishStateFilter
 
 from .models import Actor, OptionSource, PolicyOption, PolicyQuestion, Track
 
@@ -11,23 +11,15 @@ from .models import Actor, OptionSource, PolicyOption, PolicyQuestion, Track
 RESERVED_SLUGS = {"matrix", "compare", "questions"}
 
 
-class PublishStateFilter(admin.SimpleListFilter):
-    """Live / scheduled / draft, from the querysets' one definition of "published"."""
+class OptionCountMixin:
+    """An "options" column counted in the changelist's own query."""
 
-    title = "publication state"
-    parameter_name = "state"
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(option_total=Count("options"))
 
-    def lookups(self, request, model_admin):
-        return [("live", "Published (live)"), ("scheduled", "Scheduled"), ("draft", "Draft")]
-
-    def queryset(self, request, queryset):
-        if self.value() == "live":
-            return queryset.published()
-        if self.value() == "scheduled":
-            return queryset.scheduled()
-        if self.value() == "draft":
-            return queryset.drafts()
-        return queryset
+    @admin.display(description="options", ordering="option_total")
+    def option_total(self, obj):
+        return obj.option_total
 
 
 class PolicyOptionAdminForm(forms.ModelForm):
@@ -113,7 +105,9 @@ class PolicyOptionAdmin(CSPNonceMediaMixin, PublishActionsMixin, admin.ModelAdmi
 
 
 @admin.register(PolicyQuestion)
-class PolicyQuestionAdmin(CSPNonceMediaMixin, PublishActionsMixin, admin.ModelAdmin):
+class PolicyQuestionAdmin(
+    OptionCountMixin, CSPNonceMediaMixin, PublishActionsMixin, admin.ModelAdmin
+):
     list_display = ["title", "status", "published_at", "option_total"]
     list_filter = [PublishStateFilter, "status", "regions"]
     search_fields = ["title", "slug", "summary"]
@@ -121,38 +115,17 @@ class PolicyQuestionAdmin(CSPNonceMediaMixin, PublishActionsMixin, admin.ModelAd
     filter_horizontal = ["regions"]
     date_hierarchy = "published_at"
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(option_total=Count("options"))
-
-    @admin.display(description="options", ordering="option_total")
-    def option_total(self, obj):
-        return obj.option_total
-
 
 @admin.register(Track)
-class TrackAdmin(admin.ModelAdmin):
+class TrackAdmin(OptionCountMixin, admin.ModelAdmin):
     list_display = ["name", "order", "option_total"]
     list_editable = ["order"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(option_total=Count("options"))
-
-    @admin.display(description="options", ordering="option_total")
-    def option_total(self, obj):
-        return obj.option_total
-
 
 @admin.register(Actor)
-class ActorAdmin(admin.ModelAdmin):
+class ActorAdmin(OptionCountMixin, admin.ModelAdmin):
     list_display = ["name", "option_total"]
     search_fields = ["name", "description"]
     prepopulated_fields = {"slug": ["name"]}
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(option_total=Count("options"))
-
-    @admin.display(description="options", ordering="option_total")
-    def option_total(self, obj):
-        return obj.option_total

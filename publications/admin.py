@@ -58,8 +58,9 @@ class PublishActionsMixin:
         self.message_user(request, f"Moved {len(items)} item(s) back to draft.", messages.SUCCESS)
 
 
-class PublicationStatusFilter(admin.SimpleListFilter):
-    """Draft / scheduled / live, using the querysets' one definition of "published"."""
+class PublishStateFilter(admin.SimpleListFilter):
+    """Draft / scheduled / live for any Publishable model, from the one definition of
+    "published"."""
 
     title = "status"
     parameter_name = "state"
@@ -108,7 +109,7 @@ class PublicationAdmin(CSPNonceMediaMixin, PublishActionsMixin, admin.ModelAdmin
         "featured",
     ]
     list_filter = [
-        PublicationStatusFilter,
+        PublishStateFilter,
         "publication_type",
         "featured",
         "topics",

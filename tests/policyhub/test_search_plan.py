@@ -39,3 +39,15 @@ def test_hinted_statement_still_hides_drafts_and_scheduled_items():
     assert results.total == 1
     assert [hit.title.count("<mark>") for hit in results.page] == [2]
     assert "talks" in results.page[0].title
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL storage")
+def test_postgresql_keeps_the_search_vector_in_the_row():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attstorage FROM pg_attribute "
+            "WHERE attrelid = 'policyhub_searchdocument'::regclass AND attname = 'search_vector'"
+        )
+        assert cursor.fetchone() == ("m",)
+    PublicationFactory(title="Grain corridor talks", body="<p>" + "harvest " * 400 + "</p>")
+    assert search("harvest grain").total == 1

@@ -376,6 +376,9 @@ class Publication(Publishable):
         get_latest_by = "published_at"
         indexes = [
             models.Index(fields=["status", "published_at"], name="publication_status_time"),
+            # Covers the search's per-match visibility check (status and time by id): on
+            # SQLite a primary-key lookup reads the wide row's table page instead.
+            models.Index(fields=["id", "status", "published_at"], name="publication_visibility"),
         ]
 
     def __str__(self):

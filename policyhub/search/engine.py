@@ -53,9 +53,8 @@ SELECT 'facet', f.facet, f.value, NULL, COUNT(*) FROM policyhub_searchfacet f
 WHERE f.document_id IN (SELECT m.id FROM m, sample WHERE m.id %% sample.stride = 0)
 GROUP BY f.facet, f.value
 UNION ALL
-SELECT 'page', NULL, id, position, NULL FROM (
-    SELECT id, ROW_NUMBER() OVER (ORDER BY {order}) AS position FROM m
-    ORDER BY {order} LIMIT %s OFFSET %s
+SELECT 'page', NULL, id, ROW_NUMBER() OVER (ORDER BY {order}), NULL FROM (
+    SELECT * FROM m ORDER BY {order} LIMIT %s OFFSET %s
 ) page
 """
 
@@ -100,10 +99,26 @@ class _FetchedPage:
         return self.hits[: bounds.stop - bounds.start]
 
 
+# SQLite looks a publication up by its integer primary key, which reads the wide row's table
+# page for every match (200-400 ms for 50,000 matches); the narrow covering index
+# publication_visibility answers the same status/time test from a few cached pages (~80 ms).
+# Only a planner hint: if the ORM ever names the table differently, nothing is replaced.
+SQLITE_INDEX_HINTS = (
+    (
+        'FROM "publications_publication" U0 ',
+        'FROM "publications_publication" U0 INDEXED BY publication_visibility ',
+    ),
+)
+
+
 def _visibility_sql(now):
     """The WHERE clause of visible_documents(), as SQL over the document table."""
     query = visible_documents(now).query
-    return query.get_compiler(connection=connection).compile(query.where)
+    sql, params = query.get_compiler(connection=connection).compile(query.where)
+    if connection.vendor == "sqlite":
+        for plain, hinted in SQLITE_INDEX_HINTS:
+            sql = sql.replace(plain, hinted, 1)
+    return sql, params
 
 
 def _matching(match, filters, now):

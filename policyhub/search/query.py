@@ -240,3 +240,22 @@ def to_postgres(query: ParsedQuery, config: str = "english") -> SearchQuery | No
     for term in query.excluded:
         combined = combined & ~term_query(term)
     return combined
+
+
+def to_postgres_rank(query: ParsedQuery, config: str = "english") -> SearchQuery | None:
+    """Every positive word ORed: what PostgreSQL ranks by (matching uses ``to_postgres``).
+
+    ts_rank scores an AND query by the distances between every pair of the words' positions,
+    which for two common words in a long body cost ~7 µs a document (690 ms for 100,000
+    matches); for an OR query it sums weighted occurrences per word, linear and ~30 times
+    cheaper. That is also how FTS5's bm25 ranks (per-word frequencies, no proximity), so both
+    backends now rank alike. Title/meta/body weights apply the same either way.
+    """
+    if query.is_empty:
+        return None
+    from django.contrib.postgres.search import SearchQuery
+
+    words = [
+        SearchQuery(word, search_type="plain", config=config) for word in query.highlight_terms()
+    ]
+    return reduce(lambda a, b: a | b, words)

@@ -50,6 +50,14 @@ def test_title_outranks_summary_which_outranks_body():
     assert titles("reunification") == [title.title, summary.title, body.title]
 
 
+def test_every_query_word_counts_towards_the_rank():
+    both = PublicationFactory(title="Grain corridor", summary="Plain.", body="<p>x</p>")
+    one = PublicationFactory(title="Grain", summary="Plain.", body="<p>the corridor</p>")
+    neither = PublicationFactory(title="Notes", summary="Plain.", body="<p>grain corridor</p>")
+    assert titles("grain corridor") == [both.title, one.title, neither.title]
+    assert titles("corridor grain") == [both.title, one.title, neither.title]
+
+
 def test_tag_and_author_matches_outrank_body_matches():
     body = PublicationFactory(title="One", summary="Plain.", body="<p>about Kimura here</p>")
     author = PublicationFactory(

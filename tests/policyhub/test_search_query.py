@@ -13,6 +13,7 @@ from policyhub.search.query import (
     parse_query,
     to_fts5,
     to_postgres,
+    to_postgres_rank,
 )
 
 SYNONYMS = [{"dprk", "north korea"}, {"sanctions", "embargo"}, ["US", "U.S.", "United States"]]
@@ -394,3 +395,14 @@ def test_to_postgres_builds_search_query():
 def test_fuzz_to_postgres_never_raises(text):
     query = parse_query(text)
     assert (to_postgres(query) is None) == query.is_empty
+
+
+def test_to_postgres_rank_ors_every_positive_word():
+    pytest.importorskip("psycopg")
+    assert to_postgres_rank(parse_query("-nuclear")) is None
+    ranked = to_postgres_rank(parse_query('dprk "end of war" -nuclear', SYNONYMS))
+    assert describe(ranked) == (
+        "(((((plainto_tsquery(english, dprk) || plainto_tsquery(english, north))"
+        " || plainto_tsquery(english, korea)) || plainto_tsquery(english, end))"
+        " || plainto_tsquery(english, of)) || plainto_tsquery(english, war))"
+    )

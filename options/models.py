@@ -112,9 +112,9 @@ class TaggedOption(TaggedItemBase):
 
 
 class PolicyOptionQuerySet(PublishableQuerySet):
-    def visible(self):
+    def visible(self, at=None):
         """What readers may see: published options whose question is published too."""
-        return self.published().filter(question__in=PolicyQuestion.objects.published())
+        return self.published(at=at).filter(question__in=PolicyQuestion.objects.published(at=at))
 
     def for_listing(self):
         """What a card shows, in a fixed number of queries however many options there are."""

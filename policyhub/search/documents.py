@@ -15,7 +15,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
 
-from options.models import PolicyOption, PolicyQuestion
+from options.models import PolicyOption
 from publications.models import Authorship, Person, Publication, Region
 
 from ..models import SearchDocument, SearchFacet
@@ -126,10 +126,7 @@ class OptionSource:
     kind = Kind.OPTION
 
     def visible(self, now):
-        # PolicyOption.objects.visible(), at a given time: the option and its question.
-        options = PolicyOption.objects.published(at=now).filter(
-            question__in=PolicyQuestion.objects.published(at=now)
-        )
+        options = PolicyOption.objects.visible(at=now)
         return Exists(options.filter(pk=OuterRef("object_id")))
 
     def queryset(self):

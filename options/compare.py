@@ -4,7 +4,8 @@ from dataclasses import dataclass, field
 
 from django.utils.text import Truncator
 
-from .forms import SLUG_RE
+from publications.forms import SLUG_RE
+
 from .models import OptionSource
 
 MIN_OPTIONS, MAX_OPTIONS = 2, 4

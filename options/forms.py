@@ -1,50 +1,10 @@
-import re
-
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.text import Truncator
 from taggit.models import Tag
 
+from publications.forms import SlugChoiceField, shown_value
+
 from .models import Actor, PolicyOption, PolicyQuestion, TaggedOption, Track
-
-SLUG_RE = re.compile(r"^[-\w]{1,300}$")
-
-
-def _shown(value):
-    # Error messages echo the value; keep garbage input short.
-    return Truncator(str(value)).chars(40)
-
-
-class SlugChoiceField(forms.ModelChoiceField):
-    """A model chosen by slug; anything that cannot be a slug is refused before the database
-    sees it (a NUL byte would make PostgreSQL raise)."""
-
-    def __init__(self, queryset, noun, **kwargs):
-        super().__init__(
-            queryset,
-            to_field_name="slug",
-            required=False,
-            error_messages={"invalid_choice": f"There is no {noun} “%(value)s”."},
-            **kwargs,
-        )
-
-    def to_python(self, value):
-        if value in self.empty_values:
-            return None
-        if not SLUG_RE.match(str(value)):
-            raise ValidationError(
-                self.error_messages["invalid_choice"],
-                code="invalid_choice",
-                params={"value": _shown(value)},
-            )
-        try:
-            return super().to_python(value)
-        except ValidationError as error:
-            raise ValidationError(
-                self.error_messages["invalid_choice"],
-                code="invalid_choice",
-                params={"value": _shown(value)},
-            ) from error
 
 
 class ValueChoiceField(forms.ChoiceField):
@@ -52,7 +12,7 @@ class ValueChoiceField(forms.ChoiceField):
         super().__init__(
             choices=[("", "Any")] + list(choices),
             required=False,
-            error_messages={"invalid_choice": f"There is no {noun} “%(value)s”."},
+            error_messages={"invalid_choice": f"No {noun} called “%(value)s”."},
             **kwargs,
         )
 
@@ -61,7 +21,7 @@ class ValueChoiceField(forms.ChoiceField):
             raise ValidationError(
                 self.error_messages["invalid_choice"],
                 code="invalid_choice",
-                params={"value": _shown(value)},
+                params={"value": shown_value(value)},
             )
 
 

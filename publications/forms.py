@@ -1,16 +1,28 @@
 """The publication list's GET parameters: validated here, turned into filters and facet counts."""
 
+import re
 from dataclasses import dataclass, field
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.http import QueryDict
+from django.utils.text import Truncator
 from taggit.models import Tag
 
 from .models import Person, Publication, PublicationType, Region, TaggedPublication, Topic
 
+SLUG_RE = re.compile(r"^[-\w]{1,300}$")
+
+
+def shown_value(value):
+    # Error messages echo the value; keep garbage input short.
+    return Truncator(str(value)).chars(40)
+
 
 class SlugChoiceField(forms.ModelChoiceField):
-    """A choice by slug whose error names the missing value ("No topic called “nope”.")."""
+    """A model chosen by slug, for GET filters. Anything that cannot be a slug is refused before
+    the database sees it (a NUL byte would make PostgreSQL raise); the error names the missing
+    value ("No topic called “nope”.")."""
 
     def __init__(self, queryset, noun, **kwargs):
         super().__init__(
@@ -20,6 +32,23 @@ class SlugChoiceField(forms.ModelChoiceField):
             error_messages={"invalid_choice": f"No {noun} called “%(value)s”."},
             **kwargs,
         )
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if "\x00" in str(value):
+            raise ValidationError("Null characters are not allowed.", code="null_characters")
+        invalid = ValidationError(
+            self.error_messages["invalid_choice"],
+            code="invalid_choice",
+            params={"value": shown_value(value)},
+        )
+        if not SLUG_RE.match(str(value)):
+            raise invalid
+        try:
+            return super().to_python(value)
+        except ValidationError as error:
+            raise invalid from error
 
 
 def published_tags():

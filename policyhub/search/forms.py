@@ -1,18 +1,16 @@
 """GET parameters of the search page and the suggest endpoint, validated before any query."""
 
-import re
 import unicodedata
 
 from django import forms
 from taggit.models import Tag
 
+from publications.forms import SlugChoiceField
 from publications.models import Person, PublicationType, Region, Topic
 
 from ..models import SearchDocument
 from .engine import SORTS
 from .facets import Filters
-
-SLUG_RE = re.compile(r"^[-\w]{1,300}$")
 
 
 def without_control_characters(text):
@@ -32,30 +30,16 @@ class QueryField(forms.CharField):
         return " ".join(text.split())
 
 
-class SlugChoiceField(forms.ModelChoiceField):
-    """Choose an object by slug; a malformed slug is refused before it reaches the database."""
-
-    def __init__(self, queryset, **kwargs):
-        super().__init__(queryset, to_field_name="slug", required=False, **kwargs)
-
-    def to_python(self, value):
-        if value in self.empty_values:
-            return None
-        if not SLUG_RE.match(str(value)):
-            raise forms.ValidationError("Unknown value.", code="invalid_choice")
-        return super().to_python(value)
-
-
 class SearchForm(forms.Form):
     q = QueryField(max_chars=1000, label="Search for")
     kind = forms.ChoiceField(
         choices=[("", "Everything"), *SearchDocument.Kind.choices], required=False
     )
-    type = SlugChoiceField(PublicationType.objects.all())
-    topic = SlugChoiceField(Topic.objects.all())
-    region = SlugChoiceField(Region.objects.all())
-    tag = SlugChoiceField(Tag.objects.all())
-    author = SlugChoiceField(Person.objects.all())
+    type = SlugChoiceField(PublicationType.objects.all(), "publication type")
+    topic = SlugChoiceField(Topic.objects.all(), "topic")
+    region = SlugChoiceField(Region.objects.all(), "region")
+    tag = SlugChoiceField(Tag.objects.all(), "tag")
+    author = SlugChoiceField(Person.objects.all(), "author")
     year = forms.IntegerField(min_value=1000, max_value=9999, required=False)
     sort = forms.ChoiceField(
         choices=list(zip(SORTS, ("Relevance", "Newest first"), strict=True)), required=False

@@ -167,11 +167,11 @@ def test_a_draft_question_is_an_unknown_filter_value(client):
     response = client.get(URL, {"question": "secret"})
 
     assert list(response.context["options"]) == []
-    assert "There is no question" in response.content.decode()
+    assert "No question called" in response.content.decode()
 
 
 @pytest.mark.parametrize(
-    ("param", "message"), [("tag", "There is no tag"), ("actor", "There is no actor")]
+    ("param", "message"), [("tag", "No tag called"), ("actor", "No actor called")]
 )
 def test_a_tag_or_actor_only_hidden_options_use_is_an_unknown_filter_value(client, param, message):
     # Regression: the filter accepted it and named it in the facets ("Embargoed (0)").

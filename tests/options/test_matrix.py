@@ -82,4 +82,4 @@ def test_an_unknown_filter_value_empties_the_matrix_with_a_message(client, grid)
 
     assert response.status_code == 200
     assert cells_by_title(response) == {}
-    assert "There is no timeframe" in response.content.decode()
+    assert "No timeframe called" in response.content.decode()

@@ -81,7 +81,8 @@ TEMPLATES = [
 ]
 
 # SQLite is the embedded default. IMMEDIATE transactions plus WAL are what stopped "database is
-# locked" errors under concurrent writes in our measurements (see LIBRARIES.md).
+# locked" errors under concurrent writes in our measurements (see LIBRARIES.md); the busy timeout
+# is how long a writer queues behind another before giving up.
 DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
@@ -89,9 +90,20 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
             "transaction_mode": "IMMEDIATE",
-            "timeout": 5,
+            "timeout": env.float("SQLITE_BUSY_TIMEOUT", default=20),
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
+    )
+elif DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql"):
+    # Persistent connections save a connect per request; the health check (one cheap round trip
+    # at the start of a request) drops a connection the server killed or lost in a restart, so
+    # that costs no failed request. connect_timeout bounds a request (and /healthz) while the
+    # server is unreachable.
+    # ?conn_max_age= in DATABASE_URL wins over CONN_MAX_AGE.
+    DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env.int("DB_CONNECT_TIMEOUT", default=2)
     )
 
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://policyhub")}
@@ -143,6 +155,8 @@ SESSION_COOKIE_HTTPONLY = True
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    # Load balancers probe over plain http inside the network; a redirect would read as "down".
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31_536_000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True

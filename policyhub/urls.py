@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, register_converter
 
-from . import views
+from . import health, views
 from .converters import UnicodeSlugConverter
 from .sitemaps import sitemaps
 
@@ -20,6 +20,7 @@ urlpatterns = [
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("favicon.ico", views.favicon, name="favicon"),
+    path("healthz", health.healthz, name="healthz"),
 ]
 
 if settings.DEBUG:

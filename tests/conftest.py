@@ -1,5 +1,13 @@
+import contextlib
+import socket
+import threading
+from types import SimpleNamespace
+from wsgiref.util import setup_testing_defaults
+
 import pytest
 from django.core.cache import cache
+from django.core.handlers.wsgi import WSGIHandler
+from django.db import connection
 
 
 @pytest.fixture(autouse=True)
@@ -28,3 +36,133 @@ def admin_client(client, django_user_model):
     user = django_user_model.objects.create_superuser("editor", "editor@example.org", "pw")
     client.force_login(user)
     return client
+
+
+@pytest.fixture
+def wsgi_get():
+    """GET through Django's WSGI handler the way a server worker does.
+
+    The test client switches off close_old_connections for its requests; servers do not. Here the
+    request_started/request_finished signals run as in production, so persistent connections and
+    their health checks are exercised for real.
+    """
+    handler = WSGIHandler()
+
+    def get(path):
+        environ = {"PATH_INFO": path}
+        setup_testing_defaults(environ)
+        started = {}
+
+        def start_response(status, headers, exc_info=None):
+            started["status"] = int(status.split()[0])
+            started["headers"] = dict(headers)
+
+        result = handler(environ, start_response)
+        try:
+            content = b"".join(result)
+        finally:
+            result.close()  # sends request_finished
+        return SimpleNamespace(
+            status_code=started["status"], headers=started["headers"], content=content
+        )
+
+    return get
+
+
+class TcpProxy:
+    """A TCP relay on a free local port, to take a database "down" without touching the server.
+
+    stop() closes the listening socket and every relayed connection (what a server restart does to
+    clients); start() listens again on the same port; blackhole() accepts connections and never
+    answers (a host that stopped responding).
+    """
+
+    def __init__(self, upstream):
+        self.upstream = upstream
+        self.port = 0
+        self.mode = "relay"
+        self._listener = None
+        self._sockets = []
+        self._lock = threading.Lock()
+
+    def start(self, mode="relay"):
+        self.mode = mode
+        listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(("127.0.0.1", self.port))
+        listener.listen(16)
+        self.port = listener.getsockname()[1]
+        self._listener = listener
+        threading.Thread(target=self._accept, args=(listener,), daemon=True).start()
+
+    def blackhole(self):
+        self.stop()
+        self.start(mode="blackhole")
+
+    def stop(self):
+        if self._listener is not None:
+            # close() alone leaves the port listening while accept() blocks on it; shutdown wakes it.
+            with contextlib.suppress(OSError):
+                self._listener.shutdown(socket.SHUT_RDWR)
+            self._listener.close()
+            self._listener = None
+        with self._lock:
+            sockets, self._sockets = self._sockets, []
+        for sock in sockets:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+            sock.close()
+
+    def _accept(self, listener):
+        while True:
+            try:
+                client, _ = listener.accept()
+            except OSError:
+                return  # listener closed by stop()
+            with self._lock:
+                self._sockets.append(client)
+            if self.mode == "blackhole":
+                continue
+            try:
+                server = socket.create_connection(self.upstream, timeout=5)
+            except OSError:
+                client.close()
+                continue
+            server.settimeout(None)
+            with self._lock:
+                self._sockets.append(server)
+            for source, sink in ((client, server), (server, client)):
+                threading.Thread(target=self._pump, args=(source, sink), daemon=True).start()
+
+    @staticmethod
+    def _pump(source, sink):
+        try:
+            while data := source.recv(65536):
+                sink.sendall(data)
+        except OSError:
+            pass
+        finally:
+            with contextlib.suppress(OSError):
+                sink.shutdown(socket.SHUT_WR)
+
+
+@pytest.fixture
+def postgres_through_proxy(transactional_db):
+    """Point the default PostgreSQL connection (the test database) at a TcpProxy; yield the proxy."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL (run with DATABASE_URL=postgres://...)")
+    settings_dict = connection.settings_dict
+    host = settings_dict.get("HOST") or "localhost"
+    if host.startswith("/"):
+        pytest.skip("PostgreSQL over a Unix socket cannot be proxied over TCP")
+    original = {"HOST": settings_dict.get("HOST"), "PORT": settings_dict.get("PORT")}
+    proxy = TcpProxy((host, int(settings_dict.get("PORT") or 5432)))
+    proxy.start()
+    connection.close()
+    settings_dict.update(HOST="127.0.0.1", PORT=str(proxy.port))
+    try:
+        yield proxy
+    finally:
+        connection.close()
+        settings_dict.update(original)
+        proxy.stop()

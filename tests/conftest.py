@@ -101,7 +101,7 @@ class TcpProxy:
 
     def stop(self):
         if self._listener is not None:
-            # close() alone leaves the port listening while accept() blocks on it; shutdown wakes it.
+            # close() alone leaves the port open while accept() blocks on it; shutdown wakes it.
             with contextlib.suppress(OSError):
                 self._listener.shutdown(socket.SHUT_RDWR)
             self._listener.close()
@@ -148,7 +148,7 @@ class TcpProxy:
 
 @pytest.fixture
 def postgres_through_proxy(transactional_db):
-    """Point the default PostgreSQL connection (the test database) at a TcpProxy; yield the proxy."""
+    """Point the default connection (the PostgreSQL test database) at a TcpProxy; yield it."""
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL (run with DATABASE_URL=postgres://...)")
     settings_dict = connection.settings_dict

@@ -12,6 +12,7 @@ import json
 import os
 import shutil
 import sqlite3
+import stat
 import subprocess
 import tarfile
 import tempfile
@@ -269,6 +270,8 @@ def _restore_media(path):
     root = Path(settings.MEDIA_ROOT)
     root.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{root.name}-restore-", dir=root.parent))
+    # mkdtemp makes a private (0700) folder; the web server that serves media must still read it.
+    staging.chmod(stat.S_IMODE(root.stat().st_mode) if root.exists() else 0o755)
     try:
         with tarfile.open(path, "r:gz") as tar:
             members = tar.getmembers()

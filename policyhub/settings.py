@@ -145,6 +145,9 @@ MAX_IMAGE_PIXELS = env.int("MAX_IMAGE_PIXELS", default=40_000_000)
 
 # django-taggit: "Sanctions" and "sanctions" are one tag.
 TAGGIT_CASE_INSENSITIVE = True
+# Commas separate tags, so a tag may have spaces in it ("food security").
+TAGGIT_TAGS_FROM_STRING = "publications.tags.comma_separated_tags"
+TAGGIT_STRING_FROM_TAGS = "publications.tags.comma_joined_tags"
 
 # Security headers: always sent; the HTTPS-only ones switch on with DEBUG off.
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -136,3 +136,21 @@ def give_every_tag_a_slug(sender, instance, **kwargs):
     if not instance.slug:
         digest = hashlib.sha256(instance.name.encode()).hexdigest()[:10]
         instance.slug = f"tag-{digest}"
+
+
+def comma_separated_tags(text):
+    """Editors type tags separated by commas; a tag may contain spaces ("food security").
+
+    taggit's default parser splits on spaces when there is no comma, so "North Korea" typed alone
+    became two tags. Quotes are kept for editors used to taggit's syntax.
+    """
+    names = []
+    for part in (text or "").split(","):
+        name = " ".join(part.split()).strip('"').strip()
+        if name and name.casefold() not in {existing.casefold() for existing in names}:
+            names.append(name)
+    return names
+
+
+def comma_joined_tags(tags):
+    return ", ".join(sorted(tag.name for tag in tags))

@@ -11,7 +11,7 @@ at the end. Re-importing a file compares before writing: what is unchanged is no
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from taggit.models import Tag
@@ -110,7 +110,10 @@ class Names:
             self.ids[self.key(name)] = pk
         self.slugs = set(self.model.objects.values_list("slug", flat=True))
 
-    def ensure(self, names):
+    def ensure(self, names, values=None):
+        """Create the names not known yet; ``values`` (name → {field: value}) fills the new
+        rows' other fields."""
+        values = values or {}
         missing = {}
         for name in names:
             if self.key(name) not in self.ids:
@@ -123,6 +126,7 @@ class Names:
             self.model(
                 **{self.name_field: name, "slug": unique_slug(name, self.slugs, max_length)},
                 **defaults,
+                **values.get(name, {}),
             )
             for name in missing.values()
         ]
@@ -150,20 +154,62 @@ def sync_links(model, owner, target, desired, extra=()):
     for owner_id, items in desired.items():
         for target_id, values in items:
             known = have.pop((owner_id, target_id), None)
+            row = tuple(values[name] for name in extra)
             if known is None:
-                create.append(model(**{owner: owner_id, target: target_id}, **values))
+                create.append((owner_id, target_id, *row))
                 changed.add(owner_id)
-            elif known[1] != tuple(values[name] for name in extra):
+            elif known[1] != row:
                 update.append(model(pk=known[0], **values))
                 changed.add(owner_id)
     stale = [pk for pk, _ in have.values()]
     changed.update(owner_id for owner_id, _ in have)
     for start in range(0, len(stale), BATCH_SIZE):
         model.objects.filter(pk__in=stale[start : start + BATCH_SIZE]).delete()
-    model.objects.bulk_create(create, batch_size=BATCH_SIZE)
+    if create:
+        # Plain rows, not model instances: through rows are most of an import's rows, and
+        # bulk_create spent more time building and compiling them than the database did.
+        # Columns left out get their model default, as bulk_create would give them.
+        defaults = {
+            f.attname: f.get_db_prep_save(f.get_default(), connection)
+            for f in model._meta.concrete_fields
+            if not f.primary_key and f.attname not in (owner, target, *extra)
+        }
+        rows = [(*row, *defaults.values()) for row in create]
+        with connection.cursor() as cursor:
+            cursor.executemany(insert_sql(model, (owner, target, *extra, *defaults)), rows)
     if update:
         model.objects.bulk_update(update, list(extra), batch_size=BATCH_SIZE)
     return changed
+
+
+def insert_sql(model, names):
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(model._meta.get_field(name).column) for name in names)
+    values = ", ".join(["%s"] * len(names))
+    # Names come from model metadata, never from input; values are parameters.
+    return f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({values})"  # noqa: S608
+
+
+def create(model, objects):
+    """``bulk_create`` for wide rows, several times faster: one executemany() per call.
+
+    Each field's ``pre_save`` runs exactly as in ``save()`` and ``bulk_create`` (timestamps,
+    ``RichTextField`` sanitising); the new ids are read back by slug.
+    """
+    if not objects:
+        return
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    rows = [
+        [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields] for obj in objects
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(insert_sql(model, [f.attname for f in fields]), rows)
+    ids = dict(
+        model.objects.filter(slug__in=[obj.slug for obj in objects]).values_list("slug", "pk")
+    )
+    for obj in objects:
+        obj.pk = ids[obj.slug]
+        obj._state.adding = False
 
 
 def published_at(record, current, now):
@@ -236,7 +282,8 @@ class Importer:
 
     def write_people(self, records, touched):
         authors = [author for record in records for author in record.authors]
-        for person in self.people.ensure(author.name for author in authors):
+        new_bios = {a.name: {"bio": a.bio} for a in authors if a.bio is not None}
+        for person in self.people.ensure((a.name for a in authors), new_bios):
             self.bios[person.pk] = person.bio
             touched[SearchDocument.Kind.PERSON].add(person.pk)
         bios = {}
@@ -273,7 +320,7 @@ class Importer:
             current = existing.get(record.slug)
             if current is None:
                 values["published_at"] = published_at(record, None, now)
-                # bulk_create runs RichTextField.pre_save: sanitised as in the admin.
+                # create() runs RichTextField.pre_save: sanitised as in the admin.
                 new.append(Publication(slug=record.slug, body=record.body, **values))
                 continue
             values["published_at"] = published_at(record, current.published_at, now)
@@ -285,7 +332,7 @@ class Importer:
                 current.updated_at = now
                 fields.update(differs)
                 changed.append(current)
-        Publication.objects.bulk_create(new)
+        create(Publication, new)
         if changed:
             Publication.objects.bulk_update(changed, [*sorted(fields), "updated_at"])
         by_slug = {p.slug: p.pk for p in [*new, *existing.values()]}
@@ -362,7 +409,7 @@ class Importer:
                 current.updated_at = now
                 fields.update(differs)
                 changed.append(current)
-        PolicyOption.objects.bulk_create(new)
+        create(PolicyOption, new)
         if changed:
             PolicyOption.objects.bulk_update(changed, [*sorted(fields), "updated_at"])
         by_slug = {o.slug: o.pk for o in [*new, *existing.values()]}

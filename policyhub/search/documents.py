@@ -10,10 +10,10 @@ with a fixed number of queries and turns one into a document and its facet value
 from dataclasses import dataclass, field
 from html import unescape
 
+import nh3
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.html import strip_tags
 from taggit.models import Tag
 
 from options.models import PolicyOption
@@ -33,7 +33,9 @@ Facet = SearchFacet.Facet
 
 
 def plain_text(html):
-    return " ".join(unescape(strip_tags(html or "")).split())
+    # nh3 with no allowed tags gives the text of the sanitised HTML rich text fields store, as
+    # strip_tags() does, at a fraction of the cost (it dominated a 100,000-item rebuild).
+    return " ".join(unescape(nh3.clean(html or "", tags=set())).split())
 
 
 def _join(*parts):

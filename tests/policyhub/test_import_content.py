@@ -407,3 +407,61 @@ def test_people_are_matched_by_name(write):
 def test_missing_file_is_a_clear_error():
     with pytest.raises(CommandError, match="Cannot read"):
         run("/nonexistent/file.jsonl")
+
+
+def test_index_is_built_once_with_per_save_signals_suspended(write, monkeypatch):
+    from policyhub.search import indexing
+
+    calls = {"reindex": 0, "rebuild": 0}
+    real_reindex, real_rebuild = indexing.reindex, indexing.rebuild
+
+    def reindex(*args, **kwargs):
+        calls["reindex"] += 1
+        return real_reindex(*args, **kwargs)
+
+    def rebuild(*args, **kwargs):
+        calls["rebuild"] += 1
+        return real_rebuild(*args, **kwargs)
+
+    monkeypatch.setattr(indexing, "reindex", reindex)
+    monkeypatch.setattr(indexing, "rebuild", rebuild)
+    monkeypatch.setattr(importing, "REBUILD_ABOVE", 0)
+    run(write(*[publication(f"p{n}", related=[f"p{(n + 1) % 5}"]) for n in range(5)], option("o")))
+    assert calls == {"reindex": 0, "rebuild": 1}
+    assert len([hit for hit in search("title").page]) == 5
+    # The per-save signals are back afterwards.
+    PublicationFactory(title="Granary")
+    assert [hit.title for hit in search("granary").page] == ["<mark>Granary</mark>"]
+
+
+def test_queries_do_not_grow_with_the_number_of_lines(write, django_assert_max_num_queries):
+    def lines(count, prefix):
+        return [
+            publication(
+                f"{prefix}{n}",
+                authors=[{"name": f"Author {prefix}{n}", "bio": "b"}],
+                tags=[f"tag {prefix}{n}", "shared"],
+                topics=[f"Topic {prefix}{n}"],
+                related=[f"{prefix}{(n + 1) % count}"],
+            )
+            for n in range(count)
+        ] + [
+            option(
+                f"{prefix}o{n}",
+                actors=[f"Actor {prefix}{n}"],
+                sources=[{"publication": f"{prefix}{n}", "stance": "supports"}],
+            )
+            for n in range(count)
+        ]
+
+    with django_assert_max_num_queries(100) as few:
+        run(write(*lines(5, "a"), name="a.jsonl"))
+    with django_assert_max_num_queries(len(few.captured_queries) + 10):
+        run(write(*lines(150, "b"), name="b.jsonl"))
+
+
+def test_no_progress_bar_when_not_a_terminal(write, capsys):
+    call_command("import_content", write(publication("a")))
+    captured = capsys.readouterr()
+    assert "Importing" not in captured.err and "it/s" not in captured.err
+    assert "1 created" in captured.out

@@ -113,4 +113,5 @@ def test_sqlite_defaults_queue_writers_instead_of_failing():
     result = run_manage("shell", "-c", code, DATABASE_URL="sqlite:///unused.sqlite3")
 
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip().splitlines()[-1].split() == ["IMMEDIATE", "20.0", "True"]
+    transaction_mode, timeout, wal = result.stdout.strip().splitlines()[-1].split()
+    assert (transaction_mode, float(timeout), wal) == ("IMMEDIATE", 20.0, "True")

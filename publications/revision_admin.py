@@ -64,7 +64,10 @@ class LoadedRevisionFormMixin:
         data[LOADED_REVISION] = current
         self.data = data
         changed = ""
-        earlier = self.instance.history.filter(history_id=loaded).first() if loaded else None
+        # A token is a revision id; anything else (forged, or from before any revision) has no
+        # earlier revision to compare with.
+        is_id = loaded.isascii() and loaded.isdigit() and len(loaded) <= 18
+        earlier = self.instance.history.filter(history_id=loaded).first() if is_id else None
         if earlier is not None:
             labels = [change.label for change in changes_between(earlier, latest)]
             if labels:

@@ -92,3 +92,17 @@ def test_a_script_save_in_between_is_caught_too(two_editors):
     assert response.status_code == 200
     assert "no user recorded" in response.content.decode()
     assert Publication.objects.get(pk=publication.pk).title == "Imported title"
+
+
+@pytest.mark.parametrize("forged", ["abc", "-1", "99999999999999999999", "1 OR 1=1", "１"])
+def test_a_forged_loaded_revision_is_refused_not_a_500(two_editors, forged):
+    alice, _ = two_editors
+    publication = PublicationFactory(title="Original")
+    url, data = change_form_data(alice, publication)
+    data.update({"title": "Changed", "loaded_revision": forged})
+
+    response = alice.post(url, data)
+
+    assert response.status_code == 200
+    assert "after you opened it" in response.content.decode()
+    assert Publication.objects.get(pk=publication.pk).title == "Original"

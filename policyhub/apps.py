@@ -6,6 +6,8 @@ class PolicyHubConfig(AppConfig):
     verbose_name = "Site"
 
     def ready(self):
+        from . import cache
         from .search import signals
 
         signals.connect()
+        cache.connect()

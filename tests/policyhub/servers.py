@@ -41,7 +41,7 @@ def production_env(**overrides):
 
 
 def collectstatic(static_root, env):
-    subprocess.run(  # noqa: S603 - our own manage.py
+    subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
         cwd=PROJECT_ROOT,
         env={**env, "STATIC_ROOT": str(static_root)},

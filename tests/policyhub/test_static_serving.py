@@ -7,21 +7,20 @@ import re
 import brotli
 import pytest
 
-from tests.policyhub.servers import collectstatic, get, gunicorn, production_env
+from tests.policyhub.servers import get, gunicorn, production_env
 
 TEN_YEARS = 315_360_000
 HTTPS = {"X-Forwarded-Proto": "https"}  # as the TLS proxy says; plain http is redirected
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
+def server(tmp_path_factory, production_static):
     tmp = tmp_path_factory.mktemp("static-serving")
     env = production_env(
-        STATIC_ROOT=str(tmp / "static"), DATABASE_URL=f"sqlite:///{tmp / 'db.sqlite3'}"
+        STATIC_ROOT=str(production_static), DATABASE_URL=f"sqlite:///{tmp / 'db.sqlite3'}"
     )
-    collectstatic(tmp / "static", env)
     with gunicorn(env, tmp / "gunicorn.log") as port:
-        yield {"port": port, "root": tmp / "static"}
+        yield {"port": port, "root": production_static}
 
 
 def hashed_name(server, name):

@@ -31,6 +31,9 @@ from django.http import HttpResponse
 from django.utils import timezone
 from redis.exceptions import RedisError
 
+from options.models import PolicyOption, PolicyQuestion
+from publications.models import Publication
+
 logger = logging.getLogger("policyhub.cache")
 
 GENERATION_KEY = "pagecache:generation"
@@ -105,9 +108,6 @@ def connect():
 
 
 def _next_publish_after(at):
-    from options.models import PolicyOption, PolicyQuestion
-    from publications.models import Publication
-
     times = [
         model.objects.scheduled(at=at).aggregate(next=Min("published_at"))["next"]
         for model in (Publication, PolicyOption, PolicyQuestion)

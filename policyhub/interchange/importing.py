@@ -37,6 +37,7 @@ from publications.models import (
 )
 from publications.richtext import sanitize_html
 
+from .. import cache as page_cache
 from ..models import SearchDocument
 from ..search import indexing, signals
 from .parsing import OptionRecord, ParseError, Parser, PublicationRecord, read_lines
@@ -597,4 +598,6 @@ def import_file(path, *, strict=False, batch_size=BATCH_SIZE, progress=None):
         bar.update(bar.total - bar.n)
         importer.link()
     importer.update_index(progress=progress)
+    # Bulk writes send no save signals, so cached pages would not know about them.
+    page_cache.invalidate()
     return report

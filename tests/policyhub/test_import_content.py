@@ -434,6 +434,15 @@ def test_index_is_built_once_with_per_save_signals_suspended(write, monkeypatch)
     assert [hit.title for hit in search("granary").page] == ["<mark>Granary</mark>"]
 
 
+def test_an_import_retires_cached_pages(write):
+    from policyhub import cache as page_cache
+
+    before = page_cache.current_generation()
+    run(write(publication("fresh")))
+
+    assert page_cache.current_generation() != before
+
+
 def test_queries_do_not_grow_with_the_number_of_lines(write, django_assert_max_num_queries):
     def lines(count, prefix):
         return [

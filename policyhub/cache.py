@@ -14,6 +14,9 @@ places in ``MIDDLEWARE``:
 Invalidation is one write: keys carry a *generation* token kept in the cache, and any change to
 content readers see (signals below) replaces the token, on every server at once when the cache is
 Redis. Scheduled items need no cron either: an entry never outlives the next publish time.
+
+``remember()`` keeps computed data (the publication list's facet counts) by the same rules, for
+the requests the page cache cannot answer (editors, every combination of filters and pages).
 """
 
 import hashlib
@@ -134,6 +137,33 @@ def next_publish_time(generation, at):
     return next_ts
 
 
+# Data derived from content ------------------------------------------------------------------
+
+
+def remember(name, compute):
+    """``compute()``, cached like a page: under the content generation, never past the next
+    publish time. ``name`` must say everything the value depends on besides the content."""
+    started = timezone.now()
+    try:
+        generation = current_generation()
+        key = f"pagecache:{generation}:data:{hashlib.sha256(name.encode()).hexdigest()}"
+        entry = cache.get(key)
+    except CACHE_ERRORS:
+        logger.warning("Data cache: unavailable", exc_info=True)
+        return compute()
+    if entry is not None and entry["expires"] > started.timestamp():
+        return entry["value"]
+    value = compute()
+    try:
+        expires = expiry(generation, started)
+        timeout = math.floor(expires - timezone.now().timestamp())
+        if timeout >= 1:
+            cache.set(key, {"value": value, "expires": expires}, timeout=timeout)
+    except CACHE_ERRORS:
+        logger.warning("Data cache: could not store", exc_info=True)
+    return value
+
+
 # Requests and entries -----------------------------------------------------------------------
 
 
@@ -179,13 +209,21 @@ def _storable(request, response):
     return vary <= CACHEABLE_VARY
 
 
+def expiry(generation, started):
+    """When something computed from the content of ``generation`` since ``started`` goes stale.
+
+    It was computed without what appears at the next publish time: it must not outlive it.
+    """
+    expires = started.timestamp() + settings.PAGE_CACHE_SECONDS
+    next_publish = next_publish_time(generation, started)
+    if next_publish is not None:
+        expires = min(expires, next_publish)
+    return expires
+
+
 def _store(request, response, pending):
     now = timezone.now()
-    expires = pending["started"].timestamp() + settings.PAGE_CACHE_SECONDS
-    next_publish = next_publish_time(pending["generation"], pending["started"])
-    if next_publish is not None:
-        # The page was rendered without what appears at next_publish: it must not outlive it.
-        expires = min(expires, next_publish)
+    expires = expiry(pending["generation"], pending["started"])
     timeout = math.floor(expires - now.timestamp())
     if timeout < 1:
         return

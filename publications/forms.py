@@ -9,6 +9,7 @@ from django.http import QueryDict
 from django.utils.text import Truncator
 from taggit.models import Tag
 
+from . import datacache
 from .models import Person, Publication, PublicationType, Region, TaggedPublication, Topic
 
 SLUG_RE = re.compile(r"^[-\w]{1,300}$")
@@ -168,9 +169,10 @@ class PublicationFilterForm(forms.Form):
             self._region_ids = self.cleaned_data["region"].descendant_ids()
         return self._region_ids
 
-    def facets(self, queryset):
-        """Each filter's values with the number of results they would give alongside the other
-        active filters: one aggregate query per facet (two for regions)."""
+    def facets(self):
+        """Each filter's values with the number of published results they would give alongside
+        the other active filters: one aggregate query per facet (two for regions), or none when
+        the counts for these filters are cached (``datacache``)."""
         active = self.active_filters
 
         def build(param, label, rows, key="slug", name="name"):
@@ -192,15 +194,32 @@ class PublicationFilterForm(forms.Form):
                 options = keep
             return Facet(param=param, label=label, options=options)
 
-        years = [
-            {**row, "name": str(row["year"])}
-            for row in self.filter(queryset, "year").count_by_year()
-        ]
+        counts = datacache.remember(self.facet_cache_name(), self.facet_counts)
+        years = [{**row, "name": str(row["year"])} for row in counts["year"]]
         return [
-            build("type", "Type", self.filter(queryset, "type").count_by("publication_type")),
-            build("topic", "Topic", self.filter(queryset, "topic").count_by("topics")),
-            build("region", "Region", self.filter(queryset, "region").count_by_region()),
-            build("tag", "Tag", self.filter(queryset, "tag").count_by("tags")),
-            build("author", "Author", self.filter(queryset, "author").count_by("authors")),
+            build("type", "Type", counts["type"]),
+            build("topic", "Topic", counts["topic"]),
+            build("region", "Region", counts["region"]),
+            build("tag", "Tag", counts["tag"]),
+            build("author", "Author", counts["author"]),
             build("year", "Year", years, key="year"),
         ]
+
+    def facet_counts(self):
+        queryset = Publication.objects.published()
+        return {
+            "type": self.filter(queryset, "type").count_by("publication_type"),
+            "topic": self.filter(queryset, "topic").count_by("topics"),
+            "region": self.filter(queryset, "region").count_by_region(),
+            "tag": self.filter(queryset, "tag").count_by("tags"),
+            "author": self.filter(queryset, "author").count_by("authors"),
+            "year": self.filter(queryset, "year").count_by_year(),
+        }
+
+    def facet_cache_name(self):
+        """What the counts depend on besides the content: the valid filters, by slug (``?topic=aid``
+        and ``?topic=aid&page=3&utm=x`` share an entry)."""
+        chosen = {
+            name: getattr(value, "slug", value) for name, value in self.active_filters.items()
+        }
+        return "publication-facets:" + "&".join(f"{k}={v}" for k, v in sorted(chosen.items()))

@@ -1,13 +1,17 @@
+import collections
+import datetime
+import functools
+import zoneinfo
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connections, models
 from django.db.models.functions import Coalesce, ExtractYear
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
-from taggit.models import TaggedItemBase
+from taggit.models import Tag, TaggedItemBase
 
 from .richtext import RichTextField
 from .validators import MaxImagePixelsValidator, ReservedSlugValidator
@@ -41,6 +45,52 @@ class HttpsURLField(models.URLField):
             return urlsplit(value).scheme.lower() in cls.SAFE_SCHEMES
         except ValueError:
             return False
+
+
+@functools.cache
+def new_year_shift(tzname):
+    """``(shift, exceptions)``: the local year of a moment is the UTC year of the moment plus
+    ``shift`` seconds (the usual offset on 1 January), except in the ``(start, end, year)`` UTC
+    ranges of the years whose 1 January had another offset (wartime, a changed standard time).
+    Checked from 1900 to 2100."""
+    zone = zoneinfo.ZoneInfo(tzname)
+    starts = {
+        year: datetime.datetime(year, 1, 1, tzinfo=zone)
+        .astimezone(datetime.UTC)
+        .replace(tzinfo=None)
+        for year in range(1900, 2101)
+    }
+    offsets = collections.Counter(datetime.datetime(y, 1, 1) - s for y, s in starts.items())
+    shift = offsets.most_common(1)[0][0]
+    exceptions = []
+    for year, start in starts.items():
+        assumed = datetime.datetime(year, 1, 1) - shift
+        if start < assumed:
+            exceptions.append((start, assumed, year))
+        elif assumed < start:
+            exceptions.append((assumed, start, year - 1))
+    return int(shift.total_seconds()), exceptions
+
+
+class LocalYear(ExtractYear):
+    """``ExtractYear`` that SQLite computes itself. Django's SQLite version calls a Python
+    function for every row (the year facet spent most of its time there). A local year starts at
+    local midnight on 1 January, so the local year of a moment is the UTC year of the moment
+    shifted by the offset on 1 January, whatever the offset in July."""
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        shift, exceptions = new_year_shift(self.get_tzname() or "UTC")
+        sql, params = compiler.compile(self.lhs)
+        # Stored as "YYYY-MM-DD HH:MM:SS[.ffffff]" in UTC: text comparison is time order.
+        cases, case_params = "", []
+        for start, end, year in exceptions:
+            cases += f"WHEN {sql} >= %s AND {sql} < %s THEN %s "
+            case_params += [*params, str(start), *params, str(end), year]
+        year_sql = f"CAST(strftime('%%Y', {sql}, %s) AS integer)"
+        year_params = [*params, f"{shift:+d} seconds"]
+        if not cases:
+            return year_sql, year_params
+        return f"CASE {cases}ELSE {year_sql} END", [*case_params, *year_params]
 
 
 class PublishableQuerySet(models.QuerySet):
@@ -282,64 +332,111 @@ class PublicationQuerySet(PublishableQuerySet):
         )
 
     # Filters above use ``pk__in`` subqueries rather than joins, so rows never repeat and the
-    # aggregate counts below stay correct however many filters are combined.
+    # aggregate counts below stay correct however many filters are combined. The counts run on
+    # the narrow through tables against this queryset's ids, and need no DISTINCT: each
+    # (publication, value) pair is unique (constraints on every through table).
 
     def count_by(self, relation):
         """``[{"slug", "name", "count"}]`` for a relation with slug and name (publication_type,
         topics, tags, authors), most used first, in one aggregate query."""
-        rows = (
-            self.order_by()
-            .values_list(f"{relation}__slug", f"{relation}__name")
-            .annotate(count=models.Count("pk", distinct=True))
-            .order_by("-count", f"{relation}__name")
-        )
-        # The join is an outer join: publications without any value come back as one None row.
-        return [
-            {"slug": slug, "name": name, "count": count}
-            for slug, name, count in rows
-            if slug is not None
-        ]
+        pairs, column, target = self._facet_pairs(relation)
+        rows = self._join_counts(pairs, column, target, ["slug", "name"], order="c.n DESC, t.name")
+        return [{"slug": slug, "name": name, "count": n} for slug, name, n in rows]
+
+    def _join_counts(self, pairs, column, target, fields, order, outer=False):
+        """``fields`` of ``target`` with how many of ``pairs`` have each one in ``column``.
+
+        Counted by id first, then joined for the few values' fields: the names are not dragged
+        through the aggregation. A join on a derived table is not something the ORM writes,
+        hence the SQL around its query. ``outer`` keeps the values with no pairs (count 0).
+        """
+        counts = pairs.values(facet_id=models.F(column)).annotate(n=models.Count("*")).order_by()
+        sql, params = counts.query.sql_with_params()
+        connection = connections[self.db]
+        quote = connection.ops.quote_name
+        table, pk = quote(target._meta.db_table), quote(target._meta.pk.column)
+        columns = ", ".join(f"t.{quote(target._meta.get_field(name).column)}" for name in fields)
+        if outer:
+            source = f"{table} t LEFT JOIN ({sql}) c ON t.{pk} = c.facet_id"
+        else:
+            source = f"({sql}) c INNER JOIN {table} t ON t.{pk} = c.facet_id"
+        # Names quoted, values bound as parameters.
+        statement = f"SELECT {columns}, COALESCE(c.n, 0) FROM {source} ORDER BY {order}"  # noqa: S608
+        with connection.cursor() as cursor:
+            cursor.execute(statement, params)
+            return cursor.fetchall()
+
+    def _facet_pairs(self, relation):
+        """(a queryset of (publication, value) pairs, the value's column, the value's model)."""
+        ids = self.order_by().values("pk")
+        if relation == "publication_type":
+            return self.order_by(), "publication_type_id", PublicationType
+        if relation == "topics":
+            return Publication.topics.through.objects.filter(publication__in=ids), "topic_id", Topic
+        if relation == "authors":
+            return Authorship.objects.filter(publication__in=ids), "person_id", Person
+        if relation == "tags":
+            return TaggedPublication.objects.filter(content_object__in=ids), "tag_id", Tag
+        raise ValueError(f"No facet for {relation!r}")
 
     def count_by_year(self):
         return list(
             self.order_by()
-            .annotate(year=ExtractYear("published_at"))
+            .annotate(year=LocalYear("published_at"))
             .values("year")
-            .annotate(count=models.Count("pk"))
+            .annotate(count=models.Count("*"))
             .order_by("-year")
         )
 
     def count_by_region(self):
         """Counts per region, each including its sub-regions without counting a publication twice.
 
-        Two queries: every region, and the (region, publication) pairs of this queryset.
+        Two queries: every region with its direct count (exact for a region without sub-regions),
+        then, for the regions with sub-regions, how many of these publications sit anywhere in the
+        subtree.
         """
-        regions = list(Region.objects.all())
-        children = {}
-        for region in regions:
-            children.setdefault(region.parent_id, []).append(region.pk)
-        direct = {}
-        pairs = (
-            Publication.regions.through.objects.filter(publication__in=self.order_by().values("pk"))
-            .values_list("region_id", "publication_id")
-            .order_by()
+        pairs = Publication.regions.through.objects.filter(
+            publication__in=self.order_by().values("pk")
         )
-        for region_id, publication_id in pairs:
-            direct.setdefault(region_id, set()).add(publication_id)
+        # (id, parent id, slug, name, direct count) for every region.
+        regions = self._join_counts(
+            pairs, "region_id", Region, ["id", "parent", "slug", "name"], "t.id", outer=True
+        )
+        children = {}
+        for pk, parent_id, *_ in regions:
+            children.setdefault(parent_id, []).append(pk)
 
-        def collect(region_id, seen):
-            found = set(direct.get(region_id, ()))
-            for child_id in children.get(region_id, ()):
-                if child_id not in seen:
-                    seen.add(child_id)
-                    found |= collect(child_id, seen)
+        def subtree(region_id):
+            found, frontier = {region_id}, [region_id]
+            while frontier:
+                for child_id in children.get(frontier.pop(), ()):
+                    if child_id not in found:
+                        found.add(child_id)
+                        frontier.append(child_id)
             return found
 
-        counts = []
-        for region in regions:
-            count = len(collect(region.pk, {region.pk}))
-            if count:
-                counts.append({"slug": region.slug, "name": region.name, "count": count})
+        # A publication in a region and in one of its sub-regions counts once for the region.
+        subtrees = {pk: subtree(pk) for pk, *_ in regions if pk in children}
+        totals = {pk: direct for pk, *_, direct in regions}
+        if subtrees:
+            in_subtree = {
+                f"r{region_id}": models.Count(
+                    "pk",
+                    filter=models.Q(
+                        pk__in=Publication.regions.through.objects.filter(
+                            region_id__in=members
+                        ).values("publication_id")
+                    ),
+                )
+                for region_id, members in subtrees.items()
+            }
+            for key, count in self.order_by().aggregate(**in_subtree).items():
+                totals[int(key[1:])] = count
+        counts = [
+            {"slug": slug, "name": name, "count": totals[pk]}
+            for pk, _parent_id, slug, name, _direct in regions
+            if totals[pk]
+        ]
         counts.sort(key=lambda row: (-row["count"], row["name"]))
         return counts
 
@@ -398,7 +495,11 @@ class Publication(Publishable):
         ordering = ["-published_at", "-pk"]
         get_latest_by = "published_at"
         indexes = [
-            models.Index(fields=["status", "published_at"], name="publication_status_time"),
+            # Lists by date, and the type and year facets from the index alone.
+            models.Index(
+                fields=["status", "published_at", "publication_type"],
+                name="publication_status_time_type",
+            ),
             # Covers the search's per-match visibility check (status and time by id): on
             # SQLite a primary-key lookup reads the wide row's table page instead.
             models.Index(fields=["id", "status", "published_at"], name="publication_visibility"),

@@ -36,7 +36,7 @@ class PublicationListView(PublishedListMixin, ListView):
         context = super().get_context_data(**kwargs)
         context["form"] = self.form
         if self.form.is_valid():
-            context["facets"] = self.form.facets(Publication.objects.published())
+            context["facets"] = self.form.facets()
             context["active_filters"] = self.form.active_filters
         return context
 

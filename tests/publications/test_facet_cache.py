@@ -1,0 +1,183 @@
+"""Cached facet counts (publications/datacache.py, stored by policyhub/cache.py): exact after
+any edit and when a scheduled publication goes live."""
+
+from datetime import UTC, datetime, timedelta
+from unittest import mock
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from redis.exceptions import ConnectionError as RedisConnectionError
+
+from tests.factories import PublicationFactory, PublicationTypeFactory, TopicFactory
+
+pytestmark = pytest.mark.django_db
+
+LIST_URL = reverse("publications:list")
+
+
+@pytest.fixture(autouse=True)
+def facet_cache_on(settings):
+    settings.FACET_CACHE_ENABLED = True
+
+
+def facet(response, param):
+    return {
+        option.slug: option.count
+        for facet in response.context["facets"]
+        if facet.param == param
+        for option in facet.options
+    }
+
+
+def get(client, params=None):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(LIST_URL, params or {})
+    return response, len(queries)
+
+
+def test_repeated_requests_reuse_the_counts(client):
+    topic = TopicFactory(slug="aid")
+    PublicationFactory.create_batch(2, topics=[topic])
+
+    first, first_queries = get(client)
+    second, second_queries = get(client)
+
+    assert facet(second, "topic") == facet(first, "topic") == {"aid": 2}
+    # At least the seven facet queries (two for regions) are saved; the list itself still runs.
+    assert second_queries <= first_queries - 7
+
+
+def test_the_same_filters_share_counts_whatever_else_is_in_the_query(client):
+    PublicationFactory.create_batch(21, topics=[TopicFactory(slug="aid")])
+    get(client, {"topic": "aid"})
+    _, queries = get(client, {"topic": "aid", "page": "2", "utm_source": "x"})
+    _, other_filter = get(client, {"topic": "aid", "year": "2020"})
+    # ?year=2020 is a different set of counts, computed afresh.
+    assert other_filter > queries
+
+
+def test_each_filter_combination_has_its_own_counts(client):
+    aid, trade = TopicFactory(slug="aid"), TopicFactory(slug="trade")
+    kind = PublicationTypeFactory(slug="report", name="Report")
+    PublicationFactory(topics=[aid], publication_type=kind)
+    PublicationFactory(topics=[trade])
+
+    assert facet(client.get(LIST_URL), "type")[kind.slug] == 1
+    assert sum(facet(client.get(LIST_URL), "type").values()) == 2
+    assert facet(client.get(LIST_URL, {"topic": "trade"}), "type").get("report") is None
+    assert facet(client.get(LIST_URL, {"topic": "aid"}), "type") == {"report": 1}
+
+
+def test_an_edit_changes_the_counts_on_the_next_request(client):
+    aid = TopicFactory(slug="aid")
+    publication = PublicationFactory(topics=[aid], tags=["food"])
+    assert facet(client.get(LIST_URL), "tag") == {"food": 1}
+
+    publication.tags.add("trade")  # an m2m change
+    assert facet(client.get(LIST_URL), "tag") == {"food": 1, "trade": 1}
+
+    PublicationFactory(topics=[aid])  # a new publication
+    assert facet(client.get(LIST_URL), "topic") == {"aid": 2}
+
+    publication.unpublish()  # a status change
+    assert facet(client.get(LIST_URL), "topic") == {"aid": 1}
+    assert facet(client.get(LIST_URL), "tag") == {}
+
+
+def test_a_renamed_topic_shows_its_new_name(client):
+    aid = TopicFactory(slug="aid", name="Aid")
+    PublicationFactory(topics=[aid])
+    client.get(LIST_URL)
+    aid.name = "Humanitarian aid"
+    aid.save()
+    names = [
+        option.name
+        for facet in client.get(LIST_URL).context["facets"]
+        if facet.param == "topic"
+        for option in facet.options
+    ]
+    assert names == ["Humanitarian aid"]
+
+
+def test_a_scheduled_publication_is_counted_from_its_time(client):
+    now = timezone.now()
+    aid = TopicFactory(slug="aid")
+    PublicationFactory(topics=[aid], published_at=now - timedelta(hours=1))
+    PublicationFactory(topics=[aid], published_at=now + timedelta(minutes=10))
+
+    with mock.patch("django.utils.timezone.now", return_value=now):
+        assert facet(client.get(LIST_URL), "topic") == {"aid": 1}
+    with mock.patch("django.utils.timezone.now", return_value=now + timedelta(minutes=9)):
+        _, queries = get(client)
+        assert facet(client.get(LIST_URL), "topic") == {"aid": 1}
+    with mock.patch("django.utils.timezone.now", return_value=now + timedelta(minutes=10)):
+        response, fresh_queries = get(client)
+        assert facet(response, "topic") == {"aid": 2}
+    assert fresh_queries > queries
+
+
+def test_counts_are_computed_when_the_cache_is_down(client):
+    PublicationFactory(topics=[TopicFactory(slug="aid")])
+    with (
+        mock.patch.object(cache, "get", side_effect=RedisConnectionError("down")),
+        mock.patch.object(cache, "set", side_effect=RedisConnectionError("down")),
+    ):
+        response = client.get(LIST_URL)
+    assert response.status_code == 200
+    assert facet(response, "topic") == {"aid": 1}
+
+
+def test_switched_off_every_request_counts(client, settings):
+    settings.FACET_CACHE_ENABLED = False
+    PublicationFactory()
+    _, first = get(client)
+    _, second = get(client)
+    assert first == second
+
+
+# The year facet, computed by SQLite itself in the site's time zone ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("zone", "moment", "year"),
+    [
+        ("UTC", datetime(2020, 12, 31, 23, 59, tzinfo=UTC), 2020),
+        ("UTC", datetime(2021, 1, 1, 0, 0, tzinfo=UTC), 2021),
+        # Already 2021 in Auckland (UTC+13 in January), still 2020 in New York (UTC-5).
+        ("Pacific/Auckland", datetime(2020, 12, 31, 11, 0, tzinfo=UTC), 2021),
+        ("Pacific/Auckland", datetime(2020, 12, 31, 10, 59, tzinfo=UTC), 2020),
+        ("America/New_York", datetime(2021, 1, 1, 4, 59, tzinfo=UTC), 2020),
+        ("America/New_York", datetime(2021, 1, 1, 5, 0, tzinfo=UTC), 2021),
+        # Summer time in July does not move a publication into another year.
+        ("Pacific/Auckland", datetime(2020, 7, 1, 12, 0, tzinfo=UTC), 2020),
+    ],
+)
+def test_year_facet_counts_in_the_site_time_zone(client, settings, zone, moment, year):
+    settings.TIME_ZONE = zone
+    PublicationFactory(published_at=moment)
+    assert facet(client.get(LIST_URL), "year") == {str(year): 1}
+
+
+@pytest.mark.parametrize(
+    ("zone", "moment", "year"),
+    [
+        # New York kept war time (UTC-4) through the winters of 1943 to 1945.
+        ("America/New_York", datetime(1943, 1, 1, 4, 30, tzinfo=UTC), 1943),
+        ("America/New_York", datetime(1943, 1, 1, 3, 59, tzinfo=UTC), 1942),
+        ("America/New_York", datetime(1946, 1, 1, 4, 30, tzinfo=UTC), 1945),
+        # Moscow: UTC+4 on 1 January 2012, UTC+3 from 2015.
+        ("Europe/Moscow", datetime(2011, 12, 31, 20, 30, tzinfo=UTC), 2012),
+        ("Europe/Moscow", datetime(2015, 12, 31, 20, 30, tzinfo=UTC), 2015),
+        ("Europe/Moscow", datetime(2015, 12, 31, 21, 0, tzinfo=UTC), 2016),
+    ],
+)
+def test_year_facet_in_years_whose_new_year_offset_was_unusual(
+    client, settings, zone, moment, year
+):
+    settings.TIME_ZONE = zone
+    PublicationFactory(published_at=moment)
+    assert facet(client.get(LIST_URL), "year") == {str(year): 1}

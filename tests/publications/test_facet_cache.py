@@ -181,3 +181,12 @@ def test_year_facet_in_years_whose_new_year_offset_was_unusual(
     settings.TIME_ZONE = zone
     PublicationFactory(published_at=moment)
     assert facet(client.get(LIST_URL), "year") == {str(year): 1}
+
+
+def test_home_topic_counts_follow_an_edit(client):
+    aid = TopicFactory(slug="aid", name="Aid")
+    PublicationFactory(topics=[aid])
+    client.get(reverse("home"))
+    PublicationFactory(topics=[aid])
+    topics = client.get(reverse("home")).context["topics"]
+    assert [(row["slug"], row["count"]) for row in topics] == [("aid", 2)]

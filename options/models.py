@@ -435,7 +435,11 @@ def source_label(link):
 class OptionSourceQuerySet(models.QuerySet):
     def visible(self):
         """Links to published publications only: drafts and scheduled ones are never cited."""
-        return self.filter(publication__in=Publication.objects.published())
+        # Each link's own publication, looked up by key: ``publication__in`` would first collect
+        # the ids of every published publication (SQLite does), for the few links on a page.
+        return self.filter(
+            models.Exists(Publication.objects.published().filter(pk=models.OuterRef("publication")))
+        )
 
     def with_options(self):
         """For the Publication admin page, which reaches this through ``option_links``."""

@@ -19,7 +19,7 @@ HOME_LATEST = 6
 
 def home(request):
     published = Publication.objects.published()
-    featured = list(published.filter(featured=True).for_listing()[:HOME_FEATURED])
+    featured = list(published.featured().for_listing()[:HOME_FEATURED])
     latest = published.exclude(pk__in=[p.pk for p in featured]).for_listing()[:HOME_LATEST]
     return render(
         request,

@@ -305,6 +305,11 @@ class PublicationQuerySet(PublishableQuerySet):
             "tags",
         )
 
+    def featured(self):
+        # By id from the small featured index: filtering on the flag directly, the planner walks
+        # the date index through every published row looking for the few flagged ones.
+        return self.filter(pk__in=Publication.objects.filter(featured=True).values("pk"))
+
     def for_detail(self):
         """Everything the detail page shows about the publication itself."""
         return self.for_listing().prefetch_related("regions")
@@ -500,6 +505,11 @@ class Publication(Publishable):
                 fields=["status", "published_at", "publication_type"],
                 name="publication_status_time_type",
             ),
+            # The few featured publications, found without walking every published row
+            # (``PublicationQuerySet.featured()``).
+            models.Index(
+                fields=["id"], condition=models.Q(featured=True), name="publication_featured"
+            ),
             # Covers the search's per-match visibility check (status and time by id): on
             # SQLite a primary-key lookup reads the wide row's table page instead.
             models.Index(fields=["id", "status", "published_at"], name="publication_visibility"),
@@ -573,7 +583,9 @@ class Publication(Publishable):
         published = Publication.objects.published()
         chosen = []
         links = (
-            self.related_links.filter(to_publication__in=published)
+            self.related_links.filter(
+                models.Exists(published.filter(pk=models.OuterRef("to_publication")))
+            )
             .select_related("to_publication__publication_type")
             .order_by("order", "pk")[:limit]
         )

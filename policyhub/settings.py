@@ -129,9 +129,10 @@ SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # could see; PAGE_CACHE_SECONDS only bounds how long an unchanged page is kept.
 PAGE_CACHE_ENABLED = env.bool("PAGE_CACHE_ENABLED", default=True)
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
-# Facet counts of the publication list, kept by the same rules for the requests that miss the
-# page cache (editors, uncached filter combinations); its own switch, so tests can turn it off.
-FACET_CACHE_ENABLED = env.bool("FACET_CACHE_ENABLED", default=True)
+# Data computed from all published content (the list's facet counts, home topic counts, related
+# publications), kept by the page cache's rules for the requests that miss the page cache
+# (editors, new filter combinations); its own switch, so tests can turn it off.
+DATA_CACHE_ENABLED = env.bool("DATA_CACHE_ENABLED", default=True)
 PAGE_CACHE_EXCLUDED_PATHS = [
     "/admin/",
     "/publications/preview/",

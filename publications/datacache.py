@@ -1,4 +1,5 @@
-"""A cache for data computed from published content (the list's facet counts).
+"""A cache for data computed from published content: the list's facet counts, the home page's
+topic counts, related publications (``DATA_CACHE_ENABLED``).
 
 The app knows what to compute and what the value depends on; when a cached value goes stale is
 the project's business (any content change, the next scheduled publish: ``policyhub/cache.py``),
@@ -17,6 +18,6 @@ def register(remember):
 
 
 def remember(name, compute):
-    if _remember is None or not settings.FACET_CACHE_ENABLED:
+    if _remember is None or not settings.DATA_CACHE_ENABLED:
         return compute()
     return _remember(name, compute)

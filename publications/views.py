@@ -2,6 +2,7 @@ from django.conf import settings
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView
 
+from . import datacache
 from .forms import PublicationFilterForm
 from .models import Person, Publication, Region, Topic
 
@@ -68,7 +69,12 @@ class PublicationDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["related_publications"] = self.object.related_publications(limit=4)
+        # Ranking reads every publication sharing a tag or topic (half the archive for the
+        # commonest tags): kept until the content changes, like the facet counts.
+        context["related_publications"] = datacache.remember(
+            f"related-publications:{self.object.pk}",
+            lambda: self.object.related_publications(limit=4),
+        )
         return context
 
 

@@ -29,9 +29,9 @@ def _page_cache_off(settings):
     # A cached page runs no queries: query budgets and most page tests would pass vacuously.
     # tests/policyhub/test_page_cache.py switches it on.
     settings.PAGE_CACHE_ENABLED = False
-    # Cached facet counts run no queries either: tests/publications/test_facet_cache.py switches
-    # them on.
-    settings.FACET_CACHE_ENABLED = False
+    # Cached facet counts and related lists run no queries either:
+    # tests/publications/test_datacache.py switches them on.
+    settings.DATA_CACHE_ENABLED = False
 
 
 @pytest.fixture(autouse=True)

@@ -1,5 +1,6 @@
-"""Cached facet counts (publications/datacache.py, stored by policyhub/cache.py): exact after
-any edit and when a scheduled publication goes live."""
+"""Data computed from published content and cached (publications/datacache.py, stored by
+policyhub/cache.py): the list's facet counts, the home page's topic counts, related publications.
+Exact after any edit and when a scheduled publication goes live."""
 
 from datetime import UTC, datetime, timedelta
 from unittest import mock
@@ -20,8 +21,8 @@ LIST_URL = reverse("publications:list")
 
 
 @pytest.fixture(autouse=True)
-def facet_cache_on(settings):
-    settings.FACET_CACHE_ENABLED = True
+def data_cache_on(settings):
+    settings.DATA_CACHE_ENABLED = True
 
 
 def facet(response, param):
@@ -132,7 +133,7 @@ def test_counts_are_computed_when_the_cache_is_down(client):
 
 
 def test_switched_off_every_request_counts(client, settings):
-    settings.FACET_CACHE_ENABLED = False
+    settings.DATA_CACHE_ENABLED = False
     PublicationFactory()
     _, first = get(client)
     _, second = get(client)
@@ -190,3 +191,15 @@ def test_home_topic_counts_follow_an_edit(client):
     PublicationFactory(topics=[aid])
     topics = client.get(reverse("home")).context["topics"]
     assert [(row["slug"], row["count"]) for row in topics] == [("aid", 2)]
+
+
+def test_related_publications_follow_an_edit(client):
+    publication = PublicationFactory(tags=["sanctions"])
+    PublicationFactory(title="Neighbour", tags=["sanctions"])
+    url = publication.get_absolute_url()
+    assert [p.title for p in client.get(url).context["related_publications"]] == ["Neighbour"]
+
+    PublicationFactory(title="Newer neighbour", tags=["sanctions"])
+    related = client.get(url).context["related_publications"]
+    assert [p.title for p in related] == ["Newer neighbour", "Neighbour"]
+    assert related[0].reason == "shares tag: sanctions"

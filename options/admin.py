@@ -14,6 +14,9 @@ RESERVED_SLUGS = {"matrix", "compare", "questions"}
 class OptionCountMixin:
     """An "options" column counted in the changelist's own query."""
 
+    # A GROUP BY query ignores Meta.ordering; autocomplete pages need an explicit one.
+    ordering = ["name"]
+
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(option_total=Count("options"))
 
@@ -83,6 +86,8 @@ class PolicyOptionAdmin(CSPNonceMediaMixin, PublishActionsMixin, admin.ModelAdmi
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["question", "actors", "prerequisites"]
     date_hierarchy = "published_at"
+    # The annotated (GROUP BY) queryset drops Meta.ordering; autocomplete needs an explicit one.
+    ordering = ["track__order", "title"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "question", "track", "level", "timeframe"]}),
         ("Content", {"fields": ["summary", "description", "goals", "risks", "tags"]}),
@@ -114,10 +119,12 @@ class PolicyQuestionAdmin(
     prepopulated_fields = {"slug": ["title"]}
     filter_horizontal = ["regions"]
     date_hierarchy = "published_at"
+    ordering = ["title"]
 
 
 @admin.register(Track)
 class TrackAdmin(OptionCountMixin, admin.ModelAdmin):
+    ordering = ["order", "name"]
     list_display = ["name", "order", "option_total"]
     list_editable = ["order"]
     search_fields = ["name"]

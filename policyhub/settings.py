@@ -5,6 +5,7 @@ Production sets DEBUG=false, SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL; the sec
 then switch on.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -43,13 +44,19 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "taggit",
     "csp",
+    "axes",
     "django_prose_editor",
     "publications",
     "options",
     "policyhub",
 ]
 
+# The header middleware wraps everything, WhiteNoise included: WhiteNoise answers static files
+# without calling the middleware below it, and SecurityMiddleware's HTTPS redirect returns early;
+# both responses still get the CSP and X-Frame-Options headers.
 MIDDLEWARE = [
+    "policyhub.middleware.SiteCSPMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -57,8 +64,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "policyhub.middleware.SiteCSPMiddleware",
+    # Last, as django-axes requires: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "policyhub.urls"
@@ -112,10 +119,31 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Admin login throttling (django-axes): the axes backend goes first so it can refuse a locked-out
+# username + address before the password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+# Per username *and* address: an attacker cannot lock a real editor out from elsewhere, and one
+# address cannot try one account more than five times.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF", default=30))
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "policyhub.views.login_locked_out"
+AXES_CLIENT_IP_CALLABLE = "policyhub.client_ip.client_ip"
+# How many reverse proxies in front of the app append to X-Forwarded-For. 0 (the default) trusts
+# only REMOTE_ADDR: without a proxy, the header is whatever the client wants it to be.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
@@ -155,8 +183,16 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+# No script of ours reads the CSRF cookie (forms carry the token in a hidden field).
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
+# Trusting X-Forwarded-Proto is only safe behind a proxy that sets it (and strips the client's):
+# without one, any client could claim https. So it is opt-in, naming the header:
+# SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO.
+if proxy_ssl_header := env.str("SECURE_PROXY_SSL_HEADER", default=""):
+    SECURE_PROXY_SSL_HEADER = (proxy_ssl_header, "https")
 if not DEBUG:
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
     # Load balancers probe over plain http inside the network; a redirect would read as "down".
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
@@ -183,13 +219,17 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
-# Django's default logging drops server errors when DEBUG is off; send them to stderr.
+# Django's default logging drops server errors and security events when DEBUG is off; send them
+# to stderr (server errors with their traceback; CSRF failures, bad Host headers and other
+# suspicious requests as warnings).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "stream": "ext://sys.stderr"}},
     "loggers": {
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        "django.security": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
         "policyhub": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     },
 }

@@ -2,14 +2,19 @@
 
 Content is saved with ``objects.create()`` (the path imports take, where no form validates), with
 markup in every rich-text field and every plain-text field. The pages are parsed: no ``<script>``
-element, no ``on…`` event attribute and no ``javascript:`` link may come out of them.
+element, no ``on…`` event attribute and no ``javascript:`` link may come out of them. Then a
+hostile title (``"><svg onload=alert(1)>``) in every title, name, tag, caption and search query
+is followed through a crawl of every kind of public and admin page, feeds included.
 """
 
 from html.parser import HTMLParser
+from urllib.parse import urlencode
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
+from tests.crawl import ADMIN_SEEDS, PUBLIC_SEEDS, crawl, parse, populate
 from tests.factories import (
     ActorFactory,
     OptionSourceFactory,
@@ -178,3 +183,76 @@ def test_the_detector_finds_what_it_looks_for():
     assert dangers(RICH) != []
     assert dangers(f'<a href="{URLS[2]}">x</a>') != []
     assert dangers("<p>fine</p>") == []
+
+
+HOSTILE = '"><svg onload=alert(1)>'
+
+
+@pytest.fixture
+def hostile_site(django_user_model):
+    site = populate(label=HOSTILE)
+    editor = Client()
+    editor.force_login(
+        django_user_model.objects.create_superuser("chief", "chief@example.org", "x" * 20)
+    )
+    return site, editor
+
+
+def test_a_hostile_title_is_escaped_on_every_page_public_and_admin(hostile_site):
+    """The same text in every title, name, tag, caption and query, crawled on both sides."""
+    site, editor = hostile_site
+    query = urlencode({"q": HOSTILE})
+    public = crawl(
+        Client(),
+        [
+            *PUBLIC_SEEDS,
+            f"{reverse('search:search')}?{query}",
+            f"{reverse('search:suggest')}?{query}",
+            f"{reverse('publications:list')}?{urlencode({'tag': HOSTILE, 'author': HOSTILE})}",
+            f"{reverse('options:list')}?{urlencode({'actor': HOSTILE})}",
+        ],
+    )
+    admin = crawl(
+        editor,
+        [
+            *ADMIN_SEEDS,
+            f"{reverse('admin:publications_publication_changelist')}?{query}",
+            f"{reverse('admin:taggit_tag_changelist')}?{query}",
+        ],
+    )
+
+    problems = {}
+    for page in public + admin:
+        content_type = page.response.get("Content-Type", "")
+        if not content_type.startswith(("text/html", "application/rss+xml", "application/xml")):
+            # JSON (search suggestions) is data, read by script with textContent; it must never
+            # be sniffed as a page.
+            assert not content_type.startswith("text/html")
+            continue
+        text = page.text
+        found = [HOSTILE] if HOSTILE in text else []
+        if content_type.startswith("text/html"):
+            found += parse(text).handlers
+        if found:
+            problems[page.url] = found
+    assert problems == {}
+
+    # Not vacuous: the text is there, escaped, on reader and editor pages, and in the feed.
+    escaped = "&quot;&gt;&lt;svg onload=alert(1)&gt;"
+    by_kind = {}
+    for page in public + admin:
+        by_kind[page.kind[0]] = by_kind.get(page.kind[0], "") + page.text
+    for kind in [
+        "publications:detail",
+        "search:search",
+        "admin:publications_publication_change",
+        "admin:publications_publication_history",
+        "admin:publications_publication_delete",
+        "admin:taggit_tag_changelist",
+        "admin:options_policyoption_change",
+    ]:
+        assert escaped in by_kind[kind], kind
+    assert "&gt;&lt;svg onload=alert(1)&gt;" in by_kind["publications:feed"]
+    detail = by_kind["publications:detail"]
+    assert f'<meta name="description" content="{escaped}' in detail
+    assert f"<title>{escaped}" in detail

@@ -35,6 +35,7 @@ def test_admin_login_without_a_token_is_refused(django_user_model):
     response = client.post(reverse("admin:login"), {"username": "editor", "password": PASSWORD})
 
     assert response.status_code == 403
+    assert "This form could not be sent" in response.content.decode()
     assert "_auth_user_id" not in client.session
 
 

@@ -111,3 +111,9 @@ def test_cool_off_comes_from_the_environment():
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "300.0"
+
+
+def test_a_new_user_agent_per_try_buys_no_fresh_attempts(editor):
+    statuses = [log_in("wrong", HTTP_USER_AGENT=f"Browser/{n}").status_code for n in range(6)]
+
+    assert statuses[-2:] == [429, 429]

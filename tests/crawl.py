@@ -11,6 +11,7 @@ every title, name, tag and caption (the escaping tests pass a hostile string).
 ``<script>`` elements (inline or not, with their nonce) and ``on…`` event-handler attributes.
 """
 
+import io
 from collections import Counter, deque
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -19,7 +20,9 @@ from urllib.parse import urljoin, urlsplit
 
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import Resolver404, resolve
+from PIL import Image
 
 from tests.factories import (
     ActorFactory,
@@ -144,6 +147,12 @@ PUBLIC_SEEDS = [
 ADMIN_SEEDS = ["/admin/", "/admin/password_change/"]
 
 
+def tiny_png(name):
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 3), "steelblue").save(buffer, format="PNG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
+
+
 def populate(label=""):
     """Demo-like content: published, draft and scheduled publications with people, topics,
     nested regions, tags and related reading; a policy question with tracks, actors, options,
@@ -162,7 +171,9 @@ def populate(label=""):
         slug="talks-before-threats",
         publication_type=analysis,
         summary=f"{label}Why sequencing matters.",
+        hero_image=tiny_png("negotiators.png"),
         hero_caption=f"{label}Negotiators in 2019",
+        hero_credit=f"{label}Photo agency",
         hero_alt=f"{label}A negotiating table",
         featured=True,
         authors=[author, second],

@@ -256,3 +256,4 @@ def test_a_hostile_title_is_escaped_on_every_page_public_and_admin(hostile_site)
     detail = by_kind["publications:detail"]
     assert f'<meta name="description" content="{escaped}' in detail
     assert f"<title>{escaped}" in detail
+    assert f"<figcaption>{escaped}Negotiators" in detail

@@ -14,6 +14,7 @@ every title, name, tag and caption (the escaping tests pass a hostile string).
 import io
 from collections import Counter, deque
 from dataclasses import dataclass
+from functools import cached_property
 from html.parser import HTMLParser
 from pathlib import PurePosixPath
 from urllib.parse import urljoin, urlsplit
@@ -86,7 +87,7 @@ class Page:
     def is_html(self):
         return self.response.get("Content-Type", "").startswith("text/html")
 
-    @property
+    @cached_property
     def text(self):
         if self.response.streaming:
             return b"".join(self.response.streaming_content).decode(errors="replace")
@@ -116,8 +117,8 @@ def crawl(client, seeds, per_kind=2, limit=600):
     seen, counts, pages = set(), Counter(), []
     while queue and len(pages) < limit:
         url, is_seed = queue.popleft()
-        url = urlsplit(url)._replace(scheme="", netloc="", fragment="").geturl() or "/"
         kind = url_kind(url)
+        url = urlsplit(url)._replace(scheme="", netloc="", fragment="").geturl() or "/"
         if url in seen or kind is None or (not is_seed and counts[kind] >= per_kind):
             continue
         seen.add(url)

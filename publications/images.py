@@ -14,6 +14,7 @@ pixels, a TIFF, a file named .jpg that is a GIF) and would leave resizing to req
 
 import logging
 import posixpath
+import struct
 import warnings
 from dataclasses import dataclass
 from io import BytesIO
@@ -222,18 +223,23 @@ def make_renditions(field_file, widths):
             # Square target: after an EXIF rotation the width is still at least max(widths).
             image.draft("RGB", (max(widths), max(widths)))
             image = ImageOps.exif_transpose(image)
-    except (ValidationError, OSError) as exc:
+    # A stored file can be missing (OSError) or damaged; EXIF data is read only here, and
+    # Pillow's parsers raise these for bad data. None of them may turn a save into an error.
+    except (ValidationError, OSError, SyntaxError, ValueError, EOFError, struct.error) as exc:
         logger.warning("No renditions for %s: %s", field_file.name, exc)
         return {}
 
+    # Palette and 1-bit images would be resized by nearest neighbour; CMYK and 16-bit cannot be
+    # written as WebP: work in RGB(A).
+    webp_mode = "RGBA" if _has_alpha(image) else "RGB"
+    image = image.convert(webp_mode)
     targets = sorted({min(width, image.width) for width in widths})
     record = {"source": field_file.name, "webp": [], "jpeg": []}
-    webp_mode = "RGBA" if _has_alpha(image) else "RGB"
     for width in targets:
         height = max(1, round(image.height * width / image.width))
         resized = image if width == image.width else image.resize((width, height), Image.LANCZOS)
         for key, extension, converted, options in (
-            ("webp", "webp", resized.convert(webp_mode), {"quality": 80, "method": 4}),
+            ("webp", "webp", resized, {"quality": 80, "method": 4}),
             (
                 "jpeg",
                 "jpg",

@@ -336,6 +336,27 @@ def test_transparent_areas_become_white_in_the_jpeg(settings):
         assert image.convert("RGB").getpixel((10, 10)) == (255, 255, 255)
 
 
+def test_a_photo_taken_sideways_is_turned_upright():
+    exif = Image.Exif()
+    exif[0x0112] = 6  # orientation: rotate 90° clockwise to display
+    buffer = BytesIO()
+    Image.new("RGB", (600, 300), "navy").save(buffer, "JPEG", exif=exif)
+    publication = PublicationFactory(hero_image=SimpleUploadedFile("phone.jpg", buffer.getvalue()))
+
+    assert [(r["width"], r["height"]) for r in publication.hero_renditions["jpeg"]] == [(300, 600)]
+
+
+def test_a_palette_gif_with_transparency_gets_renditions(settings):
+    buffer = BytesIO()
+    Image.new("P", (500, 100), 0).save(buffer, "GIF", transparency=0)
+    publication = PublicationFactory(hero_image=SimpleUploadedFile("logo.gif", buffer.getvalue()))
+
+    webp = publication.hero_renditions["webp"][0]["name"]
+    with Image.open(Path(settings.MEDIA_ROOT) / webp) as image:
+        assert image.mode == "RGBA"
+        assert image.getpixel((10, 10))[3] == 0
+
+
 def test_replacing_the_image_replaces_the_renditions(settings, django_capture_on_commit_callbacks):
     publication = PublicationFactory(hero_image=image_file("first.png", size=(1000, 500)))
     old = images.rendition_names(publication.hero_renditions)

@@ -10,7 +10,7 @@ from factory.django import DjangoModelFactory
 from PIL import Image
 
 from options.models import Actor, OptionSource, PolicyOption, PolicyQuestion, Track
-from policyhub.models import Synonym
+from policyhub.models import OldSlug, Synonym
 from publications.models import (
     Authorship,
     Person,
@@ -204,3 +204,12 @@ def image_file(name="picture.png", size=(40, 30), colour="navy", format=None):
     buffer = BytesIO()
     Image.new("RGB", size, colour).save(buffer, format or IMAGE_FORMATS[name.rsplit(".", 1)[-1]])
     return SimpleUploadedFile(name, buffer.getvalue())
+
+
+class OldSlugFactory(BaseFactory):
+    class Meta:
+        model = OldSlug
+
+    kind = OldSlug.Kind.TOPIC
+    slug = factory.Sequence(lambda n: f"old-slug-{n}")
+    object_id = 1

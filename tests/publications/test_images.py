@@ -15,6 +15,7 @@ from PIL import Image
 from publications import images
 from publications.images import check_image
 from publications.models import Person, Publication
+from publications.revisions import restore
 from tests.factories import PersonFactory, PublicationFactory, PublicationTypeFactory, image_file
 from tests.test_query_budgets import PAGES
 
@@ -378,6 +379,28 @@ def test_replacing_the_image_replaces_the_renditions(settings, django_capture_on
         publication.save()
     assert publication.hero_renditions == {}
     assert not any((Path(settings.MEDIA_ROOT) / name).exists() for name in new)
+
+
+def test_restoring_a_revision_brings_back_its_image_with_fresh_renditions(
+    settings, django_capture_on_commit_callbacks
+):
+    publication = PublicationFactory(hero_image=image_file("first.png", size=(600, 300)))
+    first = publication.history.earliest()
+    with django_capture_on_commit_callbacks(execute=True):
+        publication.hero_image = image_file("second.png", size=(500, 500))
+        publication.save()
+
+    restore(publication, first)
+
+    publication.refresh_from_db()
+    assert publication.hero_image.name == first.hero_image
+    assert publication.hero_renditions["source"] == first.hero_image
+    assert [(r["width"], r["height"]) for r in publication.hero_renditions["jpeg"]] == [
+        (480, 240),
+        (600, 300),
+    ]
+    for name in images.rendition_names(publication.hero_renditions):
+        assert (Path(settings.MEDIA_ROOT) / name).is_file()
 
 
 def test_saving_without_changing_the_image_does_not_redo_the_renditions(monkeypatch):

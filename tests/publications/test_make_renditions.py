@@ -5,6 +5,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
+from policyhub.cache import current_generation
 from publications.models import Person, Publication
 from tests.factories import PersonFactory, PublicationFactory, image_file
 
@@ -50,6 +51,16 @@ def test_makes_renditions_for_existing_images(without_renditions, settings):
             assert (Path(settings.MEDIA_ROOT) / rendition["name"]).is_file()
     assert "Made renditions for 2 image(s)." in output
     assert publication.updated_at == updated_at  # not an edit
+
+
+def test_cached_pages_are_retired_when_renditions_change(without_renditions):
+    before = current_generation()
+    assert "Page cache cleared." in run()
+    assert current_generation() != before
+
+    unchanged = current_generation()
+    assert "Page cache cleared." not in run("--missing")
+    assert current_generation() == unchanged
 
 
 def test_running_again_replaces_files_instead_of_adding_copies(without_renditions, settings):

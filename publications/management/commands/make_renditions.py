@@ -1,3 +1,4 @@
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
@@ -52,6 +53,10 @@ class Command(BaseCommand):
                             unusable += not record
                         bar.update()
         self.stdout.write(self.style.SUCCESS(f"Made renditions for {made} image(s)."))
+        if made or unusable:
+            # The records were written with update(), which sends no signals: cached pages still
+            # carry the old <img> markup. (By command name: this app does not import policyhub.)
+            call_command("clear_page_cache", stdout=self.stdout)
         if unusable:
             self.stdout.write(
                 self.style.WARNING(

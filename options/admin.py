@@ -3,7 +3,8 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 
-from publications.admin import CSPNonceMediaMixin, PublishActionsMixin, PublishStateFilter
+from publications.admin import CSPNonceMediaMixin
+from publications.workflow_admin import PublishStateFilter, WorkflowAdminMixin
 
 from .models import Actor, OptionSource, PolicyOption, PolicyQuestion, Track
 
@@ -55,7 +56,8 @@ class OptionSourceInline(admin.StackedInline):
 
 
 @admin.register(PolicyOption)
-class PolicyOptionAdmin(CSPNonceMediaMixin, PublishActionsMixin, admin.ModelAdmin):
+class PolicyOptionAdmin(CSPNonceMediaMixin, WorkflowAdminMixin, admin.ModelAdmin):
+    preview_url_name = "options:preview"
     form = PolicyOptionAdminForm
     inlines = [OptionSourceInline]
     list_display = [
@@ -65,7 +67,7 @@ class PolicyOptionAdmin(CSPNonceMediaMixin, PublishActionsMixin, admin.ModelAdmi
         "level",
         "timeframe",
         "real_world_status",
-        "status",
+        "state_label",
         "published_at",
         "source_count",
     ]
@@ -106,9 +108,9 @@ class PolicyOptionAdmin(CSPNonceMediaMixin, PublishActionsMixin, admin.ModelAdmi
 
 @admin.register(PolicyQuestion)
 class PolicyQuestionAdmin(
-    OptionCountMixin, CSPNonceMediaMixin, PublishActionsMixin, admin.ModelAdmin
+    OptionCountMixin, CSPNonceMediaMixin, WorkflowAdminMixin, admin.ModelAdmin
 ):
-    list_display = ["title", "status", "published_at", "option_total"]
+    list_display = ["title", "state_label", "published_at", "option_total"]
     list_filter = [PublishStateFilter, "status", "regions"]
     search_fields = ["title", "slug", "summary"]
     prepopulated_fields = {"slug": ["title"]}

@@ -1,0 +1,36 @@
+"""The Contributors and Editors groups (definition: ``policyhub/roles.py``).
+
+Django creates permissions after all migrations have run (post_migrate), so on a fresh database
+the ones these groups need, the custom ``publish_*`` ones included, do not exist yet here: they
+are created first, the same way post_migrate would.
+"""
+
+from django.contrib.auth.management import create_permissions
+from django.db import migrations
+
+from policyhub.roles import ROLES, ensure_roles
+
+
+def create_roles(apps, schema_editor):
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0, using=schema_editor.connection.alias)
+        app_config.models_module = None
+    ensure_roles(apps)
+
+
+def remove_roles(apps, schema_editor):
+    apps.get_model("auth", "Group").objects.filter(name__in=list(ROLES)).delete()
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("contenttypes", "0002_remove_content_type_name"),
+        ("taggit", "0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx"),
+        ("publications", "0005_workflow"),
+        ("options", "0002_workflow"),
+        ("policyhub", "0004_search_vector_inline"),
+    ]
+
+    operations = [migrations.RunPython(create_roles, remove_roles)]

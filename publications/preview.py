@@ -34,9 +34,16 @@ class PreviewMixin:
         # Every state, with the same joins the public page uses.
         return self.model.objects.all().for_detail()
 
+    def is_live(self):
+        """Whether readers see this item now, by the public view's own queryset (an option also
+        needs its question published)."""
+        return super().get_queryset().filter(pk=self.object.pk).exists()
+
     def get_context_data(self, **kwargs):
         opts = self.model._meta
         admin_url = reverse(
             f"admin:{opts.app_label}_{opts.model_name}_change", args=[self.object.pk]
         )
-        return super().get_context_data(preview=True, preview_admin_url=admin_url, **kwargs)
+        return super().get_context_data(
+            preview=True, preview_live=self.is_live(), preview_admin_url=admin_url, **kwargs
+        )

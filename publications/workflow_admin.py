@@ -128,12 +128,14 @@ class WorkflowAdminMixin:
     # Views: refuse with a message rather than a bare 403 -------------------------------------
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        if request.method == "POST" and self.locked(request, object_id):
+        # Users with no change permission at all get Django's own 403.
+        may_change = super().has_change_permission(request)
+        if request.method == "POST" and may_change and self.locked(request, object_id):
             return self.refuse(request, self.LOCKED_MESSAGE)
         return super().changeform_view(request, object_id, form_url, extra_context)
 
     def delete_view(self, request, object_id, extra_context=None):
-        if self.locked(request, object_id):
+        if super().has_delete_permission(request) and self.locked(request, object_id):
             change_url = reverse(
                 f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[object_id]
             )

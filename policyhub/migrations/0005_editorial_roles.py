@@ -13,9 +13,16 @@ from policyhub.roles import ROLES, ensure_roles
 
 def create_roles(apps, schema_editor):
     for app_config in apps.get_app_configs():
+        # create_permissions skips app configs without a models module, as the historical
+        # registry's stubs are; put back what was there.
+        original = getattr(app_config, "models_module", None)
         app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0, using=schema_editor.connection.alias)
-        app_config.models_module = None
+        try:
+            create_permissions(
+                app_config, apps=apps, verbosity=0, using=schema_editor.connection.alias
+            )
+        finally:
+            app_config.models_module = original
     ensure_roles(apps)
 
 

@@ -5,9 +5,9 @@ import importlib
 from types import SimpleNamespace
 
 import pytest
-from django.apps import apps
 from django.contrib.auth.models import Group
 from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 
 from policyhub.roles import CONTRIBUTORS, EDITORS, ensure_roles
@@ -35,7 +35,11 @@ def test_the_data_migration_creates_both_groups_from_the_one_definition():
     migration = importlib.import_module("policyhub.migrations.0005_editorial_roles")
     Group.objects.filter(name__in=[CONTRIBUTORS, EDITORS]).delete()
 
-    migration.create_roles(apps, SimpleNamespace(connection=connection))
+    state = MigrationExecutor(connection).loader.project_state(
+        ("policyhub", "0005_editorial_roles"), at_end=False
+    )
+
+    migration.create_roles(state.apps, SimpleNamespace(connection=connection))
 
     assert "publish_publication" in codenames(EDITORS)
     assert "add_publication" in codenames(CONTRIBUTORS)

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count
 
 from publications.admin import CSPNonceMediaMixin
+from publications.revision_admin import RevisionAdminMixin
 from publications.workflow_admin import PublishStateFilter, WorkflowAdminMixin
 
 from .models import Actor, OptionSource, PolicyOption, PolicyQuestion, Track
@@ -56,7 +57,9 @@ class OptionSourceInline(admin.StackedInline):
 
 
 @admin.register(PolicyOption)
-class PolicyOptionAdmin(CSPNonceMediaMixin, WorkflowAdminMixin, admin.ModelAdmin):
+class PolicyOptionAdmin(
+    RevisionAdminMixin, CSPNonceMediaMixin, WorkflowAdminMixin, admin.ModelAdmin
+):
     preview_url_name = "options:preview"
     form = PolicyOptionAdminForm
     inlines = [OptionSourceInline]

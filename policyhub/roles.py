@@ -8,7 +8,8 @@ the tests.
   changing or deleting published content.
 - **Editors** hold every permission of the content apps — publish, unpublish and schedule
   included, taxonomies (topics, regions, types, tracks, actors, questions), people, tags and
-  search synonyms — but none on users or groups, and cannot rewrite the workflow log.
+  search synonyms — but none on users or groups, and cannot rewrite the workflow log or the
+  revisions.
 """
 
 from django.apps import apps as global_apps
@@ -37,11 +38,10 @@ CONTRIBUTOR_PERMISSIONS = [
     ("taggit", "tag", ["view"]),
 ]
 
-# The workflow log is written by the application only.
+# The workflow log and the revisions are written by the application only.
 EDITOR_EXCLUDED = Q(
-    content_type__app_label="publications",
-    content_type__model="statechange",
-    codename__in=["add_statechange", "change_statechange", "delete_statechange"],
+    Q(content_type__model="statechange") | Q(content_type__model__startswith="historical"),
+    codename__regex=r"^(add|change|delete)_",
 )
 
 

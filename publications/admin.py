@@ -16,6 +16,7 @@ from .models import (
     RelatedPublication,
     Topic,
 )
+from .revision_admin import RevisionAdminMixin
 from .tags import merge_tags, most_used, tag_usages, with_usage_counts
 from .workflow_admin import PublishStateFilter, WorkflowAdminMixin
 
@@ -55,7 +56,9 @@ class RelatedPublicationInline(admin.TabularInline):
 
 
 @admin.register(Publication)
-class PublicationAdmin(CSPNonceMediaMixin, WorkflowAdminMixin, admin.ModelAdmin):
+class PublicationAdmin(
+    RevisionAdminMixin, CSPNonceMediaMixin, WorkflowAdminMixin, admin.ModelAdmin
+):
     preview_url_name = "publications:preview"
     list_display = [
         "title",

@@ -1,84 +1,80 @@
-"""POST data for the admin change forms, as the browser would send it (tests build forged
-variants from these)."""
+"""What a browser would submit from a rendered admin form: tests edit that, not a hand-made dict.
 
-from django.urls import reverse
-from django.utils import timezone
+Built from the HTML, so the hidden fields (management forms, the loaded revision) and any field
+added to the admin later are sent as an editor's browser sends them.
+"""
 
-MANAGEMENT = {
-    "TOTAL_FORMS": "0",
-    "INITIAL_FORMS": "0",
-    "MIN_NUM_FORMS": "0",
-    "MAX_NUM_FORMS": "1000",
-}
+from html.parser import HTMLParser
 
 
-def admin_url(obj_or_model, view, *args):
-    opts = obj_or_model._meta
-    return reverse(f"admin:{opts.app_label}_{opts.model_name}_{view}", args=args)
+class _FormParser(HTMLParser):
+    def __init__(self, form_id):
+        super().__init__(convert_charrefs=True)
+        self.form_id = form_id
+        self.inside = False
+        self.data = {}
+        self._select = None
+        self._option = None
+        self._textarea = None
+
+    def _add(self, name, value):
+        self.data.setdefault(name, []).append(value)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self.inside = attrs.get("id") == self.form_id
+            return
+        if not self.inside:
+            return
+        name = attrs.get("name")
+        if tag == "input" and name:
+            kind = attrs.get("type", "text")
+            if kind in {"submit", "button", "file", "image", "reset"}:
+                return
+            if kind in {"checkbox", "radio"} and "checked" not in attrs:
+                return
+            self._add(name, attrs.get("value", "on" if kind == "checkbox" else ""))
+        elif tag == "textarea" and name:
+            self._textarea = name
+            self._add(name, "")
+        elif tag == "select" and name:
+            self._select = name
+            self.data.setdefault(name, [])
+        elif tag == "option" and self._select and "selected" in attrs:
+            self._add(self._select, attrs.get("value", ""))
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.inside = False
+        elif tag == "select":
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+
+    def handle_data(self, data):
+        if self._textarea:
+            self.data[self._textarea][-1] += data
 
 
-def change_url(obj):
-    return admin_url(obj, "change", obj.pk)
-
-
-def publish_time(value):
-    if value is None:
-        return {"published_at_0": "", "published_at_1": ""}
-    local = timezone.localtime(value)
-    return {
-        "published_at_0": local.strftime("%Y-%m-%d"),
-        "published_at_1": local.strftime("%H:%M:%S"),
-    }
-
-
-def inlines(*prefixes):
-    return {f"{prefix}-{key}": value for prefix in prefixes for key, value in MANAGEMENT.items()}
-
-
-def publication_data(publication, with_time=True, **changes):
-    data = {
-        "title": publication.title,
-        "slug": publication.slug,
-        "publication_type": publication.publication_type_id,
-        "summary": publication.summary,
-        "body": publication.body,
-        "tags": "",
-        "status": publication.status,
-        **inlines("authorships", "related_links"),
-    }
-    if with_time:
-        data.update(publish_time(publication.published_at))
-    data.update(changes)
+def form_data(response, form_id):
+    """{name: value or [values]} of the form ``form_id`` in ``response``, ready to POST."""
+    parser = _FormParser(form_id)
+    parser.feed(response.content.decode())
+    # A leading newline after <textarea> belongs to the markup, not to the value.
+    data = {}
+    for name, values in parser.data.items():
+        values = [value.removeprefix("\n") for value in values]
+        data[name] = values if len(values) != 1 else values[0]
     return data
 
 
-def option_data(option, with_time=True, **changes):
-    data = {
-        "title": option.title,
-        "slug": option.slug,
-        "question": option.question_id,
-        "track": option.track_id,
-        "level": option.level,
-        "timeframe": option.timeframe,
-        "summary": option.summary,
-        "real_world_status": option.real_world_status,
-        "status": option.status,
-        **inlines("source_links"),
-    }
-    if with_time:
-        data.update(publish_time(option.published_at))
-    data.update(changes)
-    return data
+def change_form_data(client, obj):
+    """GET ``obj``'s admin change form and return what saving it unchanged would POST."""
+    from django.urls import reverse
 
-
-def kinds():
-    """{name: (factory, form data builder)} for every model with the workflow and a preview."""
-    from tests.factories import PolicyOptionFactory, PublicationFactory
-
-    return {
-        "publication": (PublicationFactory, publication_data),
-        "option": (PolicyOptionFactory, option_data),
-    }
-
-
-KIND_NAMES = ["publication", "option"]
+    opts = obj._meta
+    url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+    response = client.get(url)
+    assert response.status_code == 200
+    return url, form_data(response, f"{opts.model_name}_form")

@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from policyhub.dashboard import dashboard
-from tests.admin_forms import change_url
 from tests.factories import PolicyOptionFactory, PublicationFactory
+from tests.workflow_forms import change_url
 
 pytestmark = pytest.mark.django_db
 

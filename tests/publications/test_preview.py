@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from publications.workflow import Status
-from tests.admin_forms import KIND_NAMES, change_url, kinds
+from tests.workflow_forms import KIND_NAMES, change_url, kinds
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,6 @@ from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 
 from policyhub.roles import CONTRIBUTORS, EDITORS, ensure_roles
-from tests.admin_forms import admin_url
 from tests.factories import (
     ActorFactory,
     PersonFactory,
@@ -21,6 +20,7 @@ from tests.factories import (
     TopicFactory,
     TrackFactory,
 )
+from tests.workflow_forms import admin_url
 
 pytestmark = pytest.mark.django_db
 
@@ -32,11 +32,11 @@ def codenames(name):
 
 
 def test_the_data_migration_creates_both_groups_from_the_one_definition():
-    migration = importlib.import_module("policyhub.migrations.0005_editorial_roles")
+    migration = importlib.import_module("policyhub.migrations.0006_editorial_roles")
     Group.objects.filter(name__in=[CONTRIBUTORS, EDITORS]).delete()
 
     state = MigrationExecutor(connection).loader.project_state(
-        ("policyhub", "0005_editorial_roles"), at_end=False
+        ("policyhub", "0006_editorial_roles"), at_end=False
     )
 
     migration.create_roles(state.apps, SimpleNamespace(connection=connection))

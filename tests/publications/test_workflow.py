@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from publications.models import StateChange
 from publications.workflow import Status, TransitionRefused
-from tests.admin_forms import KIND_NAMES, admin_url, change_url, kinds
+from tests.workflow_forms import KIND_NAMES, admin_url, change_url, kinds
 
 pytestmark = pytest.mark.django_db
 

@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.messages import get_messages
+from django.urls import reverse
 from django.utils import timezone
 
 from publications.models import StateChange
@@ -296,3 +297,19 @@ def test_model_methods_check_the_workflow_and_log_who_moved_it(contributor, edit
         ("review", "published", editor.username),
         ("published", "unpublished", None),
     ]
+
+
+@pytest.mark.parametrize("kind", KIND_NAMES)
+def test_contributor_cannot_restore_a_revision_of_published_content(client, contributor, kind):
+    item = make(kind, Status.PUBLISHED, title="Original")
+    item.title = "Edited by an editor"
+    item.save()
+    first = item.history.order_by("history_id").first()
+    client.force_login(contributor)
+    opts = item._meta
+    url = reverse(f"admin:{opts.app_label}_{opts.model_name}_restore", args=[item.pk, first.pk])
+
+    assert client.post(url).status_code == 403
+
+    item.refresh_from_db()
+    assert item.title == "Edited by an editor"

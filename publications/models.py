@@ -65,8 +65,10 @@ class PublishableQuerySet(models.QuerySet):
     def unpublished(self):
         return self.filter(status=Publishable.Status.UNPUBLISHED)
 
-    def scheduled(self):
-        return self.filter(status=Publishable.Status.PUBLISHED, published_at__gt=timezone.now())
+    def scheduled(self, at=None):
+        return self.filter(
+            status=Publishable.Status.PUBLISHED, published_at__gt=at or timezone.now()
+        )
 
 
 _UNKNOWN = object()  # the stored status was not loaded (a deferred field)

@@ -35,7 +35,7 @@ class Migration(migrations.Migration):
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
         ("taggit", "0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx"),
-        ("publications", "0006_workflow"),
+        ("publications", "0007_workflow"),
         ("options", "0003_workflow"),
         ("policyhub", "0005_old_slugs"),
     ]

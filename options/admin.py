@@ -3,8 +3,9 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 
-from publications.admin import CSPNonceMediaMixin, PublishActionsMixin, PublishStateFilter
+from publications.admin import CSPNonceMediaMixin
 from publications.revision_admin import RevisionAdminMixin
+from publications.workflow_admin import PublishStateFilter, WorkflowAdminMixin
 
 from .models import Actor, OptionSource, PolicyOption, PolicyQuestion, Track
 
@@ -60,8 +61,9 @@ class OptionSourceInline(admin.StackedInline):
 
 @admin.register(PolicyOption)
 class PolicyOptionAdmin(
-    RevisionAdminMixin, CSPNonceMediaMixin, PublishActionsMixin, admin.ModelAdmin
+    RevisionAdminMixin, CSPNonceMediaMixin, WorkflowAdminMixin, admin.ModelAdmin
 ):
+    preview_url_name = "options:preview"
     form = PolicyOptionAdminForm
     inlines = [OptionSourceInline]
     list_display = [
@@ -71,7 +73,7 @@ class PolicyOptionAdmin(
         "level",
         "timeframe",
         "real_world_status",
-        "status",
+        "state_label",
         "published_at",
         "source_count",
     ]
@@ -114,9 +116,9 @@ class PolicyOptionAdmin(
 
 @admin.register(PolicyQuestion)
 class PolicyQuestionAdmin(
-    OptionCountMixin, CSPNonceMediaMixin, PublishActionsMixin, admin.ModelAdmin
+    OptionCountMixin, CSPNonceMediaMixin, WorkflowAdminMixin, admin.ModelAdmin
 ):
-    list_display = ["title", "status", "published_at", "option_total"]
+    list_display = ["title", "state_label", "published_at", "option_total"]
     list_filter = [PublishStateFilter, "status", "regions"]
     search_fields = ["title", "slug", "summary"]
     prepopulated_fields = {"slug": ["title"]}

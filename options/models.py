@@ -75,6 +75,7 @@ class PolicyQuestion(Publishable):
     class Meta:
         ordering = ["title"]
         get_latest_by = "published_at"
+        permissions = [("publish_policyquestion", "Can publish, schedule and unpublish questions")]
 
     def __str__(self):
         return self.title
@@ -297,6 +298,7 @@ class PolicyOption(Publishable):
     class Meta:
         ordering = ["track__order", "title"]
         get_latest_by = "published_at"
+        permissions = [("publish_policyoption", "Can publish, schedule and unpublish options")]
         indexes = [
             models.Index(fields=["status", "published_at"], name="option_status_time"),
         ]

@@ -10,5 +10,6 @@ urlpatterns = [
     path("compare/", views.compare, name="compare"),
     path("questions/", views.QuestionListView.as_view(), name="questions"),
     path("questions/<slug:slug>/", views.QuestionDetailView.as_view(), name="question"),
+    path("preview/<int:pk>/", views.OptionPreviewView.as_view(), name="preview"),
     path("<slug:slug>/", views.OptionDetailView.as_view(), name="detail"),
 ]

@@ -1,7 +1,10 @@
 from urllib.parse import urlsplit
 
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models.functions import Coalesce, ExtractYear
 from django.urls import reverse
 from django.utils import timezone
@@ -10,6 +13,7 @@ from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
+from . import workflow
 from .images import (
     HERO_WIDTHS,
     PHOTO_WIDTHS,
@@ -63,10 +67,45 @@ class PublishableQuerySet(models.QuerySet):
     def drafts(self):
         return self.filter(status=Publishable.Status.DRAFT)
 
+    def in_review(self):
+        return self.filter(status=Publishable.Status.REVIEW)
+
+    def unpublished(self):
+        return self.filter(status=Publishable.Status.UNPUBLISHED)
+
     def scheduled(self, at=None):
         return self.filter(
             status=Publishable.Status.PUBLISHED, published_at__gt=at or timezone.now()
         )
+
+
+_UNKNOWN = object()  # the stored status was not loaded (a deferred field)
+
+
+class StateChange(models.Model):
+    """One move of a publishable item through the workflow: who, when, from what to what."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    item = GenericForeignKey("content_type", "object_id")
+    from_status = models.CharField(
+        max_length=12, choices=workflow.Status.choices, blank=True, help_text="Empty: created."
+    )
+    to_status = models.CharField(max_length=12, choices=workflow.Status.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        get_latest_by = "at"
+        indexes = [
+            models.Index(fields=["content_type", "object_id", "at"], name="state_change_item"),
+        ]
+
+    def __str__(self):
+        return f"{self.from_status or 'new'} → {self.to_status}"
 
 
 class RevisionRelations(models.Model):
@@ -85,17 +124,20 @@ class RevisionRelations(models.Model):
 
 
 class Publishable(models.Model):
-    """Status and publish time: content is visible to readers only once both say so."""
+    """Status and publish time: content is visible to readers only once both say so.
+
+    Every change of status made through ``save()`` (the admin, the model methods, scripts) is
+    logged as a ``StateChange``; set ``changed_by`` first to say who made it. Bulk
+    ``QuerySet.update()`` sends no signal and logs nothing.
+    """
 
     # Restoring an earlier revision never changes these: a restore must not publish or
     # unpublish anything behind the editor's back (publishing has its own permission).
-    REVISION_KEEP_FIELDS = ("status", "published_at", "created_at", "updated_at")
+    REVISION_KEEP_FIELDS = ("status", "published_at", "created_at", "updated_at", "created_by")
 
-    class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        PUBLISHED = "published", "Published"
+    Status = workflow.Status
 
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
     published_at = models.DateTimeField(
         "publish time",
         null=True,
@@ -104,6 +146,18 @@ class Publishable(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    state_changes = GenericRelation(StateChange)
+
+    changed_by = None  # the user behind the next save(), for the log; not a field
+    _loaded_status = None  # the status as stored, None for an item not saved yet
 
     class Meta:
         abstract = True
@@ -111,20 +165,64 @@ class Publishable(models.Model):
     def save(self, *args, **kwargs):
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
-        super().save(*args, **kwargs)
+        user = self.changed_by if getattr(self.changed_by, "pk", None) else None
+        if self._state.adding and self.created_by_id is None:
+            self.created_by = user
+        previous = self._loaded_status
+        if previous is _UNKNOWN:
+            previous = type(self)._base_manager.filter(pk=self.pk).values_list("status").get()[0]
+        update_fields = kwargs.get("update_fields")
+        with transaction.atomic(using=kwargs.get("using")):
+            super().save(*args, **kwargs)
+            if previous != self.status and (update_fields is None or "status" in update_fields):
+                StateChange.objects.create(
+                    item=self, from_status=previous or "", to_status=self.status, user=user
+                )
+        self._loaded_status = self.status
 
-    def publish(self):
-        """Publish now, or at the publish time already set (a scheduled item stays scheduled).
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._loaded_status = instance.__dict__.get("status", _UNKNOWN)
+        return instance
 
-        save() rather than a queryset update(): timestamps and save hooks (the search index)
-        stay in step.
+    def refresh_from_db(self, *args, **kwargs):
+        super().refresh_from_db(*args, **kwargs)
+        fields = kwargs.get("fields") or (args[1] if len(args) > 1 else None)
+        if fields is None or "status" in fields:
+            self._loaded_status = self.status
+
+    def move_to(self, status, user=None):
+        """Move through the workflow, checked by ``workflow.check`` (for ``user`` when given).
+
+        save() rather than a queryset update(): timestamps, the log and save hooks (the search
+        index) stay in step. Returns False when the item already has that status.
         """
-        self.status = self.Status.PUBLISHED
+        current = self._stored_status()
+        workflow.check(type(self), current, status, user)
+        if current == status:
+            return False
+        self.status = status
+        self.changed_by = user
         self.save()
+        return True
 
-    def unpublish(self):
-        self.status = self.Status.DRAFT
-        self.save()
+    def publish(self, user=None):
+        """Publish now, or at the publish time already set (a scheduled item stays scheduled)."""
+        return self.move_to(self.Status.PUBLISHED, user)
+
+    def unpublish(self, user=None):
+        return self.move_to(self.Status.UNPUBLISHED, user)
+
+    def submit_for_review(self, user=None):
+        return self.move_to(self.Status.REVIEW, user)
+
+    def _stored_status(self):
+        if self._state.adding:
+            return workflow.NEW
+        if self._loaded_status is _UNKNOWN:
+            return type(self)._base_manager.filter(pk=self.pk).values_list("status").get()[0]
+        return self._loaded_status
 
     @property
     def is_published(self):
@@ -141,6 +239,11 @@ class Publishable(models.Model):
             and self.published_at is not None
             and self.published_at > timezone.now()
         )
+
+    @property
+    def state_label(self):
+        """What editors call the state: the status, or "Scheduled" while the time is ahead."""
+        return "Scheduled" if self.is_scheduled else self.get_status_display()
 
 
 class Person(models.Model):
@@ -426,6 +529,7 @@ class Publication(Publishable):
     class Meta:
         ordering = ["-published_at", "-pk"]
         get_latest_by = "published_at"
+        permissions = [("publish_publication", "Can publish, schedule and unpublish publications")]
         indexes = [
             models.Index(fields=["status", "published_at"], name="publication_status_time"),
             # Covers the search's per-match visibility check (status and time by id): on

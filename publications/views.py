@@ -4,6 +4,7 @@ from django.views.generic import DetailView, ListView
 
 from .forms import PublicationFilterForm
 from .models import Person, Publication, Region, Topic
+from .preview import PreviewMixin
 
 
 class PublishedListMixin:
@@ -70,6 +71,10 @@ class PublicationDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         context["related_publications"] = self.object.related_publications(limit=4)
         return context
+
+
+class PublicationPreviewView(PreviewMixin, PublicationDetailView):
+    model = Publication
 
 
 class PersonDetailView(SubjectPublicationsView):

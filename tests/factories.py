@@ -78,6 +78,9 @@ class PublicationFactory(BaseFactory):
 
     class Params:
         draft = factory.Trait(status=Publication.Status.DRAFT, published_at=None)
+        in_review = factory.Trait(status=Publication.Status.REVIEW, published_at=None)
+        # Taken down after being live: its old publish time is in the past.
+        unpublished = factory.Trait(status=Publication.Status.UNPUBLISHED)
         scheduled = factory.Trait(
             status=Publication.Status.PUBLISHED,
             published_at=factory.LazyFunction(lambda: timezone.now() + timedelta(days=7)),
@@ -140,6 +143,9 @@ class PolicyQuestionFactory(BaseFactory):
 
     class Params:
         draft = factory.Trait(status=PolicyQuestion.Status.DRAFT, published_at=None)
+        in_review = factory.Trait(status=PolicyQuestion.Status.REVIEW, published_at=None)
+        # Taken down after being live: its old publish time is in the past.
+        unpublished = factory.Trait(status=PolicyQuestion.Status.UNPUBLISHED)
 
 
 class PolicyOptionFactory(BaseFactory):
@@ -158,6 +164,9 @@ class PolicyOptionFactory(BaseFactory):
 
     class Params:
         draft = factory.Trait(status=PolicyOption.Status.DRAFT, published_at=None)
+        in_review = factory.Trait(status=PolicyOption.Status.REVIEW, published_at=None)
+        # Taken down after being live: its old publish time is in the past.
+        unpublished = factory.Trait(status=PolicyOption.Status.UNPUBLISHED)
         scheduled = factory.Trait(
             status=PolicyOption.Status.PUBLISHED,
             published_at=factory.LazyFunction(lambda: timezone.now() + timedelta(days=7)),

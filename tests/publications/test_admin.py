@@ -35,7 +35,7 @@ FACTORIES = {
 }
 EXTRA_MAKERS = {
     User: lambda: User.objects.create_user("someone", "someone@example.org", "pw"),
-    Group: lambda: Group.objects.create(name="Editors"),
+    Group: lambda: Group.objects.create(name="Reviewers"),
     Tag: lambda: Tag.objects.create(name="Sanctions", slug="sanctions"),
     # django-axes' login records (read-only in the admin; deleting an attempt unlocks a login).
     AccessAttempt: lambda: AccessAttempt.objects.create(
@@ -137,7 +137,7 @@ def test_publish_action_sets_status_and_missing_time(admin_client):
     assert dated_draft.published_at == past
 
 
-def test_unpublish_action_moves_back_to_draft(admin_client):
+def test_unpublish_action_takes_the_item_down(admin_client):
     live = PublicationFactory()
     response = admin_client.post(
         admin_url(Publication, "changelist"),
@@ -145,7 +145,7 @@ def test_unpublish_action_moves_back_to_draft(admin_client):
     )
     assert response.status_code == 302
     live.refresh_from_db()
-    assert live.status == Publication.Status.DRAFT
+    assert live.status == Publication.Status.UNPUBLISHED
     assert not Publication.objects.published().filter(pk=live.pk).exists()
 
 

@@ -1,5 +1,6 @@
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Coalesce, ExtractYear
@@ -8,6 +9,7 @@ from django.utils import timezone
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
+from .citations import Work
 from .richtext import RichTextField
 from .validators import MaxImagePixelsValidator, ReservedSlugValidator
 
@@ -212,6 +214,12 @@ class PublicationType(models.Model):
     def __str__(self):
         return self.name
 
+    @property
+    def is_report(self):
+        """Special reports and other reports are cited and described as reports (schema.org
+        ``Report``, BibTeX ``techreport``, RIS ``RPRT``); everything else as an article."""
+        return "report" in self.name.lower()
+
 
 class TaggedPublication(TaggedItemBase):
     content_object = models.ForeignKey("Publication", on_delete=models.CASCADE)
@@ -386,6 +394,19 @@ class Publication(Publishable):
 
     def get_absolute_url(self):
         return reverse("publications:detail", args=[self.slug])
+
+    def as_citation(self, url):
+        """This publication as a ``citations.Work``; ``url`` is its absolute URL."""
+        return Work(
+            title=self.title,
+            url=url,
+            publisher=settings.SITE_NAME,
+            authors=tuple(person.name for person in self.ordered_authors),
+            published=timezone.localtime(self.published_at).date() if self.published_at else None,
+            summary=self.summary,
+            keywords=tuple(tag.name for tag in self.tags.all()),
+            is_report=self.publication_type.is_report,
+        )
 
     @property
     def ordered_authors(self):

@@ -98,6 +98,9 @@ def split_name(full_name):
         particle = []
         while len(family_words) > 1 and family_words[0].lower() in PARTICLES:
             particle.append(family_words.pop(0))
+        # "Gogh, Vincent van": a lowercase particle written after the given names.
+        while len(rest_words) > 1 and rest_words[-1] in PARTICLES:
+            particle.insert(0, rest_words.pop())
         return Name(" ".join(rest_words), " ".join(particle), " ".join(family_words), suffix)
     words = full_name.split()
     suffix = ""
@@ -165,7 +168,7 @@ def chicago_parts(work):
     when = long_date(work.published) if work.published else "n.d."
     before = f"{_sentence(authors)} " if authors else ""
     title = f"“{_sentence(work.title)}”"
-    after = f" {work.publisher}, {when}. {work.url}."
+    after = f" {_sentence(f'{work.publisher}, {when}')} {work.url}."
     return before, title, after
 
 

@@ -25,6 +25,11 @@ pytestmark = pytest.mark.django_db
 SECRET_TITLES = ["Zebra draft about embargoes", "Quokka scheduled exposé"]
 
 
+def feed_urls(*rss_urls):
+    """Each RSS feed and its Atom twin (``…/feed/atom/``; the site-wide one is ``…/atom/``)."""
+    return [url for rss in rss_urls for url in (rss, f"{rss}atom/")]
+
+
 def test_unpublished_publications_never_appear(client):
     shared_topic = TopicFactory(slug="shared-topic")
     asia = RegionFactory(slug="asia")
@@ -86,9 +91,19 @@ def test_unpublished_publications_never_appear(client):
         asia.get_absolute_url(),
         north_korea.get_absolute_url(),
         reverse("tag", args=["shared-tag"]),
-        reverse("publications:feed"),
-        reverse("publications:topic_feed", args=["shared-topic"]),
-        reverse("publications:topic_feed", args=["secret-topic"]),
+        *feed_urls(
+            reverse("publications:feed"),
+            reverse("publications:topic_feed", args=["shared-topic"]),
+            reverse("publications:topic_feed", args=["secret-topic"]),
+            reverse("publications:region_feed", args=["asia"]),
+            reverse("publications:region_feed", args=["north-korea"]),
+            reverse("publications:person_feed", args=["shared-author"]),
+            reverse("publications:person_feed", args=["secret-person"]),
+            reverse("tag_feed", args=["shared-tag"]),
+        ),
+        reverse("publications:cite_bibtex", args=[live.slug]),
+        reverse("publications:cite_ris", args=[live.slug]),
+        reverse("publications:cite_bibtex", args=[live_with_links.slug]),
         reverse("sitemap"),
         "/robots.txt",
     ]
@@ -104,9 +119,16 @@ def test_unpublished_publications_never_appear(client):
 
     # The live pages really were rendered with content (the checks above are not vacuous).
     assert "Published piece" in client.get(list_url).content.decode()
+    assert (
+        "Published piece" in client.get(reverse("tag_feed", args=["shared-tag"])).content.decode()
+    )
     for secret in secrets:
         assert client.get(secret.get_absolute_url()).status_code == 404
+        for name in ["publications:cite_bibtex", "publications:cite_ris"]:
+            assert client.get(reverse(name, args=[secret.slug])).status_code == 404
     assert client.get(secret_tag_url).status_code == 404
+    for url in feed_urls(reverse("tag_feed", args=["secret-tag"])):
+        assert client.get(url).status_code == 404, url
     # Asking for the draft-only tag reads exactly like asking for a tag that does not exist.
     assert (
         "No tag called “secret-tag”." in client.get(f"{list_url}?tag=secret-tag").content.decode()
@@ -212,8 +234,14 @@ def test_hidden_options_questions_sources_tags_and_actors_never_appear(client):
         topic.get_absolute_url(),
         region.get_absolute_url(),
         author.get_absolute_url(),
-        reverse("publications:feed"),
-        reverse("publications:topic_feed", args=["options-topic"]),
+        *feed_urls(
+            reverse("publications:feed"),
+            reverse("publications:topic_feed", args=["options-topic"]),
+            reverse("publications:region_feed", args=["options-region"]),
+            reverse("publications:person_feed", args=["options-author"]),
+            reverse("tag_feed", args=["shared-tag"]),
+            reverse("options:question_feed", args=["live-question"]),
+        ),
         reverse("sitemap"),
         reverse("robots_txt"),
     ]
@@ -224,6 +252,11 @@ def test_hidden_options_questions_sources_tags_and_actors_never_appear(client):
         scheduled_question.get_absolute_url(),
         *(source.get_absolute_url() for source in hidden_sources),
         reverse("tag", args=["secret-option-tag"]),
+        *feed_urls(
+            reverse("tag_feed", args=["secret-option-tag"]),
+            reverse("options:question_feed", args=["draft-question"]),
+            reverse("options:question_feed", args=["scheduled-question"]),
+        ),
     ]
     for url in urls:
         response = client.get(url)
@@ -239,4 +272,6 @@ def test_hidden_options_questions_sources_tags_and_actors_never_appear(client):
     # The pages above did show the live content, so the absence checks are not vacuous.
     assert "Live option" in client.get(options_list).content.decode()
     assert "Live source" in client.get(live.get_absolute_url()).content.decode()
+    question_feed = reverse("options:question_feed", args=["live-question"])
+    assert "Live source" in client.get(question_feed).content.decode()
     assert "Shared actor" in client.get(options_list + "?actor=shared-actor").content.decode()

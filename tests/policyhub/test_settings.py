@@ -102,3 +102,16 @@ def test_admin_policy_allows_only_the_editors_own_inline_script_by_nonce(admin_c
     assert "script-src 'self' 'nonce-" in policy
     assert "'unsafe-inline'" not in policy.split("script-src")[1].split(";")[0]
     assert f'<script type="importmap" nonce="{nonce}">' in response.content.decode()
+
+
+def test_sqlite_defaults_queue_writers_instead_of_failing():
+    code = (
+        "from django.conf import settings as s;"
+        "o = s.DATABASES['default']['OPTIONS'];"
+        "print(o['transaction_mode'], o['timeout'], 'journal_mode=WAL' in o['init_command'])"
+    )
+    result = run_manage("shell", "-c", code, DATABASE_URL="sqlite:///unused.sqlite3")
+
+    assert result.returncode == 0, result.stderr
+    transaction_mode, timeout, wal = result.stdout.strip().splitlines()[-1].split()
+    assert (transaction_mode, float(timeout), wal) == ("IMMEDIATE", 20.0, "True")

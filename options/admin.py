@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count
 
 from publications.admin import CSPNonceMediaMixin, PublishActionsMixin, PublishStateFilter
+from publications.revision_admin import RevisionAdminMixin
 
 from .models import Actor, OptionSource, PolicyOption, PolicyQuestion, Track
 
@@ -55,7 +56,9 @@ class OptionSourceInline(admin.StackedInline):
 
 
 @admin.register(PolicyOption)
-class PolicyOptionAdmin(CSPNonceMediaMixin, PublishActionsMixin, admin.ModelAdmin):
+class PolicyOptionAdmin(
+    RevisionAdminMixin, CSPNonceMediaMixin, PublishActionsMixin, admin.ModelAdmin
+):
     form = PolicyOptionAdminForm
     inlines = [OptionSourceInline]
     list_display = [

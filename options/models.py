@@ -2,10 +2,17 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Prefetch, Q
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
-from publications.models import Publication, Publishable, PublishableQuerySet, Region
+from publications.models import (
+    Publication,
+    Publishable,
+    PublishableQuerySet,
+    Region,
+    RevisionRelations,
+)
 from publications.richtext import RichTextField
 
 
@@ -293,6 +300,7 @@ class PolicyOption(Publishable):
     )
 
     objects = PolicyOptionQuerySet.as_manager()
+    history = HistoricalRecords(bases=[RevisionRelations], excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["track__order", "title"]
@@ -306,6 +314,63 @@ class PolicyOption(Publishable):
 
     def get_absolute_url(self):
         return reverse("options:detail", args=[self.slug])
+
+    def relations_snapshot(self):
+        """What a revision keeps of the relations (see ``RevisionRelations``), in display order."""
+        return {
+            "actors": [{"id": a.pk, "label": a.name} for a in self.actors.order_by("name")],
+            "prerequisites": [
+                {"id": p.pk, "label": p.title} for p in self.prerequisites.order_by("title")
+            ],
+            "tags": [{"label": name} for name in sorted(self.tags.names(), key=str.lower)],
+            "sources": [
+                {
+                    "id": link.publication_id,
+                    "label": source_label(link),
+                    "stance": link.stance,
+                    "quote": link.quote,
+                    "note": link.note,
+                }
+                for link in self.source_links.select_related("publication").order_by("order", "pk")
+            ],
+        }
+
+    def restore_relations(self, snapshot):
+        """Make the relations what ``snapshot`` says; returns notes on what could not be."""
+        from publications.revisions import existing_ids
+
+        notes = []
+        if "actors" in snapshot:
+            self.actors.set(existing_ids(Actor, snapshot["actors"], "actor", notes))
+        if "prerequisites" in snapshot:
+            wanted = existing_ids(
+                PolicyOption, snapshot["prerequisites"], "prerequisite", notes, exclude=self.pk
+            )
+            try:
+                # Other options may have changed since: never restore a cycle.
+                self.check_prerequisites(PolicyOption.objects.filter(pk__in=wanted))
+            except ValidationError:
+                notes.append("The prerequisites were kept: the earlier ones would make a cycle.")
+            else:
+                self.prerequisites.set(wanted)
+        if "tags" in snapshot:
+            self.tags.set([item["label"] for item in snapshot["tags"]], clear=True)
+        if "sources" in snapshot:
+            items = {item["id"]: item for item in snapshot["sources"]}
+            kept = existing_ids(Publication, snapshot["sources"], "source", notes)
+            self.source_links.all().delete()
+            OptionSource.objects.bulk_create(
+                OptionSource(
+                    option=self,
+                    publication_id=pk,
+                    stance=items[pk]["stance"],
+                    quote=items[pk].get("quote", ""),
+                    note=items[pk].get("note", ""),
+                    order=order,
+                )
+                for order, pk in enumerate(kept)
+            )
+        return notes
 
     def related_options(self, limit=6):
         """[(option, [reason, ...]), ...]: visible options that share context, tags or actors."""
@@ -363,6 +428,16 @@ class PolicyOption(Publishable):
                 )
                 - seen
             )
+
+
+def source_label(link):
+    """A source as a revision shows it: every part an editor can change, so a diff shows it."""
+    parts = [f"{link.publication.title} — {link.get_stance_display().lower()}"]
+    if link.quote:
+        parts.append(f"quote: {link.quote}")
+    if link.note:
+        parts.append(f"note: {link.note}")
+    return "; ".join(parts)
 
 
 class OptionSourceQuerySet(models.QuerySet):

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Synonym
+from .models import OldSlug, Synonym
 
 
 @admin.register(Synonym)
@@ -8,3 +8,13 @@ class SynonymAdmin(admin.ModelAdmin):
     list_display = ["__str__", "note"]
     search_fields = ["terms", "note"]
     fields = ["terms", "note"]
+
+
+@admin.register(OldSlug)
+class OldSlugAdmin(admin.ModelAdmin):
+    """Recorded automatically when a slug changes; listed so editors can see and prune them."""
+
+    list_display = ["slug", "kind", "object_id", "created_at"]
+    list_filter = ["kind"]
+    search_fields = ["slug"]
+    readonly_fields = ["created_at"]

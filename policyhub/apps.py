@@ -6,6 +6,8 @@ class PolicyHubConfig(AppConfig):
     verbose_name = "Site"
 
     def ready(self):
+        from . import redirects
         from .search import signals
 
         signals.connect()
+        redirects.connect()

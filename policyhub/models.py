@@ -125,3 +125,35 @@ class SearchFacet(models.Model):
 
     def __str__(self):
         return f"{self.facet}={self.value}"
+
+
+class OldSlug(models.Model):
+    """A slug an item used to have: its old address answers 301 to the item's current one.
+
+    Recorded by ``policyhub/redirects.py`` when a slug changes. The target is the object, not its
+    new slug, so a chain of renames (A → B → C) always leads straight to the current address.
+    """
+
+    class Kind(models.TextChoices):
+        PUBLICATION = "publication", "Publication"
+        OPTION = "option", "Policy option"
+        PERSON = "person", "Person"
+        TOPIC = "topic", "Topic"
+        REGION = "region", "Region"
+
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    slug = models.CharField("old slug", max_length=300)
+    object_id = models.PositiveBigIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["kind", "slug"]
+        verbose_name = "old address"
+        verbose_name_plural = "old addresses"
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "slug"], name="unique_old_slug_per_kind")
+        ]
+        indexes = [models.Index(fields=["kind", "object_id"], name="old_slug_target")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.slug}"

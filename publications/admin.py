@@ -18,6 +18,7 @@ from .models import (
     RelatedPublication,
     Topic,
 )
+from .revision_admin import RevisionAdminMixin
 from .tags import merge_tags, most_used, tag_usages, with_usage_counts
 
 admin.site.site_header = "PolicyHub admin"
@@ -98,7 +99,9 @@ class RelatedPublicationInline(admin.TabularInline):
 
 
 @admin.register(Publication)
-class PublicationAdmin(CSPNonceMediaMixin, PublishActionsMixin, admin.ModelAdmin):
+class PublicationAdmin(
+    RevisionAdminMixin, CSPNonceMediaMixin, PublishActionsMixin, admin.ModelAdmin
+):
     list_display = [
         "title",
         "publication_type",

@@ -8,6 +8,7 @@ class PublicationsConfig(AppConfig):
     def ready(self):
         from taggit.models import Tag
 
+        from . import revisions  # noqa: F401 - connects the relations snapshot
         from .tags import give_every_tag_a_slug
 
         pre_save.connect(give_every_tag_a_slug, sender=Tag, dispatch_uid="tag_slug_fallback")

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models.functions import Coalesce, ExtractYear
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
@@ -60,8 +61,27 @@ class PublishableQuerySet(models.QuerySet):
         return self.filter(status=Publishable.Status.PUBLISHED, published_at__gt=timezone.now())
 
 
+class RevisionRelations(models.Model):
+    """Base of every historical record: the item's relations as they were after that save.
+
+    simple-history copies a row's own fields; tags, ordered authors and sources live in other
+    tables (through models, taggit) that it cannot follow, so each record also keeps a JSON
+    snapshot, ``{"tags": [{"label": ...}], "authors": [{"id": ..., "label": ...}], ...}``, made
+    by the model's ``relations_snapshot()`` (see ``publications/revisions.py``).
+    """
+
+    relations = models.JSONField(default=dict, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+
 class Publishable(models.Model):
     """Status and publish time: content is visible to readers only once both say so."""
+
+    # Restoring an earlier revision never changes these: a restore must not publish or
+    # unpublish anything behind the editor's back (publishing has its own permission).
+    REVISION_KEEP_FIELDS = ("status", "published_at", "created_at", "updated_at")
 
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -378,6 +398,7 @@ class Publication(Publishable):
     featured = models.BooleanField(default=False)
 
     objects = PublicationQuerySet.as_manager()
+    history = HistoricalRecords(bases=[RevisionRelations], excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["-published_at", "-pk"]
@@ -412,6 +433,53 @@ class Publication(Publishable):
     def ordered_authors(self):
         """Authors in byline order; uses the prefetched authorships when there are any."""
         return [authorship.person for authorship in self.authorships.all()]
+
+    def relations_snapshot(self):
+        """What a revision keeps of the relations (see ``RevisionRelations``), in display order."""
+        return {
+            "authors": [
+                {"id": a.person_id, "label": a.person.name}
+                for a in self.authorships.select_related("person").order_by("order", "pk")
+            ],
+            "topics": [{"id": t.pk, "label": t.name} for t in self.topics.order_by("name")],
+            "regions": [{"id": r.pk, "label": r.name} for r in self.regions.order_by("name")],
+            "tags": [{"label": name} for name in sorted(self.tags.names(), key=str.lower)],
+            "related": [
+                {"id": link.to_publication_id, "label": link.to_publication.title}
+                for link in self.related_links.select_related("to_publication").order_by(
+                    "order", "pk"
+                )
+            ],
+        }
+
+    def restore_relations(self, snapshot):
+        """Make the relations what ``snapshot`` says; returns notes on what could not be."""
+        from .revisions import existing_ids
+
+        notes = []
+        if "authors" in snapshot:
+            people = existing_ids(Person, snapshot["authors"], "author", notes)
+            self.authorships.all().delete()
+            Authorship.objects.bulk_create(
+                Authorship(publication=self, person_id=pk, order=order)
+                for order, pk in enumerate(people)
+            )
+        if "topics" in snapshot:
+            self.topics.set(existing_ids(Topic, snapshot["topics"], "topic", notes))
+        if "regions" in snapshot:
+            self.regions.set(existing_ids(Region, snapshot["regions"], "region", notes))
+        if "tags" in snapshot:
+            self.tags.set([item["label"] for item in snapshot["tags"]], clear=True)
+        if "related" in snapshot:
+            others = existing_ids(
+                Publication, snapshot["related"], "related publication", notes, exclude=self.pk
+            )
+            self.related_links.all().delete()
+            RelatedPublication.objects.bulk_create(
+                RelatedPublication(from_publication=self, to_publication_id=pk, order=order)
+                for order, pk in enumerate(others)
+            )
+        return notes
 
     def related_publications(self, limit=4):
         """Published publications to read next, each with a ``reason``.

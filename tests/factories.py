@@ -7,7 +7,7 @@ from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from options.models import Actor, OptionSource, PolicyOption, PolicyQuestion, Track
-from policyhub.models import Synonym
+from policyhub.models import OldSlug, Synonym
 from publications.models import (
     Authorship,
     Person,
@@ -190,3 +190,12 @@ class SynonymFactory(BaseFactory):
         model = Synonym
 
     terms = factory.Sequence(lambda n: f"term{n}, other term {n}")
+
+
+class OldSlugFactory(BaseFactory):
+    class Meta:
+        model = OldSlug
+
+    kind = OldSlug.Kind.TOPIC
+    slug = factory.Sequence(lambda n: f"old-slug-{n}")
+    object_id = 1

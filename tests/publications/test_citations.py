@@ -266,3 +266,15 @@ def test_downloads_have_a_fixed_query_budget(client, django_assert_max_num_queri
     for name in ["publications:cite_bibtex", "publications:cite_ris"]:
         with django_assert_max_num_queries(4):
             assert client.get(reverse(name, args=[publication.slug])).status_code == 200
+
+
+@pytest.mark.django_db
+def test_downloads_under_an_old_slug_move_with_the_publication(client):
+    publication = PublicationFactory(slug="old-name")
+    publication.slug = "new-name"
+    publication.save()
+
+    response = client.get("/publications/old-name/cite.bib")
+
+    assert response.status_code == 301
+    assert response["Location"] == "/publications/new-name/cite.bib"

@@ -248,3 +248,21 @@ def test_control_characters_in_content_do_not_break_the_feeds(client):
         assert "oddtag" in content
     atom = client.get(reverse("publications:atom_feed"))
     assert entry_titles(atom) == ["Verticaltab"]
+
+
+def test_feeds_under_an_old_slug_move_with_their_page(client):
+    topic = TopicFactory(slug="old-aid")
+    person = PersonFactory(slug="old-ana")
+    PublicationFactory(topics=[topic], authors=[person])
+    topic.slug, person.slug = "aid", "ana"
+    topic.save()
+    person.save()
+
+    for old, new in [
+        ("/topics/old-aid/feed/", "/topics/aid/feed/"),
+        ("/topics/old-aid/feed/atom/", "/topics/aid/feed/atom/"),
+        ("/people/old-ana/feed/", "/people/ana/feed/"),
+    ]:
+        response = client.get(old)
+        assert response.status_code == 301, old
+        assert response["Location"] == new

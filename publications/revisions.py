@@ -1,0 +1,169 @@
+"""Revisions of publications and policy options: relations snapshots, diffs and restores.
+
+django-simple-history writes a historical record on every save (admin, scripts, actions). Its
+records copy the row's own fields only, so each record also carries ``relations``: a JSON
+snapshot of tags, ordered authors, topics, sources... made by the model's
+``relations_snapshot()``. The snapshot is taken when the record is created (right for code that
+sets relations before saving) and taken again by ``record_relations()`` once the admin has saved
+the inlines and many-to-many fields (``ModelAdmin.save_related``). Code that changes only
+relations calls ``record_relations(obj)`` too, or saves the object again for a new revision.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db import transaction
+from django.db.models.fields.files import FieldFile
+from django.dispatch import receiver
+from simple_history.signals import pre_create_historical_record
+
+
+@receiver(pre_create_historical_record, dispatch_uid="revision_relations_snapshot")
+def _snapshot_relations(sender, instance, history_instance, **kwargs):
+    snapshot = getattr(instance, "relations_snapshot", None)
+    if snapshot is not None and instance.pk is not None:
+        history_instance.relations = snapshot()
+
+
+def latest_revision(instance):
+    """The newest historical record of ``instance``, or None (content older than revisions)."""
+    return instance.history.order_by("-history_id").select_related("history_user").first()
+
+
+def record_relations(instance):
+    """Store the current relations on the latest revision (after they have been saved)."""
+    revision = latest_revision(instance)
+    if revision is not None:
+        revision.relations = instance.relations_snapshot()
+        revision.save(update_fields=["relations"])
+    return revision
+
+
+def existing_ids(model, items, noun, notes, exclude=None):
+    """The ids in snapshot ``items`` that still exist, in order; a note for each one gone."""
+    wanted = [item["id"] for item in items if item.get("id") != exclude]
+    found = set(model._default_manager.filter(pk__in=wanted).values_list("pk", flat=True))
+    for item in items:
+        if item.get("id") != exclude and item["id"] not in found:
+            notes.append(f"The {noun} “{item['label']}” no longer exists and was left out.")
+    return [pk for pk in wanted if pk in found]
+
+
+# --- Differences between two revisions ------------------------------------------------------
+
+
+@dataclass
+class Change:
+    label: str
+    old: str = ""
+    new: str = ""
+    added: list = field(default_factory=list)
+    removed: list = field(default_factory=list)
+    reordered: bool = False
+
+
+def _display(model, field_name, value):
+    """A stored value as an editor reads it: choice labels and related objects' names."""
+    model_field = model._meta.get_field(field_name)
+    if value in (None, ""):
+        return "—"
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if model_field.is_relation:
+        related = model_field.related_model._default_manager.filter(pk=value).first()
+        return str(related) if related is not None else f"(deleted, id {value})"
+    return str(value)
+
+
+def _same_to_the_second(old, new):
+    # The admin's form keeps times to the second: a save that only drops microseconds from a
+    # time stamped by code is not a change an editor made.
+    return (
+        isinstance(old, datetime)
+        and isinstance(new, datetime)
+        and old.replace(microsecond=0) == new.replace(microsecond=0)
+    )
+
+
+def changes_between(old, new):
+    """[Change] from revision ``old`` to ``new`` (``old`` None: the first revision)."""
+    model = new.instance_type
+    if old is None:
+        return []
+    changes = []
+    for delta in new.diff_against(old).changes:
+        if _same_to_the_second(delta.old, delta.new):
+            continue
+        changes.append(
+            Change(
+                label=str(model._meta.get_field(delta.field).verbose_name),
+                old=_display(model, delta.field, delta.old),
+                new=_display(model, delta.field, delta.new),
+            )
+        )
+    before, after = old.relations or {}, new.relations or {}
+    for key in sorted(set(before) | set(after)):
+        old_labels = [item["label"] for item in before.get(key, [])]
+        new_labels = [item["label"] for item in after.get(key, [])]
+        if old_labels == new_labels:
+            continue
+        changes.append(
+            Change(
+                label=key,
+                old=", ".join(old_labels) or "—",
+                new=", ".join(new_labels) or "—",
+                added=[label for label in new_labels if label not in old_labels],
+                removed=[label for label in old_labels if label not in new_labels],
+                reordered=sorted(old_labels) == sorted(new_labels),
+            )
+        )
+    return changes
+
+
+# --- Restore ----------------------------------------------------------------------------------
+
+
+def restore(instance, revision):
+    """Bring back ``revision``'s fields and relations as a new revision; return notes.
+
+    Status and publish time stay as they are now (``REVISION_KEEP_FIELDS``): a restore never
+    publishes or unpublishes. A value that cannot come back (a slug now used by another item, a
+    related object since deleted) is kept as it is now, with a note saying so.
+    """
+    model = type(instance)
+    keep = set(getattr(model, "REVISION_KEEP_FIELDS", ()))
+    tracked = {f.attname for f in revision._meta.fields}
+    old = revision.instance
+    notes = []
+    with transaction.atomic():
+        for model_field in model._meta.concrete_fields:
+            name = model_field.attname
+            if model_field.primary_key or model_field.name in keep or name not in tracked:
+                continue
+            value = getattr(old, name)
+            if isinstance(value, FieldFile):
+                value = value.name
+            if value == getattr(instance, name):
+                continue
+            if (
+                model_field.is_relation
+                and value is not None
+                and not model_field.related_model._default_manager.filter(pk=value).exists()
+            ):
+                notes.append(f"The {model_field.verbose_name} was kept: the earlier one is gone.")
+                continue
+            if (
+                model_field.unique
+                and model._default_manager.filter(**{name: value}).exclude(pk=instance.pk).exists()
+            ):
+                notes.append(
+                    f"The {model_field.verbose_name} “{value}” is now used by another item and "
+                    "was kept as it is."
+                )
+                continue
+            setattr(instance, name, value)
+        instance._change_reason = f"Restored revision {revision.history_id}"
+        instance.save()
+        notes += instance.restore_relations(revision.relations or {})
+        record_relations(instance)
+    return notes

@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/policyhub
 
-.PHONY: run test test-postgres lint format install migrate demo clean bench
+.PHONY: run serve test test-postgres lint format install migrate demo clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,26 @@ run: demo
 	@echo
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
+# Production mode on this machine: DEBUG off, gunicorn, WhiteNoise serving hashed and compressed
+# static files. The secret key is generated once into .serve-secret-key (gitignored). Workers
+# share the page cache and sessions through CACHE_URL: a file cache here, Redis across machines.
+SERVE_PORT ?= 8000
+SERVE_WORKERS ?= 2
+SERVE_CACHE_URL ?= filecache://$(CURDIR)/.serve-cache
+SERVE_ENV = DEBUG=false SECRET_KEY="$$(cat .serve-secret-key)" SECURE_SSL_REDIRECT=false \
+	CACHE_URL="$${CACHE_URL:-$(SERVE_CACHE_URL)}"
+
+.serve-secret-key: | $(BIN)/python
+	umask 077 && $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(64))" > $@
+
+serve: demo .serve-secret-key
+	$(SERVE_ENV) $(BIN)/python manage.py collectstatic --noinput -v 0
+	@echo
+	@echo "  PolicyHub (DEBUG off, gunicorn x $(SERVE_WORKERS)) at http://127.0.0.1:$(SERVE_PORT)/"
+	@echo
+	$(SERVE_ENV) $(BIN)/gunicorn policyhub.wsgi --no-control-socket \
+		--bind 127.0.0.1:$(SERVE_PORT) --workers $(SERVE_WORKERS) --access-logfile -
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -59,4 +79,4 @@ bench: install
 	$(BIN)/python bench/search_bench.py
 
 clean:
-	rm -rf $(VENV) node_modules .pytest_cache staticfiles
+	rm -rf $(VENV) node_modules .pytest_cache staticfiles .serve-cache

@@ -6,8 +6,9 @@ class PolicyHubConfig(AppConfig):
     verbose_name = "Site"
 
     def ready(self):
-        from . import redirects
+        from . import cache, redirects
         from .search import signals
 
         signals.connect()
         redirects.connect()
+        cache.connect()

@@ -52,7 +52,10 @@ INSTALLED_APPS = [
     "policyhub",
 ]
 
+# The page cache's two halves wrap everything else (policyhub/cache.py says why): the update half
+# sees the finished response, the fetch half answers a hit from inside the CSP middleware.
 MIDDLEWARE = [
+    "policyhub.cache.PageCacheUpdateMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -66,6 +69,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "policyhub.middleware.SiteCSPMiddleware",
+    "policyhub.cache.PageCacheFetchMiddleware",
 ]
 
 ROOT_URLCONF = "policyhub.urls"
@@ -113,7 +117,28 @@ elif DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql"):
         "connect_timeout", env.int("DB_CONNECT_TIMEOUT", default=2)
     )
 
+# Redis (CACHE_URL=redis://...) when more than one process serves the site: the page cache's
+# invalidation and the sessions below are only shared through a shared cache.
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://policyhub")}
+# Several sites (or test runs) can share one Redis.
+CACHES["default"].setdefault("KEY_PREFIX", env.str("CACHE_KEY_PREFIX", default=""))
+
+# Sessions are written to the database and read through the cache: any app server can serve any
+# request, and a cache flush logs nobody out.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
+# Whole-page cache for anonymous readers (policyhub/cache.py). Invalidated on every change readers
+# could see; PAGE_CACHE_SECONDS only bounds how long an unchanged page is kept.
+PAGE_CACHE_ENABLED = env.bool("PAGE_CACHE_ENABLED", default=True)
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
+PAGE_CACHE_EXCLUDED_PATHS = [
+    "/admin/",
+    "/publications/preview/",
+    "/options/preview/",
+    "/healthz",
+    "/static/",
+    "/media/",
+]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -145,6 +170,10 @@ STORAGES = {
         )
     },
 }
+
+# WhiteNoise gives hashed file names (css/site.3f2a1b.css) ten years and "immutable"; this is for
+# the unhashed names, which a deploy changes in place.
+WHITENOISE_MAX_AGE = env.int("WHITENOISE_MAX_AGE", default=3600)
 
 # Uploaded images larger than this many pixels are refused (Django alone accepts a 12 KiB PNG
 # that decodes to 10000x10000 pixels).

@@ -57,8 +57,10 @@ class PublishableQuerySet(models.QuerySet):
     def drafts(self):
         return self.filter(status=Publishable.Status.DRAFT)
 
-    def scheduled(self):
-        return self.filter(status=Publishable.Status.PUBLISHED, published_at__gt=timezone.now())
+    def scheduled(self, at=None):
+        return self.filter(
+            status=Publishable.Status.PUBLISHED, published_at__gt=at or timezone.now()
+        )
 
 
 class RevisionRelations(models.Model):

@@ -25,6 +25,13 @@ def _media_in_tmp(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _page_cache_off(settings):
+    # A cached page runs no queries: query budgets and most page tests would pass vacuously.
+    # tests/policyhub/test_page_cache.py switches it on.
+    settings.PAGE_CACHE_ENABLED = False
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     cache.clear()
     yield

@@ -1,0 +1,268 @@
+"""Whole-page cache for anonymous readers, shared by every app server through the cache backend.
+
+Two middleware classes, as with Django's own cache middleware, because the halves need different
+places in ``MIDDLEWARE``:
+
+- ``PageCacheUpdateMiddleware`` comes first, so it sees the finished response (cookies set by the
+  session, CSRF and messages middleware, the final ``Vary``) and stores it only when it is the same
+  for every anonymous reader.
+- ``PageCacheFetchMiddleware`` comes last, after the CSP middleware, and answers a hit before the
+  view runs. The hit then travels back out through every other middleware, so the CSP middleware
+  writes a header with *this* request's nonce. A stored page keeps a placeholder where its
+  nonce was, and the hit puts this request's nonce there: no two responses share a nonce.
+
+Invalidation is one write: keys carry a *generation* token kept in the cache, and any change to
+content readers see (signals below) replaces the token, on every server at once when the cache is
+Redis. Scheduled items need no cron either: an entry never outlives the next publish time.
+"""
+
+import hashlib
+import logging
+import math
+import secrets
+
+from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Min
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpResponse
+from django.utils import timezone
+from redis.exceptions import RedisError
+
+from options.models import PolicyOption, PolicyQuestion
+from publications.models import Publication
+
+logger = logging.getLogger("policyhub.cache")
+
+GENERATION_KEY = "pagecache:generation"
+
+# What readers see lives in these apps (taggit: tag names and slugs); plus search synonyms.
+WATCHED_APPS = {"publications", "options", "taggit"}
+WATCHED_MODELS = {"policyhub.synonym"}
+
+# Computed by the response, or by the outer middleware, on every request.
+UNSTORED_HEADERS = {
+    "content-length",
+    "content-security-policy",
+    "content-security-policy-report-only",
+    "set-cookie",
+    "x-cache",
+}
+# What an unreachable cache raises (Redis; a socket error from any other backend).
+CACHE_ERRORS = (RedisError, OSError)
+CACHEABLE_VARY = {"accept-encoding", "cookie"}
+UNCACHEABLE_CACHE_CONTROL = {"private", "no-store", "no-cache"}
+
+
+# Generation ---------------------------------------------------------------------------------
+
+
+def current_generation():
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:
+        # A random token, never a counter: if the key is evicted, a fresh token cannot collide
+        # with one that older entries still carry.
+        cache.add(GENERATION_KEY, secrets.token_hex(8), timeout=None)
+        generation = cache.get(GENERATION_KEY)
+    return generation
+
+
+def invalidate():
+    """Retire every cached page, on every server sharing the cache."""
+    try:
+        cache.set(GENERATION_KEY, secrets.token_hex(8), timeout=None)
+    except CACHE_ERRORS:
+        # An unreachable cache holds no pages to retire; the edit itself must not fail.
+        logger.warning("Page cache: could not invalidate", exc_info=True)
+
+
+def _content_changed(sender, using="default", action=None, **kwargs):
+    if action is not None and not action.startswith("post_"):
+        return  # m2m_changed: pre_add etc.
+    meta = sender._meta
+    if meta.app_label not in WATCHED_APPS and meta.label_lower not in WATCHED_MODELS:
+        return
+    # Now, for this request; and again after commit, because between the two another server may
+    # have rendered the old rows under the new generation.
+    invalidate()
+    if transaction.get_connection(using).in_atomic_block:
+        transaction.on_commit(invalidate, using=using)
+
+
+def connect():
+    """Any save, delete or m2m change in a watched app retires the cached pages.
+
+    Wider than strictly needed (an authorship row, a tagged item, a track): cheap, and no page
+    can be missed. ``QuerySet.update()`` and ``bulk_create()`` send no signals: run
+    ``manage.py clear_page_cache`` after them.
+    """
+    uid = "policyhub.cache"
+    post_save.connect(_content_changed, dispatch_uid=f"{uid}.save")
+    post_delete.connect(_content_changed, dispatch_uid=f"{uid}.delete")
+    m2m_changed.connect(_content_changed, dispatch_uid=f"{uid}.m2m")
+
+
+# Scheduled publishing -----------------------------------------------------------------------
+
+
+def _next_publish_after(at):
+    times = [
+        model.objects.scheduled(at=at).aggregate(next=Min("published_at"))["next"]
+        for model in (Publication, PolicyOption, PolicyQuestion)
+    ]
+    times = [moment.timestamp() for moment in times if moment is not None]
+    return min(times, default=None)
+
+
+def next_publish_time(generation, at):
+    """The earliest publish time after ``at`` (a timestamp, or None), cached per generation.
+
+    A stored answer "computed at c: next is n" still holds for any ``at`` in [c, n): nothing was
+    scheduled between c and n, and a change to any schedule starts a new generation.
+    """
+    key = f"pagecache:{generation}:next-publish"
+    at_ts = at.timestamp()
+    stored = cache.get(key)
+    if stored is not None:
+        computed_at, next_ts = stored
+        if computed_at <= at_ts and (next_ts is None or next_ts > at_ts):
+            return next_ts
+    next_ts = _next_publish_after(at)
+    cache.set(key, (at_ts, next_ts), timeout=settings.PAGE_CACHE_SECONDS)
+    return next_ts
+
+
+# Requests and entries -----------------------------------------------------------------------
+
+
+def is_candidate(request):
+    """Could a cached page answer this request? Editors and anything private never qualify."""
+    if not settings.PAGE_CACHE_ENABLED or request.method not in ("GET", "HEAD"):
+        return False
+    if request.path_info.startswith(tuple(settings.PAGE_CACHE_EXCLUDED_PATHS)):
+        return False
+    # A session means an editor (or a reader with state); messages would be shown once, to them.
+    cookies = request.COOKIES
+    if settings.SESSION_COOKIE_NAME in cookies or CookieStorage.cookie_name in cookies:
+        return False
+    return "HTTP_AUTHORIZATION" not in request.META
+
+
+def _encodings(request):
+    accepted = request.META.get("HTTP_ACCEPT_ENCODING", "")
+    tokens = {part.split(";")[0].strip().lower() for part in accepted.split(",")}
+    return ",".join(sorted(tokens & {"br", "gzip", "zstd"}))
+
+
+def page_key(request, generation):
+    # Vary: Accept-Encoding, always honoured: one entry per set of encodings the client accepts.
+    identity = f"{request.build_absolute_uri()}|{_encodings(request)}"
+    digest = hashlib.sha256(identity.encode()).hexdigest()
+    return f"pagecache:{generation}:page:{digest}"
+
+
+def _storable(request, response):
+    if request.method != "GET" or response.status_code != 200 or response.streaming:
+        return False
+    if response.cookies:
+        return False
+    cache_control = {
+        part.split("=")[0].strip().lower() for part in response.get("Cache-Control", "").split(",")
+    }
+    if cache_control & UNCACHEABLE_CACHE_CONTROL:
+        return False
+    # Vary: Cookie is what any page reading the session gets; the request carried no session
+    # (is_candidate), so the page is the one every cookie-less reader gets.
+    vary = {part.strip().lower() for part in response.get("Vary", "").split(",") if part.strip()}
+    return vary <= CACHEABLE_VARY
+
+
+def _store(request, response, pending):
+    now = timezone.now()
+    expires = pending["started"].timestamp() + settings.PAGE_CACHE_SECONDS
+    next_publish = next_publish_time(pending["generation"], pending["started"])
+    if next_publish is not None:
+        # The page was rendered without what appears at next_publish: it must not outlive it.
+        expires = min(expires, next_publish)
+    timeout = math.floor(expires - now.timestamp())
+    if timeout < 1:
+        return
+    content = response.content
+    nonce = getattr(request, "_csp_nonce", None)
+    placeholder = None
+    if isinstance(nonce, str) and nonce.encode() in content:
+        placeholder = secrets.token_hex(16)
+        content = content.replace(nonce.encode(), placeholder.encode())
+    entry = {
+        "status": response.status_code,
+        "headers": [
+            (name, value)
+            for name, value in response.headers.items()
+            if name.lower() not in UNSTORED_HEADERS
+        ],
+        "content": content,
+        "nonce_placeholder": placeholder,
+        "expires": expires,
+    }
+    cache.set(pending["key"], entry, timeout=timeout)
+
+
+def _response_from(entry, request):
+    content = entry["content"]
+    if entry["nonce_placeholder"]:
+        # Reading csp_nonce makes the CSP middleware (outside this one) put it in the header.
+        nonce = str(request.csp_nonce).encode()
+        content = content.replace(entry["nonce_placeholder"].encode(), nonce)
+    response = HttpResponse(content, status=entry["status"])
+    for name, value in entry["headers"]:
+        response[name] = value
+    response["X-Cache"] = "hit"
+    return response
+
+
+# Middleware ---------------------------------------------------------------------------------
+
+
+class PageCacheFetchMiddleware:
+    """Last in MIDDLEWARE: answer from the cache, or note where the response should be stored."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not is_candidate(request):
+            return self.get_response(request)
+        started = timezone.now()
+        try:
+            generation = current_generation()
+            key = page_key(request, generation)
+            entry = cache.get(key)
+        except CACHE_ERRORS:
+            # A cache outage costs speed, not pages.
+            logger.warning("Page cache: unavailable", exc_info=True)
+            return self.get_response(request)
+        if entry is not None and entry["expires"] > started.timestamp():
+            return _response_from(entry, request)
+        request._page_cache_pending = {"key": key, "generation": generation, "started": started}
+        response = self.get_response(request)
+        response["X-Cache"] = "miss"
+        return response
+
+
+class PageCacheUpdateMiddleware:
+    """First in MIDDLEWARE: store the finished response if every anonymous reader may share it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        pending = getattr(request, "_page_cache_pending", None)
+        if pending is not None and _storable(request, response):
+            try:
+                _store(request, response, pending)
+            except CACHE_ERRORS:
+                logger.warning("Page cache: could not store", exc_info=True)
+        return response

@@ -203,3 +203,15 @@ def test_detail_pages_have_breadcrumbs(client):
         assert [crumb["position"] for crumb in crumbs] == list(range(1, len(names) + 1))
         assert crumbs[0]["item"] == "http://testserver/"
         assert crumbs[-1]["item"] == f"http://testserver{url}", url
+
+
+def test_a_cached_page_gets_a_fresh_nonce_for_its_json_ld(client):
+    # The page cache stores pages for anonymous readers; each hit must carry its own nonce, the
+    # same in the CSP header and on the JSON-LD blocks.
+    publication = PublicationFactory()
+    nonces = set()
+    for _ in range(2):
+        response = client.get(publication.get_absolute_url())
+        assert set(json_ld(response)) == {"Article", "BreadcrumbList"}
+        nonces.add(re.search(r"'nonce-([^']+)'", response.headers["Content-Security-Policy"])[1])
+    assert len(nonces) == 2

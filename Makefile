@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/policyhub
 
-.PHONY: run serve test test-postgres lint format install migrate demo clean bench
+.PHONY: run serve test test-postgres lint format install migrate demo clean bench bench-import
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -77,6 +77,10 @@ test-postgres: install
 
 bench: install
 	$(BIN)/python bench/search_bench.py
+
+# Import of 10,000 and 100,000 synthetic publications into a fresh SQLite database (bench/README.md).
+bench-import: install
+	$(BIN)/python bench/import_bench.py 10000 100000
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache staticfiles .serve-cache

@@ -6,13 +6,21 @@ from django.db import models
 from django.db.models.functions import Coalesce, ExtractYear
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
 from .citations import Work
+from .images import (
+    HERO_WIDTHS,
+    PHOTO_WIDTHS,
+    CheckedImageField,
+    ResponsiveImage,
+    save_with_renditions,
+)
 from .richtext import RichTextField
-from .validators import MaxImagePixelsValidator, ReservedSlugValidator
+from .validators import ReservedSlugValidator
 
 
 class HttpsURLField(models.URLField):
@@ -143,9 +151,15 @@ class Person(models.Model):
     role = models.CharField(max_length=300, blank=True, help_text="e.g. Asia advocacy coordinator")
     affiliation = models.CharField(max_length=300, blank=True)
     bio = models.TextField("short bio", blank=True)
-    photo = models.ImageField(
-        upload_to="people/", blank=True, validators=[MaxImagePixelsValidator()]
+    photo = CheckedImageField(upload_to="people/", blank=True)
+    photo_alt = models.CharField(
+        "photo alt text",
+        max_length=300,
+        blank=True,
+        help_text="Describe the photo for readers who cannot see it, e.g. “Portrait of Ana Ortiz”.",
     )
+    # Written on save from the photo (publications/images.py), never by hand.
+    photo_renditions = models.JSONField(default=dict, blank=True, editable=False)
     link = HttpsURLField(blank=True)
 
     class Meta:
@@ -155,8 +169,19 @@ class Person(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, **kwargs):
+        save_with_renditions(self, "photo", "photo_renditions", PHOTO_WIDTHS, super().save, kwargs)
+
     def get_absolute_url(self):
         return reverse("publications:person", args=[self.slug])
+
+    def clean(self):
+        if self.photo and not self.photo_alt.strip():
+            raise ValidationError({"photo_alt": "Describe the photo (alt text) for readers."})
+
+    @cached_property
+    def photo_picture(self):
+        return ResponsiveImage.from_field(self.photo, self.photo_renditions)
 
     @property
     def role_line(self):
@@ -371,9 +396,7 @@ class Publication(Publishable):
     regions = models.ManyToManyField(Region, related_name="publications", blank=True)
     tags = TaggableManager(through=TaggedPublication, blank=True)
 
-    hero_image = models.ImageField(
-        upload_to="heroes/%Y/", blank=True, validators=[MaxImagePixelsValidator()]
-    )
+    hero_image = CheckedImageField(upload_to="heroes/%Y/", blank=True)
     hero_alt = models.CharField(
         "hero image alt text",
         max_length=300,
@@ -382,6 +405,8 @@ class Publication(Publishable):
     )
     hero_caption = models.CharField(max_length=500, blank=True)
     hero_credit = models.CharField(max_length=300, blank=True)
+    # Written on save from the hero image (publications/images.py), never by hand.
+    hero_renditions = models.JSONField(default=dict, blank=True, editable=False)
 
     source_note = models.CharField(
         max_length=500,
@@ -400,7 +425,11 @@ class Publication(Publishable):
     featured = models.BooleanField(default=False)
 
     objects = PublicationQuerySet.as_manager()
-    history = HistoricalRecords(bases=[RevisionRelations], excluded_fields=["updated_at"])
+    # Renditions are derived from the image: a restored revision gets them made again from its
+    # own image at save, instead of a record whose files may have been deleted since.
+    history = HistoricalRecords(
+        bases=[RevisionRelations], excluded_fields=["updated_at", "hero_renditions"]
+    )
 
     class Meta:
         ordering = ["-published_at", "-pk"]
@@ -414,6 +443,11 @@ class Publication(Publishable):
 
     def __str__(self):
         return self.title
+
+    def save(self, **kwargs):
+        save_with_renditions(
+            self, "hero_image", "hero_renditions", HERO_WIDTHS, super().save, kwargs
+        )
 
     def get_absolute_url(self):
         return reverse("publications:detail", args=[self.slug])
@@ -430,6 +464,15 @@ class Publication(Publishable):
             keywords=tuple(tag.name for tag in self.tags.all()),
             is_report=self.publication_type.is_report,
         )
+
+    def clean(self):
+        super().clean()
+        if self.hero_image and not self.hero_alt.strip():
+            raise ValidationError({"hero_alt": "Describe the hero image (alt text) for readers."})
+
+    @cached_property
+    def hero_picture(self):
+        return ResponsiveImage.from_field(self.hero_image, self.hero_renditions)
 
     @property
     def ordered_authors(self):

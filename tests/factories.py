@@ -1,10 +1,13 @@
 """factory-boy factories for every model. Published content is the default; drafts are explicit."""
 
 from datetime import timedelta
+from io import BytesIO
 
 import factory
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from factory.django import DjangoModelFactory
+from PIL import Image
 
 from options.models import Actor, OptionSource, PolicyOption, PolicyQuestion, Track
 from policyhub.models import OldSlug, Synonym
@@ -190,6 +193,17 @@ class SynonymFactory(BaseFactory):
         model = Synonym
 
     terms = factory.Sequence(lambda n: f"term{n}, other term {n}")
+
+
+IMAGE_FORMATS = {"png": "PNG", "jpg": "JPEG", "webp": "WEBP", "gif": "GIF", "bmp": "BMP"}
+
+
+def image_file(name="picture.png", size=(40, 30), colour="navy", format=None):
+    """A small real image made in memory, as an upload; the format follows the name's extension
+    unless given."""
+    buffer = BytesIO()
+    Image.new("RGB", size, colour).save(buffer, format or IMAGE_FORMATS[name.rsplit(".", 1)[-1]])
+    return SimpleUploadedFile(name, buffer.getvalue())
 
 
 class OldSlugFactory(BaseFactory):

@@ -10,13 +10,21 @@ with a fixed number of queries and turns one into a document and its facet value
 from dataclasses import dataclass, field
 from html import unescape
 
+import nh3
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.html import strip_tags
+from taggit.models import Tag
 
 from options.models import PolicyOption
-from publications.models import Authorship, Person, Publication, Region
+from publications.models import (
+    Authorship,
+    Person,
+    Publication,
+    Region,
+    TaggedPublication,
+    Topic,
+)
 
 from ..models import SearchDocument, SearchFacet
 
@@ -25,7 +33,9 @@ Facet = SearchFacet.Facet
 
 
 def plain_text(html):
-    return " ".join(unescape(strip_tags(html or "")).split())
+    # nh3 with no allowed tags gives the text of the sanitised HTML rich text fields store, as
+    # strip_tags() does, at a fraction of the cost (it dominated a 100,000-item rebuild).
+    return " ".join(unescape(nh3.clean(html or "", tags=set())).split())
 
 
 def _join(*parts):
@@ -97,29 +107,106 @@ class PublicationSource:
         )
 
     def entry(self, publication, regions):
-        authors = [authorship.person for authorship in publication.authorships.all()]
-        topics, tags = list(publication.topics.all()), list(publication.tags.all())
-        region_list = list(publication.regions.all())
-        document = _document(
-            self.kind,
-            publication,
+        def pairs(objects):
+            return [(obj.pk, str(obj)) for obj in objects]
+
+        return self.build(
+            regions,
+            pk=publication.pk,
+            url=_url(publication),
             title=publication.title,
             summary=publication.summary,
-            meta=_join(
-                publication.summary,
-                _names(authors),
-                _names(topics),
-                _names(region_list),
-                _names(tags),
-            ),
-            body=plain_text(publication.body),
+            body=publication.body,
             published_at=publication.published_at,
             type_id=publication.publication_type_id,
+            authors=pairs(authorship.person for authorship in publication.authorships.all()),
+            topics=pairs(publication.topics.all()),
+            regions=pairs(publication.regions.all()),
+            tags=pairs(publication.tags.all()),
         )
-        facets = [(Facet.TOPIC, t.pk) for t in topics] + [(Facet.TAG, t.pk) for t in tags]
-        facets += [(Facet.AUTHOR, person.pk) for person in authors]
-        facets += [(Facet.REGION, pk) for pk in regions.with_ancestors(r.pk for r in region_list)]
+
+    def build(self, tree, *, authors, topics, regions, tags, body, published_at, **fields):
+        """The one definition of a publication's document. Relations are (id, name) pairs;
+        authors in byline order, the rest sorted here so both loading paths agree."""
+        topics, regions, tags = (sorted(pairs, key=_by_name) for pairs in (topics, regions, tags))
+        document = SearchDocument(
+            kind=self.kind,
+            object_id=fields.pop("pk"),
+            meta=_join(
+                fields["summary"],
+                *(
+                    ", ".join(name for _, name in names)
+                    for names in (authors, topics, regions, tags)
+                ),
+            ),
+            body=plain_text(body),
+            published_at=published_at,
+            year=timezone.localtime(published_at).year if published_at else None,
+            **fields,
+        )
+        facets = [(Facet.TOPIC, pk) for pk, _ in topics] + [(Facet.TAG, pk) for pk, _ in tags]
+        facets += [(Facet.AUTHOR, pk) for pk, _ in authors]
+        facets += [(Facet.REGION, pk) for pk in tree.with_ancestors(pk for pk, _ in regions)]
         return Entry(document, facets)
+
+    def entries(self, tree, chunk_size):
+        """Every publication's entry, as ``entry()`` would make it, read as plain rows: no model
+        instances or prefetching, a handful of queries per chunk (a full rebuild at 100,000
+        publications spent most of its time building related objects it only read names from).
+        """
+        names = {
+            "person": dict(Person.objects.values_list("pk", "name")),
+            "topic": dict(Topic.objects.values_list("pk", "name")),
+            "region": dict(Region.objects.values_list("pk", "name")),
+            "tag": dict(Tag.objects.values_list("pk", "name")),
+        }
+        relations = {
+            "authors": (Authorship, "publication_id", "person", ("order", "pk")),
+            "topics": (Publication.topics.through, "publication_id", "topic", ("pk",)),
+            "regions": (Publication.regions.through, "publication_id", "region", ("pk",)),
+            "tags": (TaggedPublication, "content_object_id", "tag", ("pk",)),
+        }
+        # Slugs need no escaping in a path, so one reverse() serves every publication.
+        marker = "slug-marker-0"
+        url = reverse("publications:detail", args=[marker])
+        columns = ("pk", "slug", "title", "summary", "body", "published_at", "publication_type_id")
+        last = 0
+        while True:
+            rows = list(
+                Publication.objects.filter(pk__gt=last)
+                .order_by("pk")
+                .values_list(*columns)[:chunk_size]
+            )
+            if not rows:
+                return
+            last = rows[-1][0]
+            ids = [row[0] for row in rows]
+            related = {}
+            for key, (through, owner, target, order) in relations.items():
+                grouped = related[key] = {}
+                lookup = names[target]
+                for owner_id, target_id in (
+                    through.objects.filter(**{f"{owner}__in": ids})
+                    .order_by(*order)
+                    .values_list(owner, f"{target}_id")
+                ):
+                    grouped.setdefault(owner_id, []).append((target_id, lookup[target_id]))
+            for pk, slug, title, summary, body, published_at, type_id in rows:
+                yield self.build(
+                    tree,
+                    pk=pk,
+                    url=url.replace(marker, slug),
+                    title=title,
+                    summary=summary,
+                    body=body,
+                    published_at=published_at,
+                    type_id=type_id,
+                    **{key: grouped.get(pk, []) for key, grouped in related.items()},
+                )
+
+
+def _by_name(pair):
+    return (pair[1], pair[0])
 
 
 class OptionSource:

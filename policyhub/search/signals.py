@@ -6,6 +6,8 @@ regions, tracks, questions). Each handler re-reads the affected objects, so the 
 reflects the database, whatever the order of the signals within one admin save.
 """
 
+from contextlib import contextmanager
+
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from taggit.models import Tag
 
@@ -167,37 +169,70 @@ def _synonyms_changed(sender, **kwargs):
     Synonym.clear_cache()
 
 
-def connect():
-    post_save.connect(_publication_saved, sender=Publication, dispatch_uid=f"{UID}.pub")
-    post_delete.connect(_publication_deleted, sender=Publication, dispatch_uid=f"{UID}.pub")
-    post_save.connect(_option_saved, sender=PolicyOption, dispatch_uid=f"{UID}.opt")
-    post_delete.connect(_option_deleted, sender=PolicyOption, dispatch_uid=f"{UID}.opt")
-    post_save.connect(_person_saved, sender=Person, dispatch_uid=f"{UID}.person")
-    post_delete.connect(_person_deleted, sender=Person, dispatch_uid=f"{UID}.person")
-    post_save.connect(_authorship_changed, sender=Authorship, dispatch_uid=f"{UID}.authorship")
-    post_delete.connect(_authorship_changed, sender=Authorship, dispatch_uid=f"{UID}.authorship")
-    post_save.connect(_question_changed, sender=PolicyQuestion, dispatch_uid=f"{UID}.question")
+def _connections():
+    """(signal, receiver, sender, dispatch_uid) for every handler above."""
+    found = []
+
+    def add(signal, receiver, sender, dispatch_uid):
+        found.append((signal, receiver, sender, dispatch_uid))
+
+    add(post_save, _publication_saved, sender=Publication, dispatch_uid=f"{UID}.pub")
+    add(post_delete, _publication_deleted, sender=Publication, dispatch_uid=f"{UID}.pub")
+    add(post_save, _option_saved, sender=PolicyOption, dispatch_uid=f"{UID}.opt")
+    add(post_delete, _option_deleted, sender=PolicyOption, dispatch_uid=f"{UID}.opt")
+    add(post_save, _person_saved, sender=Person, dispatch_uid=f"{UID}.person")
+    add(post_delete, _person_deleted, sender=Person, dispatch_uid=f"{UID}.person")
+    add(post_save, _authorship_changed, sender=Authorship, dispatch_uid=f"{UID}.authorship")
+    add(post_delete, _authorship_changed, sender=Authorship, dispatch_uid=f"{UID}.authorship")
+    add(post_save, _question_changed, sender=PolicyQuestion, dispatch_uid=f"{UID}.question")
     for through in (Publication.topics.through, Publication.regions.through, TaggedPublication):
-        m2m_changed.connect(
-            _publication_m2m_changed, sender=through, dispatch_uid=f"{UID}.{through}"
-        )
+        add(m2m_changed, _publication_m2m_changed, sender=through, dispatch_uid=f"{UID}.{through}")
     for through in (PolicyOption.actors.through, TaggedOption):
-        m2m_changed.connect(_option_m2m_changed, sender=through, dispatch_uid=f"{UID}.{through}")
+        add(m2m_changed, _option_m2m_changed, sender=through, dispatch_uid=f"{UID}.{through}")
     for through in (TaggedPublication, TaggedOption):
-        post_delete.connect(
-            _tagged_item_deleted, sender=through, dispatch_uid=f"{UID}.{through}.deleted"
+        add(
+            post_delete,
+            _tagged_item_deleted,
+            sender=through,
+            dispatch_uid=f"{UID}.{through}.deleted",
         )
-    m2m_changed.connect(
+    add(
+        m2m_changed,
         _question_regions_changed,
         sender=PolicyQuestion.regions.through,
         dispatch_uid=f"{UID}.question-regions",
     )
     for model in (Tag, Topic, Region, Track):
-        post_save.connect(_named_thing_saved, sender=model, dispatch_uid=f"{UID}.{model.__name__}")
-    post_delete.connect(_tag_deleted, sender=Tag, dispatch_uid=f"{UID}.tag-deleted")
+        add(post_save, _named_thing_saved, sender=model, dispatch_uid=f"{UID}.{model.__name__}")
+    add(post_delete, _tag_deleted, sender=Tag, dispatch_uid=f"{UID}.tag-deleted")
     for model in (Topic, Region):
         uid = f"{UID}.{model.__name__}-deleted"
-        pre_delete.connect(_label_deleting, sender=model, dispatch_uid=uid)
-        post_delete.connect(_label_deleted, sender=model, dispatch_uid=uid)
-    post_save.connect(_synonyms_changed, sender=Synonym, dispatch_uid=f"{UID}.synonym")
-    post_delete.connect(_synonyms_changed, sender=Synonym, dispatch_uid=f"{UID}.synonym")
+        add(pre_delete, _label_deleting, sender=model, dispatch_uid=uid)
+        add(post_delete, _label_deleted, sender=model, dispatch_uid=uid)
+    add(post_save, _synonyms_changed, sender=Synonym, dispatch_uid=f"{UID}.synonym")
+    add(post_delete, _synonyms_changed, sender=Synonym, dispatch_uid=f"{UID}.synonym")
+    return found
+
+
+def connect():
+    for signal, receiver, sender, uid in _connections():
+        signal.connect(receiver, sender=sender, dispatch_uid=uid)
+
+
+def disconnect():
+    for signal, _receiver, sender, uid in _connections():
+        signal.disconnect(sender=sender, dispatch_uid=uid)
+
+
+@contextmanager
+def suspended():
+    """No per-save index maintenance inside: for bulk loads that rebuild the index once after.
+
+    The caller owns the index afterwards (``indexing.rebuild()`` or ``reindex()``). Without
+    receivers, queryset deletes of through rows are also fast deletes (no per-row fetch).
+    """
+    disconnect()
+    try:
+        yield
+    finally:
+        connect()

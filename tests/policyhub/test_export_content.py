@@ -1,0 +1,156 @@
+"""export_content: the documented format; export, import, export gives the same bytes."""
+
+import json
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.utils import timezone
+from taggit.models import Tag
+
+from options.models import Actor, OptionSource, PolicyOption, PolicyQuestion, Track
+from policyhub.interchange.parsing import Parser
+from publications.models import (
+    Authorship,
+    Person,
+    Publication,
+    PublicationType,
+    Region,
+    RelatedPublication,
+    Topic,
+)
+from tests.factories import (
+    ActorFactory,
+    PersonFactory,
+    PolicyOptionFactory,
+    PublicationFactory,
+    RegionFactory,
+    TopicFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def content():
+    ann = PersonFactory(name="Ann Ä. Author", bio="Writes «quietly».")
+    bo = PersonFactory(name="Bo", bio="")
+    scheduled = PublicationFactory(
+        slug="zeta",
+        title="Zeta",
+        status="published",
+        published_at=timezone.now() + timedelta(days=5),
+        body='<p>Body <a href="https://example.org">link</a></p>',
+        source_note="From elsewhere",
+    )
+    draft = PublicationFactory(slug="alpha", title="Alpha", status="draft", published_at=None)
+    middle = PublicationFactory(
+        slug="mid", published_at=datetime(2024, 1, 2, 3, 4, 5, 678901, tzinfo=UTC)
+    )
+    Authorship.objects.create(publication=middle, person=bo, order=0)
+    Authorship.objects.create(publication=middle, person=ann, order=1)
+    middle.topics.add(TopicFactory(name="Trade"), TopicFactory(name="Aid"))
+    middle.regions.add(RegionFactory(name="Korea"))
+    middle.tags.add("zebra", "Apple", "banana")
+    RelatedPublication.objects.create(from_publication=middle, to_publication=scheduled, order=0)
+    RelatedPublication.objects.create(from_publication=middle, to_publication=draft, order=1)
+    first = PolicyOptionFactory(slug="b-opt", real_world_status="adopted")
+    second = PolicyOptionFactory(slug="a-opt", status="draft", published_at=None)
+    first.actors.add(ActorFactory(name="UN"), ActorFactory(name="EU"))
+    first.prerequisites.add(second)
+    first.tags.add("Diplomacy")
+    OptionSource.objects.create(option=first, publication=middle, stance="supports", note="n")
+    OptionSource.objects.create(option=first, publication=draft, stance="opposes", order=1)
+    return middle
+
+
+def export_text(tmp_path, name="out.jsonl"):
+    path = tmp_path / name
+    call_command("export_content", str(path))
+    return path.read_bytes()
+
+
+def test_format_is_documented_and_parses_back(tmp_path, content):
+    lines = export_text(tmp_path).decode("utf-8").splitlines()
+    records = [json.loads(line) for line in lines]
+    assert [(r["kind"], r["slug"]) for r in records] == [
+        ("publication", "alpha"),
+        ("publication", "mid"),
+        ("publication", "zeta"),
+        ("option", "a-opt"),
+        ("option", "b-opt"),
+    ]
+    mid = records[1]
+    assert list(mid) == [
+        "kind",
+        "slug",
+        "title",
+        "type",
+        "summary",
+        "body",
+        "status",
+        "published",
+        "authors",
+        "topics",
+        "regions",
+        "tags",
+        "source",
+        "related",
+    ]
+    assert mid["published"] == "2024-01-02T03:04:05.678901Z"
+    assert mid["authors"] == [
+        {"name": "Bo", "bio": ""},
+        {"name": "Ann Ä. Author", "bio": "Writes «quietly»."},
+    ]
+    assert (mid["topics"], mid["regions"]) == (["Aid", "Trade"], ["Korea"])
+    assert mid["tags"] == ["Apple", "banana", "zebra"]
+    assert (mid["source"], mid["related"]) == (None, ["zeta", "alpha"])
+    assert records[0]["published"] is None and records[0]["status"] == "draft"
+    assert records[2]["source"] == "From elsewhere"
+    option = records[4]
+    assert option["actors"] == ["EU", "UN"]
+    assert option["prerequisites"] == ["a-opt"]
+    assert option["sources"] == [
+        {"publication": "mid", "stance": "supports", "note": "n"},
+        {"publication": "alpha", "stance": "opposes", "note": ""},
+    ]
+    assert option["real_world_status"] == "adopted"
+    assert "Ä" in lines[1]  # UTF-8, not \\u escapes
+    parser = Parser()
+    assert all(
+        type(parser.parse(n, line)).__name__.endswith("Record") for n, line in enumerate(lines, 1)
+    )
+
+
+def empty_the_database():
+    for model in (OptionSource, PolicyOption, Publication):
+        model.objects.all().delete()
+    for model in (PolicyQuestion, Track, Actor, Person, Topic, Region, PublicationType, Tag):
+        model.objects.all().delete()
+
+
+def test_round_trip_is_byte_identical(tmp_path, content):
+    first = export_text(tmp_path, "first.jsonl")
+    empty_the_database()
+    assert not Publication.objects.exists()
+    call_command("import_content", str(tmp_path / "first.jsonl"), "--no-progress", "--strict")
+    second = export_text(tmp_path, "second.jsonl")
+    assert second == first
+    assert Publication.objects.count() == 3 and PolicyOption.objects.count() == 2
+
+
+def test_export_to_stdout(capsys, content):
+    call_command("export_content", "-")
+    out = capsys.readouterr().out
+    assert len(out.splitlines()) == 5
+    assert out.endswith("\n") and not out.endswith("\n\n")
+
+
+def test_export_query_count_does_not_grow(tmp_path, django_assert_max_num_queries, content):
+    for i in range(20):
+        PublicationFactory(slug=f"extra-{i}").tags.add("x")
+    # Two queries per chunk for each kind's rows, plus one per prefetched relation.
+    with django_assert_max_num_queries(20):
+        export_text(tmp_path)
+    assert connection.vendor in {"sqlite", "postgresql"}

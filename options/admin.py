@@ -10,7 +10,7 @@ from publications.workflow_admin import PublishStateFilter, WorkflowAdminMixin
 from .models import Actor, OptionSource, PolicyOption, PolicyQuestion, Track
 
 # Option slugs share the /options/ URL space with these pages.
-RESERVED_SLUGS = {"matrix", "compare", "questions"}
+RESERVED_SLUGS = {"matrix", "compare", "questions", "preview"}
 
 
 class OptionCountMixin:

@@ -83,6 +83,14 @@ class PolicyQuestion(Publishable):
     def get_absolute_url(self):
         return reverse("options:question", args=[self.slug])
 
+    def citing_publications(self):
+        """Published publications cited by this question's visible options (no annotations, so
+        any ordering and ``for_listing()`` apply; rows never repeat)."""
+        options = PolicyOption.objects.visible().filter(question=self)
+        return Publication.objects.published().filter(
+            pk__in=OptionSource.objects.filter(option__in=options).values("publication_id")
+        )
+
     def cited_publications(self):
         """Published publications citing this question's visible options, with stance counts."""
         stance = OptionSource.Stance

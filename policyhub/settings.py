@@ -9,7 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
-from csp.constants import NONE, SELF
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -31,6 +31,8 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 SITE_NAME = env.str("SITE_NAME", default="PolicyHub")
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# A static file path ("img/logo.png") for the publisher logo in structured data; empty for none.
+SITE_LOGO = env.str("SITE_LOGO", default="")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -239,12 +241,14 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 
-# Content Security Policy: no inline scripts or styles, nothing from other hosts. The admin gets a
-# nonce for the rich-text editor's import map and inline styles (policyhub/middleware.py).
+# Content Security Policy: no inline scripts or styles, nothing from other hosts. Inline scripts
+# need the request's nonce (reader pages: JSON-LD only); the admin gets a nonce for the rich-text
+# editor's import map and inline styles (policyhub/middleware.py).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
-        "script-src": [SELF],
+        # The nonce is only added on pages that use it: the JSON-LD blocks of reader pages.
+        "script-src": [SELF, NONCE],
         "style-src": [SELF],
         "img-src": [SELF, "data:"],
         "connect-src": [SELF],

@@ -14,6 +14,7 @@ from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
 from . import workflow
+from .citations import Work
 from .images import (
     HERO_WIDTHS,
     PHOTO_WIDTHS,
@@ -362,6 +363,12 @@ class PublicationType(models.Model):
     def __str__(self):
         return self.name
 
+    @property
+    def is_report(self):
+        """Special reports and other reports are cited and described as reports (schema.org
+        ``Report``, BibTeX ``techreport``, RIS ``RPRT``); everything else as an article."""
+        return "report" in self.name.lower()
+
 
 class TaggedPublication(TaggedItemBase):
     content_object = models.ForeignKey("Publication", on_delete=models.CASCADE)
@@ -475,7 +482,7 @@ class PublicationQuerySet(PublishableQuerySet):
 class Publication(Publishable):
     title = models.CharField(max_length=300)
     slug = models.SlugField(
-        max_length=300, unique=True, validators=[ReservedSlugValidator(["feed"])]
+        max_length=300, unique=True, validators=[ReservedSlugValidator(["feed", "preview"])]
     )
     publication_type = models.ForeignKey(
         PublicationType, on_delete=models.PROTECT, related_name="publications", verbose_name="type"
@@ -547,6 +554,19 @@ class Publication(Publishable):
 
     def get_absolute_url(self):
         return reverse("publications:detail", args=[self.slug])
+
+    def as_citation(self, url):
+        """This publication as a ``citations.Work``; ``url`` is its absolute URL."""
+        return Work(
+            title=self.title,
+            url=url,
+            publisher=settings.SITE_NAME,
+            authors=tuple(person.name for person in self.ordered_authors),
+            published=timezone.localtime(self.published_at).date() if self.published_at else None,
+            summary=self.summary,
+            keywords=tuple(tag.name for tag in self.tags.all()),
+            is_report=self.publication_type.is_report,
+        )
 
     def clean(self):
         super().clean()

@@ -7,6 +7,7 @@ hostile title (``"><svg onload=alert(1)>``) in every title, name, tag, caption a
 is followed through a crawl of every kind of public and admin page, feeds included.
 """
 
+import json
 from html.parser import HTMLParser
 from urllib.parse import urlencode
 
@@ -51,11 +52,20 @@ class DangerFinder(HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.found = []
+        self.json_ld = None  # the text of the JSON-LD block being read
 
     def handle_starttag(self, tag, attrs):
-        # The site's own scripts are same-origin static files; anything else is injected.
+        # The site's own scripts are same-origin static files, or JSON-LD data blocks (never run)
+        # with the CSP nonce whose whole text is JSON; anything else is injected.
         own_script = tag == "script" and (dict(attrs).get("src") or "").startswith("/static/")
-        if tag in {"script", "iframe", "object", "embed"} and not own_script:
+        json_ld = (
+            tag == "script"
+            and dict(attrs).get("type") == "application/ld+json"
+            and dict(attrs).get("nonce")
+        )
+        if json_ld:
+            self.json_ld = []
+        elif tag in {"script", "iframe", "object", "embed"} and not own_script:
             self.found.append(f"<{tag}>")
         for name, value in attrs:
             if name.startswith("on"):
@@ -66,6 +76,18 @@ class DangerFinder(HTMLParser):
                     self.found.append(f"{tag} {name}={value}")
             if name == "style" and value and "javascript:" in value.lower():
                 self.found.append(f"{tag} style")
+
+    def handle_data(self, data):
+        if self.json_ld is not None:
+            self.json_ld.append(data)
+
+    def handle_endtag(self, tag):
+        if tag == "script" and self.json_ld is not None:
+            text, self.json_ld = "".join(self.json_ld), None
+            try:
+                json.loads(text)
+            except ValueError:
+                self.found.append("JSON-LD that is not JSON (the script element ended early)")
 
 
 def dangers(html):
@@ -170,19 +192,48 @@ def test_reader_pages_never_carry_script_from_content(client, hostile):
 
 
 def test_feeds_escape_content(client, hostile):
-    for url in [
+    feeds = [
         reverse("publications:feed"),
         reverse("publications:topic_feed", args=["hostile-topic"]),
+        reverse("publications:region_feed", args=["hostile-region"]),
+        reverse("publications:person_feed", args=["hostile-person"]),
+        reverse("tag_feed", args=["hostile-tag"]),
+    ]
+    for url in [*feeds, *(f"{url}atom/" for url in feeds)]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        xml = response.content.decode()
+        assert "<script>" not in xml, url
+        assert "&lt;script&gt;" in xml, url
+    # The question's feed lists what its options cite: the hostile publication.
+    xml = client.get(reverse("options:question_feed", args=["hostile-question"])).content.decode()
+    assert "<script>" not in xml
+    assert "&lt;script&gt;" in xml
+
+
+def test_citation_downloads_are_files_not_pages(client, hostile):
+    # Text formats with no markup: content from editors reaches them as it is, so they must never
+    # be rendered as HTML by a browser.
+    slug = hostile["publication"].slug
+    for url in [
+        reverse("publications:cite_bibtex", args=[slug]),
+        reverse("publications:cite_ris", args=[slug]),
     ]:
-        xml = client.get(url).content.decode()
-        assert "<script>" not in xml
-        assert "&lt;script&gt;" in xml
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "html" not in response["Content-Type"], url
+        assert response["Content-Disposition"].startswith("attachment;"), url
+        assert response["X-Content-Type-Options"] == "nosniff", url
 
 
 def test_the_detector_finds_what_it_looks_for():
     assert dangers(RICH) != []
     assert dangers(f'<a href="{URLS[2]}">x</a>') != []
     assert dangers("<p>fine</p>") == []
+    hostile_json = '{"headline": "</script><svg onload=alert(1)>"}'
+    assert dangers(f'<script type="application/ld+json" nonce="n">{hostile_json}</script>') != []
+    assert dangers('<script type="application/ld+json">{}</script>') != []
+    assert dangers('<script type="application/ld+json" nonce="n">{"a": "\\u003c"}</script>') == []
 
 
 HOSTILE = '"><svg onload=alert(1)>'

@@ -32,6 +32,11 @@ SECRET_TITLES = [
 HIDDEN_STATES = [{"draft": True}, {"scheduled": True}, {"in_review": True}, {"unpublished": True}]
 
 
+def feed_urls(*rss_urls):
+    """Each RSS feed and its Atom twin (``…/feed/atom/``; the site-wide one is ``…/atom/``)."""
+    return [url for rss in rss_urls for url in (rss, f"{rss}atom/")]
+
+
 def test_unpublished_publications_never_appear(client):
     shared_topic = TopicFactory(slug="shared-topic")
     asia = RegionFactory(slug="asia")
@@ -93,9 +98,19 @@ def test_unpublished_publications_never_appear(client):
         asia.get_absolute_url(),
         north_korea.get_absolute_url(),
         reverse("tag", args=["shared-tag"]),
-        reverse("publications:feed"),
-        reverse("publications:topic_feed", args=["shared-topic"]),
-        reverse("publications:topic_feed", args=["secret-topic"]),
+        *feed_urls(
+            reverse("publications:feed"),
+            reverse("publications:topic_feed", args=["shared-topic"]),
+            reverse("publications:topic_feed", args=["secret-topic"]),
+            reverse("publications:region_feed", args=["asia"]),
+            reverse("publications:region_feed", args=["north-korea"]),
+            reverse("publications:person_feed", args=["shared-author"]),
+            reverse("publications:person_feed", args=["secret-person"]),
+            reverse("tag_feed", args=["shared-tag"]),
+        ),
+        reverse("publications:cite_bibtex", args=[live.slug]),
+        reverse("publications:cite_ris", args=[live.slug]),
+        reverse("publications:cite_bibtex", args=[live_with_links.slug]),
         reverse("sitemap"),
         "/robots.txt",
         # Search and its suggestions: every word of every secret title.
@@ -119,9 +134,16 @@ def test_unpublished_publications_never_appear(client):
     assert "Published piece" in client.get(list_url).content.decode()
     found = client.get(reverse("search:search") + "?q=published piece").content.decode()
     assert live.get_absolute_url() in found
+    assert (
+        "Published piece" in client.get(reverse("tag_feed", args=["shared-tag"])).content.decode()
+    )
     for secret in secrets:
         assert client.get(secret.get_absolute_url()).status_code == 404
+        for name in ["publications:cite_bibtex", "publications:cite_ris"]:
+            assert client.get(reverse(name, args=[secret.slug])).status_code == 404
     assert client.get(secret_tag_url).status_code == 404
+    for url in feed_urls(reverse("tag_feed", args=["secret-tag"])):
+        assert client.get(url).status_code == 404, url
     # Asking for the draft-only tag reads exactly like asking for a tag that does not exist.
     assert (
         "No tag called “secret-tag”." in client.get(f"{list_url}?tag=secret-tag").content.decode()
@@ -253,8 +275,14 @@ def test_hidden_options_questions_sources_tags_and_actors_never_appear(client):
         topic.get_absolute_url(),
         region.get_absolute_url(),
         author.get_absolute_url(),
-        reverse("publications:feed"),
-        reverse("publications:topic_feed", args=["options-topic"]),
+        *feed_urls(
+            reverse("publications:feed"),
+            reverse("publications:topic_feed", args=["options-topic"]),
+            reverse("publications:region_feed", args=["options-region"]),
+            reverse("publications:person_feed", args=["options-author"]),
+            reverse("tag_feed", args=["shared-tag"]),
+            reverse("options:question_feed", args=["live-question"]),
+        ),
         reverse("sitemap"),
         reverse("robots_txt"),
         *(
@@ -271,6 +299,11 @@ def test_hidden_options_questions_sources_tags_and_actors_never_appear(client):
         review_question.get_absolute_url(),
         *(source.get_absolute_url() for source in hidden_sources),
         reverse("tag", args=["secret-option-tag"]),
+        *feed_urls(
+            reverse("tag_feed", args=["secret-option-tag"]),
+            reverse("options:question_feed", args=["draft-question"]),
+            reverse("options:question_feed", args=["scheduled-question"]),
+        ),
     ]
     for url in urls:
         response = client.get(url)
@@ -286,4 +319,6 @@ def test_hidden_options_questions_sources_tags_and_actors_never_appear(client):
     # The pages above did show the live content, so the absence checks are not vacuous.
     assert "Live option" in client.get(options_list).content.decode()
     assert "Live source" in client.get(live.get_absolute_url()).content.decode()
+    question_feed = reverse("options:question_feed", args=["live-question"])
+    assert "Live source" in client.get(question_feed).content.decode()
     assert "Shared actor" in client.get(options_list + "?actor=shared-actor").content.decode()

@@ -281,7 +281,8 @@ COUNT_QUERIES = textwrap.dedent(
 
 def count_queries(env, pages):
     code = COUNT_QUERIES.replace("PAGES", repr(json.dumps(pages)))
-    env = {**env, "PAGE_CACHE_ENABLED": "false"}
+    # The test client calls itself "testserver".
+    env = {**env, "PAGE_CACHE_ENABLED": "false", "ALLOWED_HOSTS": "testserver"}
     out = manage(env, "shell", "-c", code, capture_output=True, text=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -429,6 +430,7 @@ def main():
     print(f"worker memory after the uncached run: {', '.join(f'{m:.0f} MB' for m in memory)}")
     print_table(args.db, args.count, uncached, cached, queries, peer)
     bad = {name: row["statuses"] for name, row in uncached.items() if row["statuses"] != [200]}
+    bad |= {f"{name} (counting)": [code] for name, (code, _) in queries.items() if code != 200}
     if bad:
         print(f"\nnon-200 statuses: {bad}")
     if load:

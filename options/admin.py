@@ -3,17 +3,21 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 
-from publications.admin import CSPNonceMediaMixin, PublishActionsMixin, PublishStateFilter
+from publications.admin import CSPNonceMediaMixin
 from publications.revision_admin import RevisionAdminMixin
+from publications.workflow_admin import PublishStateFilter, WorkflowAdminMixin
 
 from .models import Actor, OptionSource, PolicyOption, PolicyQuestion, Track
 
 # Option slugs share the /options/ URL space with these pages.
-RESERVED_SLUGS = {"matrix", "compare", "questions"}
+RESERVED_SLUGS = {"matrix", "compare", "questions", "preview"}
 
 
 class OptionCountMixin:
     """An "options" column counted in the changelist's own query."""
+
+    # A GROUP BY query ignores Meta.ordering; autocomplete pages need an explicit one.
+    ordering = ["name"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(option_total=Count("options"))
@@ -57,8 +61,9 @@ class OptionSourceInline(admin.StackedInline):
 
 @admin.register(PolicyOption)
 class PolicyOptionAdmin(
-    RevisionAdminMixin, CSPNonceMediaMixin, PublishActionsMixin, admin.ModelAdmin
+    RevisionAdminMixin, CSPNonceMediaMixin, WorkflowAdminMixin, admin.ModelAdmin
 ):
+    preview_url_name = "options:preview"
     form = PolicyOptionAdminForm
     inlines = [OptionSourceInline]
     list_display = [
@@ -68,7 +73,7 @@ class PolicyOptionAdmin(
         "level",
         "timeframe",
         "real_world_status",
-        "status",
+        "state_label",
         "published_at",
         "source_count",
     ]
@@ -86,6 +91,8 @@ class PolicyOptionAdmin(
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["question", "actors", "prerequisites"]
     date_hierarchy = "published_at"
+    # The annotated (GROUP BY) queryset drops Meta.ordering; autocomplete needs an explicit one.
+    ordering = ["track__order", "title"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "question", "track", "level", "timeframe"]}),
         ("Content", {"fields": ["summary", "description", "goals", "risks", "tags"]}),
@@ -109,18 +116,20 @@ class PolicyOptionAdmin(
 
 @admin.register(PolicyQuestion)
 class PolicyQuestionAdmin(
-    OptionCountMixin, CSPNonceMediaMixin, PublishActionsMixin, admin.ModelAdmin
+    OptionCountMixin, CSPNonceMediaMixin, WorkflowAdminMixin, admin.ModelAdmin
 ):
-    list_display = ["title", "status", "published_at", "option_total"]
+    list_display = ["title", "state_label", "published_at", "option_total"]
     list_filter = [PublishStateFilter, "status", "regions"]
     search_fields = ["title", "slug", "summary"]
     prepopulated_fields = {"slug": ["title"]}
     filter_horizontal = ["regions"]
     date_hierarchy = "published_at"
+    ordering = ["title"]
 
 
 @admin.register(Track)
 class TrackAdmin(OptionCountMixin, admin.ModelAdmin):
+    ordering = ["order", "name"]
     list_display = ["name", "order", "option_total"]
     list_editable = ["order"]
     search_fields = ["name"]

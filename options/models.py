@@ -75,12 +75,21 @@ class PolicyQuestion(Publishable):
     class Meta:
         ordering = ["title"]
         get_latest_by = "published_at"
+        permissions = [("publish_policyquestion", "Can publish, schedule and unpublish questions")]
 
     def __str__(self):
         return self.title
 
     def get_absolute_url(self):
         return reverse("options:question", args=[self.slug])
+
+    def citing_publications(self):
+        """Published publications cited by this question's visible options (no annotations, so
+        any ordering and ``for_listing()`` apply; rows never repeat)."""
+        options = PolicyOption.objects.visible().filter(question=self)
+        return Publication.objects.published().filter(
+            pk__in=OptionSource.objects.filter(option__in=options).values("publication_id")
+        )
 
     def cited_publications(self):
         """Published publications citing this question's visible options, with stance counts."""
@@ -297,6 +306,7 @@ class PolicyOption(Publishable):
     class Meta:
         ordering = ["track__order", "title"]
         get_latest_by = "published_at"
+        permissions = [("publish_policyoption", "Can publish, schedule and unpublish options")]
         indexes = [
             models.Index(fields=["status", "published_at"], name="option_status_time"),
         ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import feeds, views
 
 app_name = "options"
 
@@ -10,5 +10,8 @@ urlpatterns = [
     path("compare/", views.compare, name="compare"),
     path("questions/", views.QuestionListView.as_view(), name="questions"),
     path("questions/<slug:slug>/", views.QuestionDetailView.as_view(), name="question"),
+    path("preview/<int:pk>/", views.OptionPreviewView.as_view(), name="preview"),
+    path("questions/<slug:slug>/feed/", feeds.QuestionFeed(), name="question_feed"),
+    path("questions/<slug:slug>/feed/atom/", feeds.QuestionAtomFeed(), name="question_atom_feed"),
     path("<slug:slug>/", views.OptionDetailView.as_view(), name="detail"),
 ]

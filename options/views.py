@@ -5,6 +5,8 @@ from django.conf import settings
 from django.shortcuts import render
 from django.views.generic import DetailView, ListView, TemplateView
 
+from publications.preview import PreviewMixin
+
 from .compare import MAX_OPTIONS, MIN_OPTIONS, comparison_rows, parse_slugs
 from .facets import facet_counts
 from .forms import OptionFilterForm
@@ -99,6 +101,10 @@ class OptionDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         context["related"] = self.object.related_options()
         return context
+
+
+class OptionPreviewView(PreviewMixin, OptionDetailView):
+    model = PolicyOption
 
 
 class QuestionListView(ListView):

@@ -39,20 +39,30 @@ def slug_kinds():
         SlugKind(
             OldSlug.Kind.PUBLICATION,
             Publication,
-            ("publications:detail",),
+            ("publications:detail", "publications:cite_bibtex", "publications:cite_ris"),
             Publication.objects.published,
         ),
         SlugKind(
             OldSlug.Kind.OPTION, PolicyOption, ("options:detail",), PolicyOption.objects.visible
         ),
-        SlugKind(OldSlug.Kind.PERSON, Person, ("publications:person",), Person.objects.all),
+        SlugKind(
+            OldSlug.Kind.PERSON,
+            Person,
+            ("publications:person", "publications:person_feed", "publications:person_atom_feed"),
+            Person.objects.all,
+        ),
         SlugKind(
             OldSlug.Kind.TOPIC,
             Topic,
-            ("publications:topic", "publications:topic_feed"),
+            ("publications:topic", "publications:topic_feed", "publications:topic_atom_feed"),
             Topic.objects.all,
         ),
-        SlugKind(OldSlug.Kind.REGION, Region, ("publications:region",), Region.objects.all),
+        SlugKind(
+            OldSlug.Kind.REGION,
+            Region,
+            ("publications:region", "publications:region_feed", "publications:region_atom_feed"),
+            Region.objects.all,
+        ),
     )
 
 

@@ -5,10 +5,11 @@ Production sets DEBUG=false, SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL; the sec
 then switch on.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
-from csp.constants import NONE, SELF
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -30,6 +31,8 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 SITE_NAME = env.str("SITE_NAME", default="PolicyHub")
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# A static file path ("img/logo.png") for the publisher logo in structured data; empty for none.
+SITE_LOGO = env.str("SITE_LOGO", default="")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -44,6 +47,7 @@ INSTALLED_APPS = [
     "taggit",
     "simple_history",
     "csp",
+    "axes",
     "django_prose_editor",
     "publications",
     "options",
@@ -52,8 +56,13 @@ INSTALLED_APPS = [
 
 # The page cache's two halves wrap everything else (policyhub/cache.py says why): the update half
 # sees the finished response, the fetch half answers a hit from inside the CSP middleware.
+# Inside them, the header middleware wraps WhiteNoise too: WhiteNoise answers static files without
+# calling the middleware below it, and SecurityMiddleware's HTTPS redirect returns early; both
+# responses still get the CSP and X-Frame-Options headers.
 MIDDLEWARE = [
     "policyhub.cache.PageCacheUpdateMiddleware",
+    "policyhub.middleware.SiteCSPMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -65,9 +74,9 @@ MIDDLEWARE = [
     # Revisions record who saved, whatever admin view or action did the save.
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "policyhub.middleware.SiteCSPMiddleware",
     "policyhub.cache.PageCacheFetchMiddleware",
+    # Last, as django-axes requires: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "policyhub.urls"
@@ -146,10 +155,31 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Admin login throttling (django-axes): the axes backend goes first so it can refuse a locked-out
+# username + address before the password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+# Per username *and* address: an attacker cannot lock a real editor out from elsewhere, and one
+# address cannot try one account more than five times.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF", default=30))
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "policyhub.views.login_locked_out"
+AXES_CLIENT_IP_CALLABLE = "policyhub.client_ip.client_ip"
+# How many reverse proxies in front of the app append to X-Forwarded-For. 0 (the default) trusts
+# only REMOTE_ADDR: without a proxy, the header is whatever the client wants it to be.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
@@ -180,6 +210,9 @@ WHITENOISE_MAX_AGE = env.int("WHITENOISE_MAX_AGE", default=3600)
 # Uploaded images larger than this many pixels are refused (Django alone accepts a 12 KiB PNG
 # that decodes to 10000x10000 pixels).
 MAX_IMAGE_PIXELS = env.int("MAX_IMAGE_PIXELS", default=40_000_000)
+# Uploaded images larger than this many bytes are refused (publications/images.py). The web
+# server's own body limit (nginx client_max_body_size) should be a little above it.
+MAX_IMAGE_UPLOAD_SIZE = env.int("MAX_IMAGE_UPLOAD_SIZE", default=10 * 1024 * 1024)
 
 # django-taggit: "Sanctions" and "sanctions" are one tag.
 TAGGIT_CASE_INSENSITIVE = True
@@ -193,8 +226,16 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+# No script of ours reads the CSRF cookie (forms carry the token in a hidden field).
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
+# Trusting X-Forwarded-Proto is only safe behind a proxy that sets it (and strips the client's):
+# without one, any client could claim https. So it is opt-in, naming the header:
+# SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO.
+if proxy_ssl_header := env.str("SECURE_PROXY_SSL_HEADER", default=""):
+    SECURE_PROXY_SSL_HEADER = (proxy_ssl_header, "https")
 if not DEBUG:
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
     # Load balancers probe over plain http inside the network; a redirect would read as "down".
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
@@ -204,12 +245,14 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 
-# Content Security Policy: no inline scripts or styles, nothing from other hosts. The admin gets a
-# nonce for the rich-text editor's import map and inline styles (policyhub/middleware.py).
+# Content Security Policy: no inline scripts or styles, nothing from other hosts. Inline scripts
+# need the request's nonce (reader pages: JSON-LD only); the admin gets a nonce for the rich-text
+# editor's import map and inline styles (policyhub/middleware.py).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
-        "script-src": [SELF],
+        # The nonce is only added on pages that use it: the JSON-LD blocks of reader pages.
+        "script-src": [SELF, NONCE],
         "style-src": [SELF],
         "img-src": [SELF, "data:"],
         "connect-src": [SELF],
@@ -221,13 +264,17 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
-# Django's default logging drops server errors when DEBUG is off; send them to stderr.
+# Django's default logging drops server errors and security events when DEBUG is off; send them
+# to stderr (server errors with their traceback; CSRF failures, bad Host headers and other
+# suspicious requests as warnings).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "stream": "ext://sys.stderr"}},
     "loggers": {
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        "django.security": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
         "policyhub": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     },
 }

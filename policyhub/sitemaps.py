@@ -1,10 +1,17 @@
-"""Sitemaps: published content only. Other apps' sitemaps are added to ``sitemaps`` below."""
+"""Sitemaps: published content only, each URL with a lastmod. Other apps' sitemaps are added to
+``sitemaps`` below.
+
+A listing page's lastmod is the newest ``updated_at`` of what it lists, computed in one aggregate
+query per section, so the sitemap's cost does not grow with the number of items.
+"""
 
 from django.contrib.sitemaps import Sitemap
+from django.db.models import Max, Q
 from django.urls import reverse
 
+from options.models import PolicyOption, TaggedOption
 from options.sitemaps import OptionSitemap, QuestionSitemap
-from publications.models import Person, Publication, Region, Topic
+from publications.models import Person, Publication, Region, TaggedPublication, Topic
 
 from .tags import live_tags
 
@@ -30,7 +37,19 @@ class WithPublishedSitemap(Sitemap):
 
     def items(self):
         published = Publication.objects.published()
-        return self.model.objects.filter(pk__in=published.values(self.relation)).order_by("slug")
+        return (
+            self.model.objects.filter(pk__in=published.values(self.relation))
+            .annotate(
+                last_published_change=Max(
+                    "publications__updated_at",
+                    filter=Q(publications__in=published),
+                )
+            )
+            .order_by("slug")
+        )
+
+    def lastmod(self, item):
+        return item.last_published_change
 
 
 class PersonSitemap(WithPublishedSitemap):
@@ -53,10 +72,31 @@ class TagSitemap(Sitemap):
     priority = 0.4
 
     def items(self):
-        return live_tags().order_by("slug")
+        tags = list(live_tags().order_by("slug"))
+        changes = {}
+        for rows in (
+            TaggedPublication.objects.filter(content_object__in=Publication.objects.published())
+            .values("tag_id")
+            .annotate(last=Max("content_object__updated_at"))
+            .order_by(),
+            TaggedOption.objects.filter(content_object__in=PolicyOption.objects.visible())
+            .values("tag_id")
+            .annotate(last=Max("content_object__updated_at"))
+            .order_by(),
+        ):
+            for row in rows:
+                changes[row["tag_id"]] = max(
+                    filter(None, [changes.get(row["tag_id"]), row["last"]])
+                )
+        for tag in tags:
+            tag.last_change = changes.get(tag.pk)
+        return tags
 
     def location(self, item):
         return reverse("tag", args=[item.slug])
+
+    def lastmod(self, item):
+        return item.last_change
 
 
 class StaticSitemap(Sitemap):
@@ -64,10 +104,19 @@ class StaticSitemap(Sitemap):
     priority = 1.0
 
     def items(self):
-        return ["home", "publications:list", "options:list"]
+        publications = Publication.objects.published().aggregate(last=Max("updated_at"))["last"]
+        options = PolicyOption.objects.visible().aggregate(last=Max("updated_at"))["last"]
+        return [
+            ("home", publications),
+            ("publications:list", publications),
+            ("options:list", options),
+        ]
 
     def location(self, item):
-        return reverse(item)
+        return reverse(item[0])
+
+    def lastmod(self, item):
+        return item[1]
 
 
 sitemaps = {

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, register_converter
 
-from . import health, views
+from . import feeds, health, views
 from .converters import UnicodeSlugConverter
 from .sitemaps import sitemaps
 
@@ -13,6 +13,8 @@ register_converter(UnicodeSlugConverter, "uslug")
 urlpatterns = [
     path("", views.home, name="home"),
     path("tags/<uslug:slug>/", views.tag_detail, name="tag"),
+    path("tags/<uslug:slug>/feed/", feeds.TagFeed(), name="tag_feed"),
+    path("tags/<uslug:slug>/feed/atom/", feeds.TagAtomFeed(), name="tag_atom_feed"),
     path("search/", include("policyhub.search.urls")),
     path("options/", include("options.urls")),
     path("", include("publications.urls")),

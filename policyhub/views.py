@@ -1,3 +1,6 @@
+import math
+
+from axes.helpers import get_cool_off, get_failure_limit
 from django.http import HttpResponse, HttpResponseServerError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
@@ -74,3 +77,16 @@ def page_not_found(request, exception):
 def server_error(request):
     # Rendered without context processors: the error may be the database itself.
     return HttpResponseServerError(loader.get_template("500.html").render({}))
+
+
+def login_locked_out(request, original_response=None, credentials=None):
+    """django-axes' answer to a locked-out login: a page saying why and for how long, as 429."""
+    cool_off = get_cool_off(request)
+    context = {
+        "failure_limit": get_failure_limit(request, credentials),
+        "cooloff_minutes": math.ceil(cool_off.total_seconds() / 60) if cool_off else None,
+    }
+    response = render(request, "lockout.html", context, status=429)
+    if cool_off:
+        response["Retry-After"] = str(int(cool_off.total_seconds()))
+    return response

@@ -4,8 +4,6 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.db.models import Count, Prefetch
 from django.template.defaultfilters import pluralize
 from django.template.response import TemplateResponse
-from django.utils import timezone
-from django.utils.html import format_html
 from js_asset import Media
 from taggit.models import Tag
 
@@ -20,6 +18,7 @@ from .models import (
 )
 from .revision_admin import RevisionAdminMixin
 from .tags import merge_tags, most_used, tag_usages, with_usage_counts
+from .workflow_admin import PublishStateFilter, WorkflowAdminMixin
 
 admin.site.site_header = "PolicyHub admin"
 admin.site.site_title = "PolicyHub admin"
@@ -35,48 +34,6 @@ class CSPNonceMediaMixin:
         if nonce is not None and "media" in context:
             context["media"] = Media.from_media(context["media"], nonce=str(nonce))
         return super().render_change_form(request, context, *args, **kwargs)
-
-
-class PublishActionsMixin:
-    """Publish and unpublish actions for any Publishable model's admin."""
-
-    actions = ["publish", "unpublish"]
-
-    @admin.action(
-        description="Publish selected (now, or at their publish time)", permissions=["change"]
-    )
-    def publish(self, request, queryset):
-        items = list(queryset)
-        for item in items:
-            item.publish()
-        self.message_user(request, f"Published {len(items)} item(s).", messages.SUCCESS)
-
-    @admin.action(description="Unpublish selected (back to draft)", permissions=["change"])
-    def unpublish(self, request, queryset):
-        items = list(queryset)
-        for item in items:
-            item.unpublish()
-        self.message_user(request, f"Moved {len(items)} item(s) back to draft.", messages.SUCCESS)
-
-
-class PublishStateFilter(admin.SimpleListFilter):
-    """Draft / scheduled / live for any Publishable model, from the one definition of
-    "published"."""
-
-    title = "status"
-    parameter_name = "state"
-
-    def lookups(self, request, model_admin):
-        return [("live", "Published (live)"), ("scheduled", "Scheduled"), ("draft", "Draft")]
-
-    def queryset(self, request, queryset):
-        if self.value() == "live":
-            return queryset.published()
-        if self.value() == "scheduled":
-            return queryset.scheduled()
-        if self.value() == "draft":
-            return queryset.drafts()
-        return queryset
 
 
 class AuthorshipInline(admin.TabularInline):
@@ -100,12 +57,13 @@ class RelatedPublicationInline(admin.TabularInline):
 
 @admin.register(Publication)
 class PublicationAdmin(
-    RevisionAdminMixin, CSPNonceMediaMixin, PublishActionsMixin, admin.ModelAdmin
+    RevisionAdminMixin, CSPNonceMediaMixin, WorkflowAdminMixin, admin.ModelAdmin
 ):
+    preview_url_name = "publications:preview"
     list_display = [
         "title",
         "publication_type",
-        "status_label",
+        "state_label",
         "published_at",
         "author_names",
         "tag_names",
@@ -152,15 +110,6 @@ class PublicationAdmin(
                 "tags",
             )
         )
-
-    @admin.display(description="status", ordering="status")
-    def status_label(self, obj):
-        if obj.is_scheduled:
-            return format_html(
-                '<strong title="Hidden from readers until {}">Scheduled</strong>',
-                timezone.localtime(obj.published_at).strftime("%Y-%m-%d %H:%M"),
-            )
-        return obj.get_status_display()
 
     @admin.display(description="authors")
     def author_names(self, obj):

@@ -1,11 +1,18 @@
+"""RSS 2.0 and Atom feeds of published publications: site-wide and per topic, region and person.
+
+Tag and policy-question feeds subclass ``SubjectFeed`` in ``policyhub/feeds.py`` and
+``options/feeds.py``. A feed exists exactly when its page does, and lists ``published()`` only.
+"""
+
 import re
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
 
-from .models import Publication, Topic
+from .models import Person, Publication, Region, Topic
 
 # Characters XML 1.0 cannot carry. Django's feed writer raises on them (a 500), and they do reach
 # titles and summaries: a vertical tab pasted from a word processor is enough.
@@ -36,6 +43,10 @@ class LatestPublicationsFeed(Feed):
     def description(self):
         return f"The newest research and analysis from {settings.SITE_NAME}."
 
+    def author_name(self):
+        # Atom requires an author for entries without one; the institute is the fallback.
+        return settings.SITE_NAME
+
     def publications(self, obj):
         return Publication.objects.published()
 
@@ -61,18 +72,78 @@ class LatestPublicationsFeed(Feed):
         return [tag.name for tag in item.tags.all()]
 
 
-class TopicFeed(LatestPublicationsFeed):
+class AtomMixin:
+    feed_type = Atom1Feed
+
+    def subtitle(self, obj):
+        return self._get_dynamic_attr("description", obj)
+
+
+class LatestPublicationsAtomFeed(AtomMixin, LatestPublicationsFeed):
+    pass
+
+
+class SubjectFeed(LatestPublicationsFeed):
+    """The feed of a subject page (topic, region, person, tag, question) at ``<page>feed/``."""
+
     def get_object(self, request, slug):
-        return get_object_or_404(Topic, slug=slug)
+        return get_object_or_404(self.get_subjects(), slug=slug)
+
+    def get_subjects(self):
+        """The subjects whose page a reader may open; any other slug is a 404."""
+        raise NotImplementedError
+
+    def subject_name(self, obj):
+        return obj.name
 
     def title(self, obj):
-        return f"{settings.SITE_NAME}: {obj.name}"
+        return f"{settings.SITE_NAME}: {self.subject_name(obj)}"
 
     def link(self, obj):
         return obj.get_absolute_url()
 
     def description(self, obj):
-        return obj.description or f"Publications on {obj.name} from {settings.SITE_NAME}."
+        return (
+            getattr(obj, "description", "")
+            or f"Publications on {self.subject_name(obj)} from {settings.SITE_NAME}."
+        )
+
+
+class TopicFeed(SubjectFeed):
+    def get_subjects(self):
+        return Topic.objects.all()
 
     def publications(self, obj):
         return Publication.objects.published().with_topic(obj)
+
+
+class RegionFeed(SubjectFeed):
+    def get_subjects(self):
+        return Region.objects.all()
+
+    def publications(self, obj):
+        # Sub-regions included, as on the region page.
+        return Publication.objects.published().in_regions(obj.descendant_ids())
+
+
+class PersonFeed(SubjectFeed):
+    def get_subjects(self):
+        return Person.objects.all()
+
+    def description(self, obj):
+        return f"Publications by {obj.name} from {settings.SITE_NAME}."
+
+    def publications(self, obj):
+        return Publication.objects.published().by_author(obj)
+
+
+class TopicAtomFeed(AtomMixin, TopicFeed):
+    pass
+
+
+class RegionAtomFeed(AtomMixin, RegionFeed):
+    pass
+
+
+class PersonAtomFeed(AtomMixin, PersonFeed):
+    pass

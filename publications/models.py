@@ -4,17 +4,30 @@ import functools
 import zoneinfo
 from urllib.parse import urlsplit
 
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import connections, models
+from django.db import connections, models, transaction
 from django.db.models.functions import ExtractYear
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 from taggit.models import Tag, TaggedItemBase
 
+from . import workflow
+from .citations import Work
+from .images import (
+    HERO_WIDTHS,
+    PHOTO_WIDTHS,
+    CheckedImageField,
+    ResponsiveImage,
+    save_with_renditions,
+)
 from .richtext import RichTextField
-from .validators import MaxImagePixelsValidator, ReservedSlugValidator
+from .validators import ReservedSlugValidator
 
 
 class HttpsURLField(models.URLField):
@@ -105,10 +118,45 @@ class PublishableQuerySet(models.QuerySet):
     def drafts(self):
         return self.filter(status=Publishable.Status.DRAFT)
 
+    def in_review(self):
+        return self.filter(status=Publishable.Status.REVIEW)
+
+    def unpublished(self):
+        return self.filter(status=Publishable.Status.UNPUBLISHED)
+
     def scheduled(self, at=None):
         return self.filter(
             status=Publishable.Status.PUBLISHED, published_at__gt=at or timezone.now()
         )
+
+
+_UNKNOWN = object()  # the stored status was not loaded (a deferred field)
+
+
+class StateChange(models.Model):
+    """One move of a publishable item through the workflow: who, when, from what to what."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    item = GenericForeignKey("content_type", "object_id")
+    from_status = models.CharField(
+        max_length=12, choices=workflow.Status.choices, blank=True, help_text="Empty: created."
+    )
+    to_status = models.CharField(max_length=12, choices=workflow.Status.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        get_latest_by = "at"
+        indexes = [
+            models.Index(fields=["content_type", "object_id", "at"], name="state_change_item"),
+        ]
+
+    def __str__(self):
+        return f"{self.from_status or 'new'} → {self.to_status}"
 
 
 class RevisionRelations(models.Model):
@@ -127,17 +175,20 @@ class RevisionRelations(models.Model):
 
 
 class Publishable(models.Model):
-    """Status and publish time: content is visible to readers only once both say so."""
+    """Status and publish time: content is visible to readers only once both say so.
+
+    Every change of status made through ``save()`` (the admin, the model methods, scripts) is
+    logged as a ``StateChange``; set ``changed_by`` first to say who made it. Bulk
+    ``QuerySet.update()`` sends no signal and logs nothing.
+    """
 
     # Restoring an earlier revision never changes these: a restore must not publish or
     # unpublish anything behind the editor's back (publishing has its own permission).
-    REVISION_KEEP_FIELDS = ("status", "published_at", "created_at", "updated_at")
+    REVISION_KEEP_FIELDS = ("status", "published_at", "created_at", "updated_at", "created_by")
 
-    class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        PUBLISHED = "published", "Published"
+    Status = workflow.Status
 
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
     published_at = models.DateTimeField(
         "publish time",
         null=True,
@@ -146,6 +197,18 @@ class Publishable(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    state_changes = GenericRelation(StateChange)
+
+    changed_by = None  # the user behind the next save(), for the log; not a field
+    _loaded_status = None  # the status as stored, None for an item not saved yet
 
     class Meta:
         abstract = True
@@ -153,20 +216,64 @@ class Publishable(models.Model):
     def save(self, *args, **kwargs):
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
-        super().save(*args, **kwargs)
+        user = self.changed_by if getattr(self.changed_by, "pk", None) else None
+        if self._state.adding and self.created_by_id is None:
+            self.created_by = user
+        previous = self._loaded_status
+        if previous is _UNKNOWN:
+            previous = type(self)._base_manager.filter(pk=self.pk).values_list("status").get()[0]
+        update_fields = kwargs.get("update_fields")
+        with transaction.atomic(using=kwargs.get("using")):
+            super().save(*args, **kwargs)
+            if previous != self.status and (update_fields is None or "status" in update_fields):
+                StateChange.objects.create(
+                    item=self, from_status=previous or "", to_status=self.status, user=user
+                )
+        self._loaded_status = self.status
 
-    def publish(self):
-        """Publish now, or at the publish time already set (a scheduled item stays scheduled).
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._loaded_status = instance.__dict__.get("status", _UNKNOWN)
+        return instance
 
-        save() rather than a queryset update(): timestamps and save hooks (the search index)
-        stay in step.
+    def refresh_from_db(self, *args, **kwargs):
+        super().refresh_from_db(*args, **kwargs)
+        fields = kwargs.get("fields") or (args[1] if len(args) > 1 else None)
+        if fields is None or "status" in fields:
+            self._loaded_status = self.status
+
+    def move_to(self, status, user=None):
+        """Move through the workflow, checked by ``workflow.check`` (for ``user`` when given).
+
+        save() rather than a queryset update(): timestamps, the log and save hooks (the search
+        index) stay in step. Returns False when the item already has that status.
         """
-        self.status = self.Status.PUBLISHED
+        current = self._stored_status()
+        workflow.check(type(self), current, status, user)
+        if current == status:
+            return False
+        self.status = status
+        self.changed_by = user
         self.save()
+        return True
 
-    def unpublish(self):
-        self.status = self.Status.DRAFT
-        self.save()
+    def publish(self, user=None):
+        """Publish now, or at the publish time already set (a scheduled item stays scheduled)."""
+        return self.move_to(self.Status.PUBLISHED, user)
+
+    def unpublish(self, user=None):
+        return self.move_to(self.Status.UNPUBLISHED, user)
+
+    def submit_for_review(self, user=None):
+        return self.move_to(self.Status.REVIEW, user)
+
+    def _stored_status(self):
+        if self._state.adding:
+            return workflow.NEW
+        if self._loaded_status is _UNKNOWN:
+            return type(self)._base_manager.filter(pk=self.pk).values_list("status").get()[0]
+        return self._loaded_status
 
     @property
     def is_published(self):
@@ -184,6 +291,11 @@ class Publishable(models.Model):
             and self.published_at > timezone.now()
         )
 
+    @property
+    def state_label(self):
+        """What editors call the state: the status, or "Scheduled" while the time is ahead."""
+        return "Scheduled" if self.is_scheduled else self.get_status_display()
+
 
 class Person(models.Model):
     name = models.CharField(max_length=200)
@@ -191,9 +303,15 @@ class Person(models.Model):
     role = models.CharField(max_length=300, blank=True, help_text="e.g. Asia advocacy coordinator")
     affiliation = models.CharField(max_length=300, blank=True)
     bio = models.TextField("short bio", blank=True)
-    photo = models.ImageField(
-        upload_to="people/", blank=True, validators=[MaxImagePixelsValidator()]
+    photo = CheckedImageField(upload_to="people/", blank=True)
+    photo_alt = models.CharField(
+        "photo alt text",
+        max_length=300,
+        blank=True,
+        help_text="Describe the photo for readers who cannot see it, e.g. “Portrait of Ana Ortiz”.",
     )
+    # Written on save from the photo (publications/images.py), never by hand.
+    photo_renditions = models.JSONField(default=dict, blank=True, editable=False)
     link = HttpsURLField(blank=True)
 
     class Meta:
@@ -203,8 +321,19 @@ class Person(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, **kwargs):
+        save_with_renditions(self, "photo", "photo_renditions", PHOTO_WIDTHS, super().save, kwargs)
+
     def get_absolute_url(self):
         return reverse("publications:person", args=[self.slug])
+
+    def clean(self):
+        if self.photo and not self.photo_alt.strip():
+            raise ValidationError({"photo_alt": "Describe the photo (alt text) for readers."})
+
+    @cached_property
+    def photo_picture(self):
+        return ResponsiveImage.from_field(self.photo, self.photo_renditions)
 
     @property
     def role_line(self):
@@ -283,6 +412,12 @@ class PublicationType(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def is_report(self):
+        """Special reports and other reports are cited and described as reports (schema.org
+        ``Report``, BibTeX ``techreport``, RIS ``RPRT``); everything else as an article."""
+        return "report" in self.name.lower()
 
 
 class TaggedPublication(TaggedItemBase):
@@ -449,7 +584,7 @@ class PublicationQuerySet(PublishableQuerySet):
 class Publication(Publishable):
     title = models.CharField(max_length=300)
     slug = models.SlugField(
-        max_length=300, unique=True, validators=[ReservedSlugValidator(["feed"])]
+        max_length=300, unique=True, validators=[ReservedSlugValidator(["feed", "preview"])]
     )
     publication_type = models.ForeignKey(
         PublicationType, on_delete=models.PROTECT, related_name="publications", verbose_name="type"
@@ -465,9 +600,7 @@ class Publication(Publishable):
     regions = models.ManyToManyField(Region, related_name="publications", blank=True)
     tags = TaggableManager(through=TaggedPublication, blank=True)
 
-    hero_image = models.ImageField(
-        upload_to="heroes/%Y/", blank=True, validators=[MaxImagePixelsValidator()]
-    )
+    hero_image = CheckedImageField(upload_to="heroes/%Y/", blank=True)
     hero_alt = models.CharField(
         "hero image alt text",
         max_length=300,
@@ -476,6 +609,8 @@ class Publication(Publishable):
     )
     hero_caption = models.CharField(max_length=500, blank=True)
     hero_credit = models.CharField(max_length=300, blank=True)
+    # Written on save from the hero image (publications/images.py), never by hand.
+    hero_renditions = models.JSONField(default=dict, blank=True, editable=False)
 
     source_note = models.CharField(
         max_length=500,
@@ -494,11 +629,16 @@ class Publication(Publishable):
     featured = models.BooleanField(default=False)
 
     objects = PublicationQuerySet.as_manager()
-    history = HistoricalRecords(bases=[RevisionRelations], excluded_fields=["updated_at"])
+    # Renditions are derived from the image: a restored revision gets them made again from its
+    # own image at save, instead of a record whose files may have been deleted since.
+    history = HistoricalRecords(
+        bases=[RevisionRelations], excluded_fields=["updated_at", "hero_renditions"]
+    )
 
     class Meta:
         ordering = ["-published_at", "-pk"]
         get_latest_by = "published_at"
+        permissions = [("publish_publication", "Can publish, schedule and unpublish publications")]
         indexes = [
             # Lists by date, and the type and year facets from the index alone.
             models.Index(
@@ -518,8 +658,35 @@ class Publication(Publishable):
     def __str__(self):
         return self.title
 
+    def save(self, **kwargs):
+        save_with_renditions(
+            self, "hero_image", "hero_renditions", HERO_WIDTHS, super().save, kwargs
+        )
+
     def get_absolute_url(self):
         return reverse("publications:detail", args=[self.slug])
+
+    def as_citation(self, url):
+        """This publication as a ``citations.Work``; ``url`` is its absolute URL."""
+        return Work(
+            title=self.title,
+            url=url,
+            publisher=settings.SITE_NAME,
+            authors=tuple(person.name for person in self.ordered_authors),
+            published=timezone.localtime(self.published_at).date() if self.published_at else None,
+            summary=self.summary,
+            keywords=tuple(tag.name for tag in self.tags.all()),
+            is_report=self.publication_type.is_report,
+        )
+
+    def clean(self):
+        super().clean()
+        if self.hero_image and not self.hero_alt.strip():
+            raise ValidationError({"hero_alt": "Describe the hero image (alt text) for readers."})
+
+    @cached_property
+    def hero_picture(self):
+        return ResponsiveImage.from_field(self.hero_image, self.hero_renditions)
 
     @property
     def ordered_authors(self):

@@ -5,7 +5,10 @@ from django.utils.deconstruct import deconstructible
 
 @deconstructible
 class MaxImagePixelsValidator:
-    """Refuse images whose decoded size could exhaust memory (a tiny PNG can decode to 100 MP)."""
+    """Refuse images whose decoded size could exhaust memory (a tiny PNG can decode to 100 MP).
+
+    Superseded by publications.images.check_image; kept because migration 0001 refers to it.
+    """
 
     def __call__(self, image):
         width = getattr(image, "width", None)

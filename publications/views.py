@@ -1,10 +1,13 @@
 from django.conf import settings
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView
 
-from . import datacache
+from . import citations, datacache
 from .forms import PublicationFilterForm
 from .models import Person, Publication, Region, Topic
+from .preview import PreviewMixin
 
 
 class PublishedListMixin:
@@ -75,7 +78,17 @@ class PublicationDetailView(DetailView):
             f"related-publications:{self.object.pk}",
             lambda: self.object.related_publications(limit=4),
         )
+        url = self.request.build_absolute_uri(self.object.get_absolute_url())
+        work = self.object.as_citation(url)
+        context["citations"] = {
+            "chicago": citations.as_html(citations.chicago_parts(work), ""),
+            "apa": citations.as_html(citations.apa_parts(work), "em"),
+        }
         return context
+
+
+class PublicationPreviewView(PreviewMixin, PublicationDetailView):
+    model = Publication
 
 
 class PersonDetailView(SubjectPublicationsView):
@@ -115,3 +128,21 @@ class RegionDetailView(SubjectPublicationsView):
         return super().get_context_data(
             ancestors=self.subject.ancestors(), children=self.subject.children.all(), **kwargs
         )
+
+
+def citation_download(render, extension, content_type):
+    """A view sending the published publication's citation as a file; drafts are 404s."""
+
+    @require_GET
+    def view(request, slug):
+        publication = get_object_or_404(Publication.objects.published().for_listing(), slug=slug)
+        work = publication.as_citation(request.build_absolute_uri(publication.get_absolute_url()))
+        response = HttpResponse(render(work), content_type=f"{content_type}; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{publication.slug}.{extension}"'
+        return response
+
+    return view
+
+
+cite_bibtex = citation_download(citations.bibtex, "bib", "application/x-bibtex")
+cite_ris = citation_download(citations.ris, "ris", "application/x-research-info-systems")

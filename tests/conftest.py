@@ -49,6 +49,29 @@ def admin_client(client, django_user_model):
 
 
 @pytest.fixture
+def roles(db):
+    """The Contributors and Editors groups. The migration creates them, but a transactional test
+    elsewhere in the run flushes the database, so tests ask for them here (idempotent)."""
+    from policyhub.roles import ensure_roles
+
+    return ensure_roles()
+
+
+@pytest.fixture
+def contributor(roles, django_user_model):
+    user = django_user_model.objects.create_user("contributor", is_staff=True)
+    user.groups.add(roles["Contributors"])
+    return user
+
+
+@pytest.fixture
+def editor(roles, django_user_model):
+    user = django_user_model.objects.create_user("editor_in_chief", is_staff=True)
+    user.groups.add(roles["Editors"])
+    return user
+
+
+@pytest.fixture
 def wsgi_get():
     """GET through Django's WSGI handler the way a server worker does.
 

@@ -1,10 +1,13 @@
 """factory-boy factories for every model. Published content is the default; drafts are explicit."""
 
 from datetime import timedelta
+from io import BytesIO
 
 import factory
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from factory.django import DjangoModelFactory
+from PIL import Image
 
 from options.models import Actor, OptionSource, PolicyOption, PolicyQuestion, Track
 from policyhub.models import OldSlug, Synonym
@@ -75,6 +78,9 @@ class PublicationFactory(BaseFactory):
 
     class Params:
         draft = factory.Trait(status=Publication.Status.DRAFT, published_at=None)
+        in_review = factory.Trait(status=Publication.Status.REVIEW, published_at=None)
+        # Taken down after being live: its old publish time is in the past.
+        unpublished = factory.Trait(status=Publication.Status.UNPUBLISHED)
         scheduled = factory.Trait(
             status=Publication.Status.PUBLISHED,
             published_at=factory.LazyFunction(lambda: timezone.now() + timedelta(days=7)),
@@ -137,6 +143,9 @@ class PolicyQuestionFactory(BaseFactory):
 
     class Params:
         draft = factory.Trait(status=PolicyQuestion.Status.DRAFT, published_at=None)
+        in_review = factory.Trait(status=PolicyQuestion.Status.REVIEW, published_at=None)
+        # Taken down after being live: its old publish time is in the past.
+        unpublished = factory.Trait(status=PolicyQuestion.Status.UNPUBLISHED)
 
 
 class PolicyOptionFactory(BaseFactory):
@@ -155,6 +164,9 @@ class PolicyOptionFactory(BaseFactory):
 
     class Params:
         draft = factory.Trait(status=PolicyOption.Status.DRAFT, published_at=None)
+        in_review = factory.Trait(status=PolicyOption.Status.REVIEW, published_at=None)
+        # Taken down after being live: its old publish time is in the past.
+        unpublished = factory.Trait(status=PolicyOption.Status.UNPUBLISHED)
         scheduled = factory.Trait(
             status=PolicyOption.Status.PUBLISHED,
             published_at=factory.LazyFunction(lambda: timezone.now() + timedelta(days=7)),
@@ -190,6 +202,17 @@ class SynonymFactory(BaseFactory):
         model = Synonym
 
     terms = factory.Sequence(lambda n: f"term{n}, other term {n}")
+
+
+IMAGE_FORMATS = {"png": "PNG", "jpg": "JPEG", "webp": "WEBP", "gif": "GIF", "bmp": "BMP"}
+
+
+def image_file(name="picture.png", size=(40, 30), colour="navy", format=None):
+    """A small real image made in memory, as an upload; the format follows the name's extension
+    unless given."""
+    buffer = BytesIO()
+    Image.new("RGB", size, colour).save(buffer, format or IMAGE_FORMATS[name.rsplit(".", 1)[-1]])
+    return SimpleUploadedFile(name, buffer.getvalue())
 
 
 class OldSlugFactory(BaseFactory):

@@ -2,14 +2,20 @@
 
 Content is saved with ``objects.create()`` (the path imports take, where no form validates), with
 markup in every rich-text field and every plain-text field. The pages are parsed: no ``<script>``
-element, no ``on…`` event attribute and no ``javascript:`` link may come out of them.
+element, no ``on…`` event attribute and no ``javascript:`` link may come out of them. Then a
+hostile title (``"><svg onload=alert(1)>``) in every title, name, tag, caption and search query
+is followed through a crawl of every kind of public and admin page, feeds included.
 """
 
+import json
 from html.parser import HTMLParser
+from urllib.parse import urlencode
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
+from tests.crawl import ADMIN_SEEDS, PUBLIC_SEEDS, crawl, parse, populate
 from tests.factories import (
     ActorFactory,
     OptionSourceFactory,
@@ -46,11 +52,20 @@ class DangerFinder(HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.found = []
+        self.json_ld = None  # the text of the JSON-LD block being read
 
     def handle_starttag(self, tag, attrs):
-        # The site's own scripts are same-origin static files; anything else is injected.
+        # The site's own scripts are same-origin static files, or JSON-LD data blocks (never run)
+        # with the CSP nonce whose whole text is JSON; anything else is injected.
         own_script = tag == "script" and (dict(attrs).get("src") or "").startswith("/static/")
-        if tag in {"script", "iframe", "object", "embed"} and not own_script:
+        json_ld = (
+            tag == "script"
+            and dict(attrs).get("type") == "application/ld+json"
+            and dict(attrs).get("nonce")
+        )
+        if json_ld:
+            self.json_ld = []
+        elif tag in {"script", "iframe", "object", "embed"} and not own_script:
             self.found.append(f"<{tag}>")
         for name, value in attrs:
             if name.startswith("on"):
@@ -61,6 +76,18 @@ class DangerFinder(HTMLParser):
                     self.found.append(f"{tag} {name}={value}")
             if name == "style" and value and "javascript:" in value.lower():
                 self.found.append(f"{tag} style")
+
+    def handle_data(self, data):
+        if self.json_ld is not None:
+            self.json_ld.append(data)
+
+    def handle_endtag(self, tag):
+        if tag == "script" and self.json_ld is not None:
+            text, self.json_ld = "".join(self.json_ld), None
+            try:
+                json.loads(text)
+            except ValueError:
+                self.found.append("JSON-LD that is not JSON (the script element ended early)")
 
 
 def dangers(html):
@@ -165,16 +192,119 @@ def test_reader_pages_never_carry_script_from_content(client, hostile):
 
 
 def test_feeds_escape_content(client, hostile):
-    for url in [
+    feeds = [
         reverse("publications:feed"),
         reverse("publications:topic_feed", args=["hostile-topic"]),
+        reverse("publications:region_feed", args=["hostile-region"]),
+        reverse("publications:person_feed", args=["hostile-person"]),
+        reverse("tag_feed", args=["hostile-tag"]),
+    ]
+    for url in [*feeds, *(f"{url}atom/" for url in feeds)]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        xml = response.content.decode()
+        assert "<script>" not in xml, url
+        assert "&lt;script&gt;" in xml, url
+    # The question's feed lists what its options cite: the hostile publication.
+    xml = client.get(reverse("options:question_feed", args=["hostile-question"])).content.decode()
+    assert "<script>" not in xml
+    assert "&lt;script&gt;" in xml
+
+
+def test_citation_downloads_are_files_not_pages(client, hostile):
+    # Text formats with no markup: content from editors reaches them as it is, so they must never
+    # be rendered as HTML by a browser.
+    slug = hostile["publication"].slug
+    for url in [
+        reverse("publications:cite_bibtex", args=[slug]),
+        reverse("publications:cite_ris", args=[slug]),
     ]:
-        xml = client.get(url).content.decode()
-        assert "<script>" not in xml
-        assert "&lt;script&gt;" in xml
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "html" not in response["Content-Type"], url
+        assert response["Content-Disposition"].startswith("attachment;"), url
+        assert response["X-Content-Type-Options"] == "nosniff", url
 
 
 def test_the_detector_finds_what_it_looks_for():
     assert dangers(RICH) != []
     assert dangers(f'<a href="{URLS[2]}">x</a>') != []
     assert dangers("<p>fine</p>") == []
+    hostile_json = '{"headline": "</script><svg onload=alert(1)>"}'
+    assert dangers(f'<script type="application/ld+json" nonce="n">{hostile_json}</script>') != []
+    assert dangers('<script type="application/ld+json">{}</script>') != []
+    assert dangers('<script type="application/ld+json" nonce="n">{"a": "\\u003c"}</script>') == []
+
+
+HOSTILE = '"><svg onload=alert(1)>'
+
+
+@pytest.fixture
+def hostile_site(django_user_model):
+    site = populate(label=HOSTILE)
+    editor = Client()
+    editor.force_login(
+        django_user_model.objects.create_superuser("chief", "chief@example.org", "x" * 20)
+    )
+    return site, editor
+
+
+def test_a_hostile_title_is_escaped_on_every_page_public_and_admin(hostile_site):
+    """The same text in every title, name, tag, caption and query, crawled on both sides."""
+    site, editor = hostile_site
+    query = urlencode({"q": HOSTILE})
+    public = crawl(
+        Client(),
+        [
+            *PUBLIC_SEEDS,
+            f"{reverse('search:search')}?{query}",
+            f"{reverse('search:suggest')}?{query}",
+            f"{reverse('publications:list')}?{urlencode({'tag': HOSTILE, 'author': HOSTILE})}",
+            f"{reverse('options:list')}?{urlencode({'actor': HOSTILE})}",
+        ],
+    )
+    admin = crawl(
+        editor,
+        [
+            *ADMIN_SEEDS,
+            f"{reverse('admin:publications_publication_changelist')}?{query}",
+            f"{reverse('admin:taggit_tag_changelist')}?{query}",
+        ],
+    )
+
+    problems = {}
+    for page in public + admin:
+        content_type = page.response.get("Content-Type", "")
+        if not content_type.startswith(("text/html", "application/rss+xml", "application/xml")):
+            # JSON (search suggestions) is data, read by script with textContent; it must never
+            # be sniffed as a page.
+            assert not content_type.startswith("text/html")
+            continue
+        text = page.text
+        found = [HOSTILE] if HOSTILE in text else []
+        if content_type.startswith("text/html"):
+            found += parse(text).handlers
+        if found:
+            problems[page.url] = found
+    assert problems == {}
+
+    # Not vacuous: the text is there, escaped, on reader and editor pages, and in the feed.
+    escaped = "&quot;&gt;&lt;svg onload=alert(1)&gt;"
+    by_kind = {}
+    for page in public + admin:
+        by_kind[page.kind[0]] = by_kind.get(page.kind[0], "") + page.text
+    for kind in [
+        "publications:detail",
+        "search:search",
+        "admin:publications_publication_change",
+        "admin:publications_publication_history",
+        "admin:publications_publication_delete",
+        "admin:taggit_tag_changelist",
+        "admin:options_policyoption_change",
+    ]:
+        assert escaped in by_kind[kind], kind
+    assert "&gt;&lt;svg onload=alert(1)&gt;" in by_kind["publications:feed"]
+    detail = by_kind["publications:detail"]
+    assert f'<meta name="description" content="{escaped}' in detail
+    assert f"<title>{escaped}" in detail
+    assert f"<figcaption>{escaped}Negotiators" in detail

@@ -95,7 +95,11 @@ def demo():
             publication.regions.first().get_absolute_url(): ["page"],
             reverse("tag", args=[publication.tags.first().slug]): ["page"],
             reverse("publications:feed"): [],
+            reverse("publications:atom_feed"): [],
             reverse("publications:topic_feed", args=[topic.slug]): [],
+            reverse("tag_feed", args=[publication.tags.first().slug]): [],
+            reverse("publications:cite_bibtex", args=[publication.slug]): [],
+            reverse("publications:cite_ris", args=[publication.slug]): [],
             reverse("search:search"): ["q", "page"],
             reverse("sitemap"): ["p"],
             reverse("robots_txt"): [],
@@ -161,7 +165,13 @@ PATHS = [
     "/topics/{}/",
     "/topics/{}/feed/",
     "/regions/{}/",
+    "/regions/{}/feed/atom/",
+    "/people/{}/feed/",
     "/tags/{}/",
+    "/tags/{}/feed/",
+    "/options/questions/{}/feed/",
+    "/publications/{}/cite.bib",
+    "/publications/{}/cite.ris",
     "/publications/{}",  # no trailing slash: a redirect or a 404
 ]
 

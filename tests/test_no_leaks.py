@@ -1,5 +1,6 @@
-"""Visit every public URL and prove that draft and scheduled content never reaches readers:
-publications, policy options, questions, cited sources, and tags or actors only they use."""
+"""Visit every public URL and prove that draft, in-review, scheduled and unpublished content never
+reaches readers: publications, policy options, questions, cited sources, and tags or actors only
+they use."""
 
 from datetime import timedelta
 
@@ -22,7 +23,18 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-SECRET_TITLES = ["Zebra draft about embargoes", "Quokka scheduled exposé"]
+SECRET_TITLES = [
+    "Zebra draft about embargoes",
+    "Quokka scheduled exposé",
+    "Yak piece in review",
+    "Ibis piece taken down",
+]
+HIDDEN_STATES = [{"draft": True}, {"scheduled": True}, {"in_review": True}, {"unpublished": True}]
+
+
+def feed_urls(*rss_urls):
+    """Each RSS feed and its Atom twin (``…/feed/atom/``; the site-wide one is ``…/atom/``)."""
+    return [url for rss in rss_urls for url in (rss, f"{rss}atom/")]
 
 
 def test_unpublished_publications_never_appear(client):
@@ -52,7 +64,7 @@ def test_unpublished_publications_never_appear(client):
             related=[live],
             **state,
         )
-        for title, state in zip(SECRET_TITLES, [{"draft": True}, {"scheduled": True}], strict=True)
+        for title, state in zip(SECRET_TITLES, HIDDEN_STATES, strict=True)
     ]
     # A published piece that names the secrets as related reading must not show them either.
     live_with_links = PublicationFactory(
@@ -86,11 +98,27 @@ def test_unpublished_publications_never_appear(client):
         asia.get_absolute_url(),
         north_korea.get_absolute_url(),
         reverse("tag", args=["shared-tag"]),
-        reverse("publications:feed"),
-        reverse("publications:topic_feed", args=["shared-topic"]),
-        reverse("publications:topic_feed", args=["secret-topic"]),
+        *feed_urls(
+            reverse("publications:feed"),
+            reverse("publications:topic_feed", args=["shared-topic"]),
+            reverse("publications:topic_feed", args=["secret-topic"]),
+            reverse("publications:region_feed", args=["asia"]),
+            reverse("publications:region_feed", args=["north-korea"]),
+            reverse("publications:person_feed", args=["shared-author"]),
+            reverse("publications:person_feed", args=["secret-person"]),
+            reverse("tag_feed", args=["shared-tag"]),
+        ),
+        reverse("publications:cite_bibtex", args=[live.slug]),
+        reverse("publications:cite_ris", args=[live.slug]),
+        reverse("publications:cite_bibtex", args=[live_with_links.slug]),
         reverse("sitemap"),
         "/robots.txt",
+        # Search and its suggestions: every word of every secret title.
+        *(
+            f"{reverse(name)}?q={word}"
+            for name in ("search:search", "search:suggest")
+            for word in ("Zebra", "Quokka", "Yak", "Ibis", "secret-tag")
+        ),
     ]
     for url in urls:
         response = client.get(url)
@@ -104,9 +132,18 @@ def test_unpublished_publications_never_appear(client):
 
     # The live pages really were rendered with content (the checks above are not vacuous).
     assert "Published piece" in client.get(list_url).content.decode()
+    found = client.get(reverse("search:search") + "?q=published piece").content.decode()
+    assert live.get_absolute_url() in found
+    assert (
+        "Published piece" in client.get(reverse("tag_feed", args=["shared-tag"])).content.decode()
+    )
     for secret in secrets:
         assert client.get(secret.get_absolute_url()).status_code == 404
+        for name in ["publications:cite_bibtex", "publications:cite_ris"]:
+            assert client.get(reverse(name, args=[secret.slug])).status_code == 404
     assert client.get(secret_tag_url).status_code == 404
+    for url in feed_urls(reverse("tag_feed", args=["secret-tag"])):
+        assert client.get(url).status_code == 404, url
     # Asking for the draft-only tag reads exactly like asking for a tag that does not exist.
     assert (
         "No tag called “secret-tag”." in client.get(f"{list_url}?tag=secret-tag").content.decode()
@@ -118,9 +155,21 @@ HIDDEN_OPTION_TITLES = [
     "Okapi scheduled option",
     "Axolotl option under a draft question",
     "Tapir option under a scheduled question",
+    "Gecko option in review",
+    "Marmot option taken down",
+    "Lemur option under a question in review",
 ]
-HIDDEN_QUESTION_TITLES = ["Axolotl draft question", "Tapir scheduled question"]
-HIDDEN_SOURCE_TITLES = ["Pangolin draft source", "Dugong scheduled source"]
+HIDDEN_QUESTION_TITLES = [
+    "Axolotl draft question",
+    "Tapir scheduled question",
+    "Lemur question in review",
+]
+HIDDEN_SOURCE_TITLES = [
+    "Pangolin draft source",
+    "Dugong scheduled source",
+    "Civet source in review",
+    "Wombat source taken down",
+]
 HIDDEN_NAMES = ["Secret option tag", "Clandestine actor"]
 
 
@@ -138,9 +187,7 @@ def test_hidden_options_questions_sources_tags_and_actors_never_appear(client):
         PublicationFactory(
             title=title, authors=[author], topics=[topic], tags=["shared-tag"], **state
         )
-        for title, state in zip(
-            HIDDEN_SOURCE_TITLES, [{"draft": True}, {"scheduled": True}], strict=True
-        )
+        for title, state in zip(HIDDEN_SOURCE_TITLES, HIDDEN_STATES, strict=True)
     ]
     live = PolicyOptionFactory(
         slug="live-option",
@@ -158,16 +205,29 @@ def test_hidden_options_questions_sources_tags_and_actors_never_appear(client):
         title="Tapir scheduled question",
         published_at=timezone.now() + timedelta(days=3),
     )
-    for other in (draft_question, scheduled_question):
+    review_question = PolicyQuestionFactory(
+        slug="review-question", title="Lemur question in review", in_review=True
+    )
+    for other in (draft_question, scheduled_question, review_question):
         other.regions.set([region])
         other.tags.set(["shared-tag"])
     hidden = [
         PolicyOptionFactory(slug=slug, title=title, question=on_question, track=track, **state)
         for slug, title, on_question, state in zip(
-            ["draft-option", "scheduled-option", "orphan-option", "early-option"],
+            [
+                "draft-option",
+                "scheduled-option",
+                "orphan-option",
+                "early-option",
+                "review-option",
+                "down-option",
+                "waiting-option",
+            ],
             HIDDEN_OPTION_TITLES,
-            [question, question, draft_question, scheduled_question],
-            [{"draft": True}, {"scheduled": True}, {}, {}],
+            [question, question, draft_question, scheduled_question]
+            + [question, question, review_question],
+            [{"draft": True}, {"scheduled": True}, {}, {}, {"in_review": True}]
+            + [{"unpublished": True}, {}],
             strict=True,
         )
     ]
@@ -191,6 +251,7 @@ def test_hidden_options_questions_sources_tags_and_actors_never_appear(client):
         "?question=live-question",
         "?question=draft-question",
         "?question=scheduled-question",
+        "?question=review-question",
         "?track=shared-track",
         "?status=proposed&level=governmental&timeframe=immediate",
     ]
@@ -208,22 +269,41 @@ def test_hidden_options_questions_sources_tags_and_actors_never_appear(client):
         reverse("options:compare") + f"?options={all_slugs}",
         reverse("options:compare") + "?options=live-option&options=draft-option"
         "&options=scheduled-option&options=orphan-option&options=early-option",
+        reverse("options:compare") + "?options=live-option&options=review-option"
+        "&options=down-option&options=waiting-option",
         reverse("tag", args=["shared-tag"]),
         topic.get_absolute_url(),
         region.get_absolute_url(),
         author.get_absolute_url(),
-        reverse("publications:feed"),
-        reverse("publications:topic_feed", args=["options-topic"]),
+        *feed_urls(
+            reverse("publications:feed"),
+            reverse("publications:topic_feed", args=["options-topic"]),
+            reverse("publications:region_feed", args=["options-region"]),
+            reverse("publications:person_feed", args=["options-author"]),
+            reverse("tag_feed", args=["shared-tag"]),
+            reverse("options:question_feed", args=["live-question"]),
+        ),
         reverse("sitemap"),
         reverse("robots_txt"),
+        *(
+            f"{reverse(name)}?q={word}"
+            for name in ("search:search", "search:suggest")
+            for word in ("Narwhal", "Gecko", "Marmot", "Lemur", "Civet", "Wombat", "Clandestine")
+        ),
     ]
     secrets = [*HIDDEN_OPTION_TITLES, *HIDDEN_QUESTION_TITLES, *HIDDEN_SOURCE_TITLES, *HIDDEN_NAMES]
     hidden_urls = [
         *(option.get_absolute_url() for option in hidden),
         draft_question.get_absolute_url(),
         scheduled_question.get_absolute_url(),
+        review_question.get_absolute_url(),
         *(source.get_absolute_url() for source in hidden_sources),
         reverse("tag", args=["secret-option-tag"]),
+        *feed_urls(
+            reverse("tag_feed", args=["secret-option-tag"]),
+            reverse("options:question_feed", args=["draft-question"]),
+            reverse("options:question_feed", args=["scheduled-question"]),
+        ),
     ]
     for url in urls:
         response = client.get(url)
@@ -239,4 +319,6 @@ def test_hidden_options_questions_sources_tags_and_actors_never_appear(client):
     # The pages above did show the live content, so the absence checks are not vacuous.
     assert "Live option" in client.get(options_list).content.decode()
     assert "Live source" in client.get(live.get_absolute_url()).content.decode()
+    question_feed = reverse("options:question_feed", args=["live-question"])
+    assert "Live source" in client.get(question_feed).content.decode()
     assert "Shared actor" in client.get(options_list + "?actor=shared-actor").content.decode()

@@ -60,8 +60,13 @@ PAGES = [
     ("region", lambda c: c["region"].get_absolute_url(), 12),
     ("tag", lambda c: reverse("tag", args=["sanctions"]), 7),
     ("feed", lambda c: reverse("publications:feed"), 4),
+    ("atom-feed", lambda c: reverse("publications:atom_feed"), 4),
     ("topic-feed", lambda c: reverse("publications:topic_feed", args=["aid"]), 5),
-    ("sitemap", lambda c: reverse("sitemap"), 12),
+    ("person-feed", lambda c: reverse("publications:person_feed", args=[c["author"].slug]), 5),
+    ("region-feed", lambda c: reverse("publications:region_feed", args=[c["region"].slug]), 9),
+    ("tag-feed", lambda c: reverse("tag_feed", args=["sanctions"]), 5),
+    # lastmod for every URL: two aggregates for the listing pages, two for the tags.
+    ("sitemap", lambda c: reverse("sitemap"), 16),
 ]
 
 

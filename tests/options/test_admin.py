@@ -206,7 +206,7 @@ def test_publish_and_unpublish_actions(admin_client):
     draft.refresh_from_db()
     live.refresh_from_db()
     assert draft.is_published
-    assert live.status == PolicyOption.Status.DRAFT
+    assert live.status == PolicyOption.Status.UNPUBLISHED
 
 
 def test_question_track_and_actor_lists_show_option_counts(admin_client):

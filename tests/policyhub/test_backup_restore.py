@@ -115,7 +115,8 @@ def test_restore_drill_brings_back_counts_and_content(site, settings, tmp_path):
     assert manifest["counts"]["publications.publication"] == 2
     assert manifest["counts"]["options.optionsource"] == 1
     assert manifest["counts"]["taggit.tag"] == 3
-    assert manifest["media"]["files"] == 1
+    # The upload, and its WebP and JPEG renditions (one width: the image is 4 pixels wide).
+    assert manifest["media"]["files"] == 3
     assert set(manifest["files"]) == {
         "media.tar.gz",
         "db.sqlite3" if connection.vendor == "sqlite" else "db.dump",

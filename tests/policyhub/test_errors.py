@@ -1,5 +1,6 @@
 import pytest
 from django.contrib.staticfiles import finders
+from django.db import DatabaseError
 from django.test import RequestFactory
 
 from policyhub.views import server_error
@@ -44,3 +45,30 @@ def test_favicon_ico_points_at_the_site_icon(client):
     assert response.status_code == 302
     assert response["Location"].endswith("favicon.svg")
     assert finders.find("favicon.svg")
+
+
+def test_a_404_says_nothing_about_the_site_inside(client, settings):
+    # Django's technical 404 (DEBUG on) lists every URL pattern; the real one must not.
+    assert settings.DEBUG is False
+    response = client.get("/no/such/page/")
+    html = response.content.decode()
+
+    assert response.status_code == 404
+    for leak in ["URLconf", "urlpatterns", "admin/", "Traceback", "policyhub.urls"]:
+        assert leak not in html, leak
+
+
+def test_a_database_error_shows_no_sql_traceback_or_settings(client, monkeypatch):
+    def broken(*args, **kwargs):
+        raise DatabaseError('relation "secret_table" does not exist LINE 1: SELECT "password"')
+
+    monkeypatch.setattr("policyhub.views.Publication.objects.published", broken)
+    client.raise_request_exception = False
+
+    response = client.get("/")
+    html = response.content.decode()
+
+    assert response.status_code == 500
+    assert "Something went wrong on our side" in html
+    for leak in ["secret_table", "SELECT", "Traceback", "DatabaseError", "SECRET_KEY", "DEBUG"]:
+        assert leak not in html, leak

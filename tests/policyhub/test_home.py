@@ -38,5 +38,5 @@ def test_home_has_a_large_search_box_and_feed_link(client):
 
     assert f'action="{reverse("search:search")}"' in html
     assert 'id="home-search" type="search" name="q"' in html
-    assert 'href="/publications/feed/"' in html
+    assert 'href="/feeds/publications/"' in html
     assert "<title>PolicyHub: research and policy options</title>" in html

@@ -1,4 +1,5 @@
 import html
+import inspect
 import re
 from io import StringIO
 
@@ -181,12 +182,19 @@ def test_bodies_are_sanitised(demo):
         assert option.description == sanitize_html(option.description)
 
 
-def test_editors_group_can_edit_content_but_not_users(demo):
+def test_roles_come_from_the_one_definition(demo):
     codenames = set(
         Group.objects.get(name="Editors").permissions.values_list("codename", flat=True)
     )
-    assert {"change_publication", "add_policyoption", "delete_tag"} <= codenames
+    assert {"change_publication", "add_policyoption", "delete_tag", "publish_publication"} <= (
+        codenames
+    )
     assert "change_user" not in codenames
+    contributors = Group.objects.get(name="Contributors").permissions.values_list(
+        "codename", flat=True
+    )
+    assert "add_publication" in contributors and "publish_publication" not in contributors
+    assert "permissions" not in inspect.getsource(load_demo)  # no copy of the definition
 
 
 def test_superuser_created_on_sqlite_with_debug(settings, monkeypatch):

@@ -1,56 +1,9 @@
-import os
 import re
-import secrets
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
 from tests.factories import PublicationFactory
-
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-
-
-def run_manage(*args, **env_overrides):
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key
-        not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    }
-    env.update(env_overrides)
-    return subprocess.run(  # noqa: S603 - fixed arguments, our own manage.py
-        [sys.executable, "manage.py", *args],
-        cwd=PROJECT_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-
-
-def production_env(**overrides):
-    return {
-        "DEBUG": "false",
-        "SECRET_KEY": secrets.token_urlsafe(64),
-        "ALLOWED_HOSTS": "policy.example.org",
-        **overrides,
-    }
-
-
-def test_deploy_check_is_clean_with_production_settings():
-    result = run_manage("check", "--deploy", "--fail-level", "WARNING", **production_env())
-
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "no issues" in result.stdout
-
-
-def test_production_refuses_to_start_without_a_secret_key():
-    result = run_manage("check", **production_env(SECRET_KEY=""))
-
-    assert result.returncode != 0
-    assert "SECRET_KEY" in result.stderr
+from tests.manage_command import production_env, run_manage
 
 
 @pytest.mark.parametrize("debug", ["true", "false"])
@@ -80,6 +33,17 @@ def test_whitenoise_sits_right_after_security_middleware(settings):
     security = settings.MIDDLEWARE.index("django.middleware.security.SecurityMiddleware")
 
     assert settings.MIDDLEWARE[security + 1] == "whitenoise.middleware.WhiteNoiseMiddleware"
+
+
+def test_header_middleware_wraps_whitenoise_and_axes_comes_last(settings):
+    # WhiteNoise answers static files without calling what comes after it.
+    whitenoise = settings.MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware")
+    for header_middleware in [
+        "policyhub.middleware.SiteCSPMiddleware",
+        "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    ]:
+        assert settings.MIDDLEWARE.index(header_middleware) < whitenoise
+    assert settings.MIDDLEWARE[-1] == "axes.middleware.AxesMiddleware"
 
 
 @pytest.mark.django_db

@@ -1,6 +1,11 @@
+import re
+from datetime import UTC, datetime
+from xml.etree import ElementTree
+
 import pytest
 from django.urls import reverse
 
+from publications.models import Publication
 from tests.factories import (
     PersonFactory,
     PolicyOptionFactory,
@@ -64,3 +69,52 @@ def test_sitemap_lists_visible_options_and_questions_only(client):
     assert live.get_absolute_url() in body
     assert live.question.get_absolute_url() in body
     assert hidden.get_absolute_url() not in body
+
+
+SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+
+
+def sitemap_entries(client):
+    response = client.get(reverse("sitemap"))
+    assert response.status_code == 200
+    root = ElementTree.fromstring(response.content)  # noqa: S314 (our own sitemap, in a test)
+    return {
+        url.findtext(f"{SITEMAP_NS}loc").removeprefix("http://testserver"): url.findtext(
+            f"{SITEMAP_NS}lastmod"
+        )
+        for url in root.iter(f"{SITEMAP_NS}url")
+    }
+
+
+def test_every_sitemap_url_has_a_lastmod(client):
+    person, topic, region = PersonFactory(), TopicFactory(), RegionFactory()
+    PublicationFactory(authors=[person], topics=[topic], regions=[region], tags=["aid"])
+    option = PolicyOptionFactory(tags=["talks"])
+
+    entries = sitemap_entries(client)
+
+    # 3 listings, a publication, its person, topic and region, 2 tags, a question and its option
+    assert len(entries) == 11
+    for url in [reverse("tag", args=["talks"]), option.get_absolute_url()]:
+        assert url in entries
+    for url, lastmod in entries.items():
+        assert lastmod and re.fullmatch(r"\d{4}-\d\d-\d\d", lastmod), url
+
+
+def test_lastmod_of_a_subject_is_its_newest_published_change(client):
+    topic = TopicFactory()
+    old = PublicationFactory(topics=[topic], tags=["aid"])
+    newer = PublicationFactory(topics=[topic], tags=["aid"])
+    draft = PublicationFactory(topics=[topic], tags=["aid"], draft=True)
+    Publication.objects.filter(pk=old.pk).update(updated_at=datetime(2024, 1, 2, tzinfo=UTC))
+    Publication.objects.filter(pk=newer.pk).update(updated_at=datetime(2025, 6, 7, tzinfo=UTC))
+    # An edit to a draft must not show in the sitemap: it would reveal that the draft exists.
+    Publication.objects.filter(pk=draft.pk).update(updated_at=datetime(2026, 9, 9, tzinfo=UTC))
+
+    entries = sitemap_entries(client)
+
+    assert entries[topic.get_absolute_url()] == "2025-06-07"
+    assert entries[reverse("tag", args=["aid"])] == "2025-06-07"
+    assert entries[reverse("publications:list")] == "2025-06-07"
+    assert entries[old.get_absolute_url()] == "2024-01-02"
+    assert draft.get_absolute_url() not in entries

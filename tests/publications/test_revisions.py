@@ -149,7 +149,7 @@ def test_a_draft_is_not_published_by_restoring_a_published_revision(admin_client
     admin_client.post(restore_url(publication, live_revision))
 
     publication.refresh_from_db()
-    assert publication.status == Publication.Status.DRAFT
+    assert publication.status == Publication.Status.UNPUBLISHED
     assert not Publication.objects.published().filter(pk=publication.pk).exists()
 
 

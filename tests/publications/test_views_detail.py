@@ -54,7 +54,12 @@ def test_detail_shows_every_field(client):
     assert 'href="/tags/sanctions/">sanctions</a>' in html
     assert 'href="/tags/food-security/">food security</a>' in html
     assert "How aid reaches people when borders stay shut." in html
-    assert f'<img src="{publication.hero_image.url}" alt="A field of rice at dusk">' in html
+    fallback = publication.hero_renditions["jpeg"][0]
+    assert (
+        f'<img src="/media/{fallback["name"]}" srcset="/media/{fallback["name"]} 4w" '
+        'sizes="(min-width: 48rem) 46rem, 100vw" width="4" height="3" '
+        'alt="A field of rice at dusk"'
+    ) in html
     assert "Rice fields outside the capital." in html
     assert "Photo: Jo Doe" in html
     assert "<h2>Background</h2><p>Harvests <strong>failed</strong> again.</p>" in html
@@ -77,7 +82,7 @@ def test_detail_meta_title_description_canonical_and_open_graph(client):
     assert f'<link rel="canonical" href="{url}">' in html
     assert f'<meta property="og:url" content="{url}">' in html
     assert '<meta property="og:title" content="Short title">' in html
-    assert '<meta property="og:image" content="http://testserver/media/heroes/' in html
+    assert '<meta property="og:image" content="http://testserver/media/renditions/heroes/' in html
 
 
 def test_source_note_without_url_is_plain_text(client):

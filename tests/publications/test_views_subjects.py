@@ -65,8 +65,9 @@ def test_topic_page_lists_its_published_publications_and_feed(client):
     assert titles(response) == {"On sanctions"}
     assert "Measures and their effects." in html
     feed = f"/topics/{topic.slug}/feed/"
-    assert f'<link rel="alternate" type="application/rss+xml" title="Sanctions" href="{feed}">' in (
-        html
+    assert (
+        f'<link rel="alternate" type="application/rss+xml" title="Sanctions (RSS)" href="{feed}">'
+        in html
     )
 
 

@@ -2,17 +2,16 @@
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
 from options import demo as options_demo
 from policyhub.models import Synonym
+from policyhub.roles import ensure_roles
 from publications import demo as publications_demo
 
 DEMO_USERNAME = "admin"
 DEMO_PASSWORD = "admin"  # noqa: S105 - the documented local-demo login, refused outside SQLite+DEBUG
-EDITOR_APPS = ["publications", "options", "taggit", "policyhub"]
 # Search synonyms an institute working on the Korean Peninsula would want from day one.
 DEMO_SYNONYMS = [
     ("DPRK, North Korea", "The country's official initials and its common name."),
@@ -63,7 +62,8 @@ class Command(BaseCommand):
             done = options_demo.load(self.stdout.write)
             self.report(done)
             self.ensure_synonyms()
-            self.ensure_editors_group()
+            ensure_roles()
+            self.stdout.write("  Roles: Contributors and Editors groups (policyhub/roles.py)")
         if with_superuser:
             self.ensure_superuser()
         self.stdout.write(self.style.SUCCESS("Demo content is ready."))
@@ -79,15 +79,6 @@ class Command(BaseCommand):
         for terms, note in DEMO_SYNONYMS:
             created += Synonym.objects.get_or_create(terms=terms, defaults={"note": note})[1]
         self.stdout.write(f"  {created} search synonym groups created")
-
-    def ensure_editors_group(self):
-        """Staff in "Editors" can manage all content, but not users or groups."""
-        group, created = Group.objects.get_or_create(name="Editors")
-        permissions = Permission.objects.filter(content_type__app_label__in=EDITOR_APPS)
-        missing = permissions.exclude(pk__in=group.permissions.all())
-        if created or missing.exists():
-            group.permissions.add(*missing)
-            self.stdout.write("  Editors group: permissions on content, tags and search synonyms")
 
     def ensure_superuser(self):
         User = get_user_model()

@@ -1,0 +1,127 @@
+"""schema.org JSON-LD for reader pages, built as Python dicts and serialised safely for <script>.
+
+The template tags in ``publications/templatetags/metadata.py`` render these inside
+``<script type="application/ld+json" nonce="...">``. Every URL is absolute (built from the request).
+"""
+
+import json
+
+from django.conf import settings
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils import timezone
+
+CONTEXT = "https://schema.org"
+
+# Inside <script> the HTML parser ends the element at "</script" whatever JSON thinks, and "<!--"
+# changes how it reads on. Escaping <, > and & as JSON \u escapes keeps the JSON identical.
+SCRIPT_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
+
+
+def to_script_json(data):
+    """JSON text safe to place between <script> tags."""
+    return json.dumps(data, ensure_ascii=False, sort_keys=False).translate(SCRIPT_ESCAPES)
+
+
+def absolute(request, path):
+    return request.build_absolute_uri(path)
+
+
+def iso(value):
+    return timezone.localtime(value).isoformat() if value else None
+
+
+def organization(request):
+    org = {"@type": "Organization", "name": settings.SITE_NAME, "url": absolute(request, "/")}
+    if settings.SITE_LOGO:
+        org["logo"] = {"@type": "ImageObject", "url": absolute(request, static(settings.SITE_LOGO))}
+    return org
+
+
+def person_ref(request, person):
+    return {
+        "@type": "Person",
+        "name": person.name,
+        "url": absolute(request, person.get_absolute_url()),
+    }
+
+
+def publication(request, item):
+    """``Article`` (or ``Report`` for report types) for a publication's detail page."""
+    url = absolute(request, item.get_absolute_url())
+    data = {
+        "@context": CONTEXT,
+        "@type": "Report" if item.publication_type.is_report else "Article",
+        "@id": url,
+        "url": url,
+        "mainEntityOfPage": url,
+        "headline": item.title[:110],  # search engines truncate or reject longer headlines
+        "name": item.title,
+        "description": item.summary,
+        "datePublished": iso(item.published_at),
+        "dateModified": iso(item.updated_at),
+        "author": [person_ref(request, person) for person in item.ordered_authors],
+        "publisher": organization(request),
+        "articleSection": item.publication_type.name,
+    }
+    if item.hero_image:
+        data["image"] = [absolute(request, item.hero_image.url)]
+    keywords = [tag.name for tag in item.tags.all()]
+    if keywords:
+        data["keywords"] = keywords
+    if not data["author"]:
+        # Without a byline the institute is the author.
+        data["author"] = [organization(request)]
+    return data
+
+
+def person(request, item):
+    url = absolute(request, item.get_absolute_url())
+    data = {"@context": CONTEXT, "@type": "Person", "@id": url, "url": url, "name": item.name}
+    if item.role:
+        data["jobTitle"] = item.role
+    if item.affiliation:
+        data["affiliation"] = {"@type": "Organization", "name": item.affiliation}
+    if item.bio:
+        data["description"] = item.bio
+    if item.photo:
+        data["image"] = absolute(request, item.photo.url)
+    if item.link:
+        data["sameAs"] = [item.link]
+    return data
+
+
+def website(request):
+    """The home page: the site and its search box (``SearchAction``)."""
+    home = absolute(request, reverse("home"))
+    search = absolute(request, reverse("search:search"))
+    return {
+        "@context": CONTEXT,
+        "@type": "WebSite",
+        "@id": home,
+        "url": home,
+        "name": settings.SITE_NAME,
+        "publisher": organization(request),
+        "potentialAction": {
+            "@type": "SearchAction",
+            "target": {"@type": "EntryPoint", "urlTemplate": f"{search}?q={{search_term_string}}"},
+            "query-input": "required name=search_term_string",
+        },
+    }
+
+
+def breadcrumbs(request, trail):
+    """``trail``: [(name, path), ...] from the home page down to the current page."""
+    return {
+        "@context": CONTEXT,
+        "@type": "BreadcrumbList",
+        "itemListElement": [
+            {
+                "@type": "ListItem",
+                "position": position,
+                "name": name,
+                "item": absolute(request, path),
+            }
+            for position, (name, path) in enumerate(trail, start=1)
+        ],
+    }

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.shortcuts import render
 from django.views.generic import DetailView, ListView, TemplateView
 
+from publications import datacache
 from publications.preview import PreviewMixin
 
 from .compare import MAX_OPTIONS, MIN_OPTIONS, comparison_rows, parse_slugs
@@ -45,7 +46,12 @@ class OptionFilterMixin:
             "filter_form": form,
             "filter_errors": errors,
             "filters_active": any(filters.values()),
-            "facets": facet_counts(PolicyOption.objects.visible(), filters),
+            # Kept per combination of valid filters until the content changes.
+            "facets": datacache.remember(
+                "option-facets:"
+                + "&".join(f"{k}={getattr(v, 'slug', v)}" for k, v in sorted(filters.items())),
+                lambda: facet_counts(PolicyOption.objects.visible(), filters),
+            ),
         }
 
 

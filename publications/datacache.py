@@ -1,5 +1,5 @@
-"""A cache for data computed from published content: the list's facet counts, the home page's
-topic counts, related publications (``DATA_CACHE_ENABLED``).
+"""A cache for data computed from published content: the publication and option lists' facet
+counts, the home page's topic counts, related publications (``DATA_CACHE_ENABLED``).
 
 The app knows what to compute and what the value depends on; when a cached value goes stale is
 the project's business (any content change, the next scheduled publish: ``policyhub/cache.py``),

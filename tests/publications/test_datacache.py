@@ -203,3 +203,21 @@ def test_related_publications_follow_an_edit(client):
     related = client.get(url).context["related_publications"]
     assert [p.title for p in related] == ["Newer neighbour", "Neighbour"]
     assert related[0].reason == "shares tag: sanctions"
+
+
+def test_option_facet_counts_follow_an_edit(client):
+    from tests.factories import PolicyOptionFactory
+
+    first = PolicyOptionFactory()
+    url = reverse("options:list")
+
+    def tracks(response):
+        return {
+            v[0]: v[2] for f in response.context["facets"] if f.name == "track" for v in f.values
+        }
+
+    assert sum(tracks(client.get(url)).values()) == 1
+    PolicyOptionFactory(track=first.track, question=first.question)
+    assert sum(tracks(client.get(url)).values()) == 2
+    # A different filter combination is counted on its own.
+    assert sum(tracks(client.get(url, {"track": first.track.slug})).values()) == 2

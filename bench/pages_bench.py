@@ -227,7 +227,8 @@ PICK_PAGES = textwrap.dedent(
     common, tail = json.loads(WORDS)
     def matches(word):
         return search(word).total
-    rare = next(w for w in tail if 0 < matches(w) <= 200)
+    # The rarest word that matches at all: a rare term at any corpus size.
+    rare = min((n, w) for w in tail[:80] if (n := matches(w)) > 0)[1]
     print(json.dumps({
         "detail": detail, "topic": topic, "options": options,
         "common": [common, matches(common)], "rare": [rare, matches(rare)],

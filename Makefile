@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/policyhub
 
-.PHONY: run serve test test-postgres lint format install migrate demo clean bench bench-import
+.PHONY: run serve test test-postgres lint format install migrate demo clean bench bench-import bench-pages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -81,6 +81,10 @@ bench: install
 # Import of 10,000 and 100,000 synthetic publications into a fresh SQLite database (bench/README.md).
 bench-import: install
 	$(BIN)/python bench/import_bench.py 10000 100000
+
+# Reader pages behind gunicorn, cached and not, with a 60 s wrk load run (apt-get install wrk).
+bench-pages: install
+	$(BIN)/python bench/pages_bench.py --count 10000 --db sqlite --load
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache staticfiles .serve-cache

@@ -178,6 +178,10 @@ class PublicationFilterForm(forms.Form):
         def build(param, label, rows, key="slug", name="name"):
             selected = active.get(param)
             selected = getattr(selected, "slug", selected)
+            # Trim before building links: with thousands of authors or tags, building a query
+            # string for each value was most of the listing's time.
+            shown = rows[: self.FACET_LIMIT]
+            shown += [row for row in rows[self.FACET_LIMIT :] if row[key] == selected]
             options = [
                 FacetOption(
                     slug=str(row[key]),
@@ -186,12 +190,8 @@ class PublicationFilterForm(forms.Form):
                     active=row[key] == selected,
                     query=self.query(**{param: None if row[key] == selected else str(row[key])}),
                 )
-                for row in rows
+                for row in shown
             ]
-            if len(options) > self.FACET_LIMIT:
-                keep = options[: self.FACET_LIMIT]
-                keep += [o for o in options[self.FACET_LIMIT :] if o.active]
-                options = keep
             return Facet(param=param, label=label, options=options)
 
         counts = datacache.remember(self.facet_cache_name(), self.facet_counts)

@@ -205,3 +205,21 @@ def test_tag_used_only_by_drafts_is_an_unknown_tag(client):
     response = client.get(LIST_URL, {"tag": "embargoed"})
 
     assert "No tag called “embargoed”." in response.content.decode()
+
+
+def test_a_long_facet_shows_the_commonest_values_and_keeps_the_chosen_one(client):
+    from publications.forms import PublicationFilterForm
+
+    limit = PublicationFilterForm.FACET_LIMIT
+    # Tag n is on n + 1 publications, so tag 0 is the rarest and falls outside the limit.
+    for n in range(limit + 2):
+        for _ in range(n + 1):
+            PublicationFactory(tags=[f"tag {n:02d}"])
+
+    unfiltered = facet(client.get(LIST_URL), "tag")
+    chosen = facet(client.get(LIST_URL, {"tag": "tag-00"}), "tag")
+
+    assert len(unfiltered) == limit
+    assert "tag-00" not in unfiltered
+    assert "tag-00" in chosen
+    assert len(chosen) == limit + 1

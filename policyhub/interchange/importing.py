@@ -234,6 +234,39 @@ def published_at(record, current, now):
     return current if not record.has_published else None
 
 
+def upsert_by_slug(model, records, values_of, rich_field, now):
+    """Write a batch of records keyed by slug: new rows in bulk, existing rows updated only in
+    the fields that differ (so a re-import of the same file changes nothing).
+
+    ``rich_field`` names the HTML field on both the record and the model. Returns the new rows,
+    the changed rows and ``{slug: pk}`` for the whole batch.
+    """
+    existing = model.objects.in_bulk([r.slug for r in records], field_name="slug")
+    new, changed, fields = [], [], set()
+    for record in records:
+        values = values_of(record)
+        html = getattr(record, rich_field)
+        current = existing.get(record.slug)
+        if current is None:
+            values["published_at"] = published_at(record, None, now)
+            # create() runs RichTextField.pre_save: sanitised as in the admin.
+            new.append(model(slug=record.slug, **{rich_field: html}, **values))
+            continue
+        values["published_at"] = published_at(record, current.published_at, now)
+        values[rich_field] = sanitize_html(html) if html else ""
+        differs = [name for name, value in values.items() if getattr(current, name) != value]
+        if differs:
+            for name in differs:
+                setattr(current, name, values[name])
+            current.updated_at = now
+            fields.update(differs)
+            changed.append(current)
+    create(model, new)
+    if changed:
+        model.objects.bulk_update(changed, [*sorted(fields), "updated_at"])
+    return new, changed, {row.slug: row.pk for row in [*new, *existing.values()]}
+
+
 class Importer:
     def __init__(self, report, batch_size=BATCH_SIZE):
         self.report, self.batch_size = report, batch_size
@@ -319,35 +352,16 @@ class Importer:
         self.tags.ensure(name for r in records for name in r.tags)
         self.write_people(records, touched)
 
-        existing = Publication.objects.in_bulk([r.slug for r in records], field_name="slug")
-        new, changed, fields = [], [], set()
-        for record in records:
-            values = {
+        def values(record):
+            return {
                 "title": record.title,
                 "publication_type_id": self.types[record.type],
                 "summary": record.summary,
                 "status": record.status,
                 "source_note": record.source,
             }
-            current = existing.get(record.slug)
-            if current is None:
-                values["published_at"] = published_at(record, None, now)
-                # create() runs RichTextField.pre_save: sanitised as in the admin.
-                new.append(Publication(slug=record.slug, body=record.body, **values))
-                continue
-            values["published_at"] = published_at(record, current.published_at, now)
-            values["body"] = sanitize_html(record.body) if record.body else ""
-            differs = [name for name, value in values.items() if getattr(current, name) != value]
-            if differs:
-                for name in differs:
-                    setattr(current, name, values[name])
-                current.updated_at = now
-                fields.update(differs)
-                changed.append(current)
-        create(Publication, new)
-        if changed:
-            Publication.objects.bulk_update(changed, [*sorted(fields), "updated_at"])
-        by_slug = {p.slug: p.pk for p in [*new, *existing.values()]}
+
+        new, changed, by_slug = upsert_by_slug(Publication, records, values, "body", now)
 
         links = set()
         links |= sync_links(
@@ -393,10 +407,8 @@ class Importer:
         self.actors.ensure(name for r in records for name in r.actors)
         self.tags.ensure(name for r in records for name in r.tags)
 
-        existing = PolicyOption.objects.in_bulk([r.slug for r in records], field_name="slug")
-        new, changed, fields = [], [], set()
-        for record in records:
-            values = {
+        def values(record):
+            fields = {
                 "title": record.title,
                 "question_id": self.questions[record.question],
                 "track_id": self.tracks[record.track],
@@ -406,25 +418,10 @@ class Importer:
                 "status": record.status,
             }
             if record.real_world_status is not None:
-                values["real_world_status"] = record.real_world_status
-            current = existing.get(record.slug)
-            if current is None:
-                values["published_at"] = published_at(record, None, now)
-                new.append(PolicyOption(slug=record.slug, description=record.description, **values))
-                continue
-            values["published_at"] = published_at(record, current.published_at, now)
-            values["description"] = sanitize_html(record.description) if record.description else ""
-            differs = [name for name, value in values.items() if getattr(current, name) != value]
-            if differs:
-                for name in differs:
-                    setattr(current, name, values[name])
-                current.updated_at = now
-                fields.update(differs)
-                changed.append(current)
-        create(PolicyOption, new)
-        if changed:
-            PolicyOption.objects.bulk_update(changed, [*sorted(fields), "updated_at"])
-        by_slug = {o.slug: o.pk for o in [*new, *existing.values()]}
+                fields["real_world_status"] = record.real_world_status
+            return fields
+
+        new, changed, by_slug = upsert_by_slug(PolicyOption, records, values, "description", now)
 
         links = sync_links(
             PolicyOption.actors.through,

@@ -8,7 +8,7 @@ from options.models import PolicyOption, PolicyQuestion
 from publications.models import Publication
 
 from ..models import SearchDocument, SearchFacet
-from . import sqlite_schema
+from . import postgresql_swap, sqlite_schema
 from .documents import SOURCES, RegionTree
 
 BATCH_SIZE = 500
@@ -35,6 +35,7 @@ def reindex(kind, ids):
         return
     source = SOURCES[kind]
     with transaction.atomic():
+        postgresql_swap.lock_for_writing(connection)
         objects = list(source.queryset().filter(pk__in=ids))
         regions = RegionTree()
         SearchDocument.objects.filter(kind=kind, object_id__in=ids).delete()
@@ -42,14 +43,18 @@ def reindex(kind, ids):
 
 
 def remove(kind, ids):
-    SearchDocument.objects.filter(kind=kind, object_id__in=list(ids)).delete()
+    with transaction.atomic():
+        postgresql_swap.lock_for_writing(connection)
+        SearchDocument.objects.filter(kind=kind, object_id__in=list(ids)).delete()
 
 
 DOCUMENT_COLUMNS = [f for f in SearchDocument._meta.concrete_fields]
+FACET_COLUMNS = [SearchFacet._meta.get_field(name) for name in ("document", "facet", "value")]
 
 
-def _insert(entries, first_id):
-    """Insert entries with ids from ``first_id`` in two executemany() statements.
+def _insert(entries, first_id, swap=None):
+    """Insert entries with ids from ``first_id``: two executemany() statements, or two COPYs
+    into the tables of a PostgreSQL ``swap``.
 
     Only for a rebuild, into empty tables: numbering the documents here lets their facet rows
     go in at once, with no model instances and no RETURNING round trip.
@@ -66,10 +71,13 @@ def _insert(entries, first_id):
             row.append(value)
         documents.append(row)
         facets += [(number, facet, value) for facet, value in set(entry.facets)]
-    with connection.cursor() as cursor:
-        cursor.executemany(_insert_sql(SearchDocument, DOCUMENT_COLUMNS), documents)
-        columns = [SearchFacet._meta.get_field(name) for name in ("document", "facet", "value")]
-        cursor.executemany(_insert_sql(SearchFacet, columns), facets)
+    if swap:
+        swap.copy(SearchDocument._meta.db_table, [c.column for c in DOCUMENT_COLUMNS], documents)
+        swap.copy(SearchFacet._meta.db_table, [c.column for c in FACET_COLUMNS], facets)
+    else:
+        with connection.cursor() as cursor:
+            cursor.executemany(_insert_sql(SearchDocument, DOCUMENT_COLUMNS), documents)
+            cursor.executemany(_insert_sql(SearchFacet, FACET_COLUMNS), facets)
     return first_id + len(documents)
 
 
@@ -97,15 +105,20 @@ def rebuild(progress=None):
     sources = list(SOURCES.values())
     total = sum(source.queryset().count() for source in sources)
     sqlite = connection.vendor == "sqlite"
+    swap = None
     with (
         transaction.atomic(),
         tqdm(total=total, unit="doc", disable=progress, desc="Indexing") as bar,
     ):
-        if sqlite:
-            # One 'rebuild' at the end is far faster than a trigger per row.
-            sqlite_schema.drop_triggers(connection)
-        SearchFacet.objects.all().delete()
-        SearchDocument.objects.all().delete()
+        if connection.vendor == "postgresql" and postgresql_swap.can_swap(connection):
+            # Fresh tables, indexed at the end and swapped in (see postgresql_swap).
+            swap = postgresql_swap.Swap(connection)
+            swap.begin()
+        else:
+            if sqlite:
+                # One 'rebuild' at the end is far faster than a trigger per row.
+                sqlite_schema.drop_triggers(connection)
+            _delete_all()
         regions = RegionTree()
         next_id = 1
         for source in sources:
@@ -113,11 +126,13 @@ def rebuild(progress=None):
             for entry in _entries(source, regions):
                 batch.append(entry)
                 if len(batch) >= BULK_SIZE:
-                    next_id = _insert(batch, next_id)
+                    next_id = _insert(batch, next_id, swap)
                     bar.update(len(batch))
                     batch = []
-            next_id = _insert(batch, next_id)
+            next_id = _insert(batch, next_id, swap)
             bar.update(len(batch))
+        if swap:
+            swap.finish()
         with connection.cursor() as cursor:
             # Ids were given explicitly: the sequence must move past them (PostgreSQL).
             for sql in connection.ops.sequence_reset_sql(no_style(), [SearchDocument]):
@@ -126,6 +141,15 @@ def rebuild(progress=None):
             sqlite_schema.rebuild(connection)
     optimize()
     return total
+
+
+def _delete_all():
+    """Empty both tables. Plain statements: the ORM's delete() first loaded every document,
+    text and all, to collect its facets (18 s of Python at 107,000 documents)."""
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        for model in (SearchFacet, SearchDocument):
+            cursor.execute(f"DELETE FROM {quote(model._meta.db_table)}")  # noqa: S608
 
 
 def optimize():

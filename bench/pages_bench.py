@@ -3,6 +3,8 @@
 Usage (a database of its own, never the development one; wrk from Debian's package):
     .venv/bin/python bench/pages_bench.py --count 10000 --db sqlite
     .venv/bin/python bench/pages_bench.py --count 100000 --db postgres --load
+    .venv/bin/python bench/pages_bench.py --count 100000 --db postgres \
+        --database-url postgres://postgres@127.0.0.1:5432/my_pages_100k   # a database of your own
 
 What it does, printing a progress bar for the long steps:
 1. generates N synthetic publications (bench/make_corpus.py) and imports them with
@@ -57,7 +59,7 @@ def database_url(kind, count):
     return f"postgres://postgres@127.0.0.1:5432/ph_pages_{count}"
 
 
-def base_env(url, *, cached):
+def base_env(url, *, cached, redis_db=14):
     env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "CACHE_URL"}}
     env.update(
         DJANGO_SETTINGS_MODULE="bench.settings",
@@ -73,7 +75,7 @@ def base_env(url, *, cached):
         LOG_LEVEL="WARNING",
     )
     if cached:
-        env["CACHE_URL"] = "redis://127.0.0.1:6379/14"
+        env["CACHE_URL"] = f"redis://127.0.0.1:6379/{redis_db}"
     return env
 
 
@@ -397,13 +399,21 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=10_000)
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument(
+        "--database-url",
+        metavar="URL",
+        help="instead of ph_pages_COUNT: a database of your own (created if missing, migrated)",
+    )
+    parser.add_argument(
+        "--redis-db", type=int, default=14, help="for the page cache: one per concurrent run"
+    )
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--load", action="store_true", help="add the 60 s wrk run")
     parser.add_argument("--load-seconds", type=int, default=60)
     parser.add_argument("--connections", type=int, default=16)
     args = parser.parse_args()
 
-    url = database_url(args.db, args.count)
+    url = args.database_url or database_url(args.db, args.count)
     env = base_env(url, cached=False)
     ensure_database(args.db, url, env)
     import_seconds = None
@@ -416,7 +426,7 @@ def main():
     with gunicorn(env) as (port, pid):
         uncached = time_pages(port, pages, "uncached")
         memory = worker_memory_mb(pid)
-    cached_env = base_env(url, cached=True)
+    cached_env = base_env(url, cached=True, redis_db=args.redis_db)
     cached_env["SECRET_KEY"] = env["SECRET_KEY"]
     with gunicorn(cached_env) as (port, pid):
         cached = time_pages(port, pages, "cached")

@@ -50,14 +50,21 @@ def lock_for_writing(connection):
 
 def can_swap(connection):
     """False if anything but the facet table refers to the document table, or anything at all
-    to the facet table: their foreign keys would be dropped with the old tables."""
+    to the facet table (their foreign keys would be dropped with the old tables), or if either
+    table has triggers of its own (``LIKE`` does not copy them): then rebuild in place."""
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT count(*) FROM pg_constraint WHERE contype = 'f' "
             "AND confrelid IN (%s::regclass, %s::regclass) AND conrelid <> %s::regclass",
             [DOCUMENTS, FACETS, FACETS],
         )
-        return cursor.fetchone()[0] == 0
+        foreign = cursor.fetchone()[0]
+        cursor.execute(
+            "SELECT count(*) FROM pg_trigger WHERE NOT tgisinternal "
+            "AND tgrelid IN (%s::regclass, %s::regclass)",
+            [DOCUMENTS, FACETS],
+        )
+        return foreign == 0 and cursor.fetchone()[0] == 0
 
 
 class Swap:

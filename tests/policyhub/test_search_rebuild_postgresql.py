@@ -159,3 +159,24 @@ def test_the_swap_waits_for_a_reader_holding_the_index_tables():
     finally:
         other.close()
     assert titles("orchard") == ["Orchard"]
+
+
+@pytest.mark.django_db
+def test_tables_with_triggers_of_their_own_are_rebuilt_in_place():
+    """``CREATE TABLE ... LIKE`` copies no triggers: the swap would silently lose them."""
+    PublicationFactory(title="Orchard")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE FUNCTION pg_scale_noop() RETURNS trigger AS $$ BEGIN RETURN NEW; END $$ "
+            "LANGUAGE plpgsql"
+        )
+        cursor.execute(
+            "CREATE TRIGGER pg_scale_noop BEFORE INSERT ON policyhub_searchdocument "
+            "FOR EACH ROW EXECUTE FUNCTION pg_scale_noop()"
+        )
+    assert not postgresql_swap.can_swap(connection)
+    call_command("rebuild_search_index", "--no-progress")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT tgname FROM pg_trigger WHERE tgname = 'pg_scale_noop'")
+        assert cursor.fetchall() == [("pg_scale_noop",)]
+    assert titles("orchard") == ["Orchard"]

@@ -811,8 +811,7 @@ class Publication(Publishable):
         first and counts after: it cannot estimate a join on counted rows (it guessed 200
         where there were 51,000 for common tags at 100,000 publications) and probed the
         visibility index once per neighbour; joining first it hashes the published ids from
-        that index instead, 180 -> 92 ms median (the same shape took SQLite from 75 to 276 ms;
-        bench/README.md).
+        that index instead (the same shape made SQLite 3.5x slower; bench/README.md).
         """
         connection = connections[candidates.db]
         count_first = connection.vendor == "sqlite"

@@ -178,10 +178,6 @@ class PublicationFilterForm(forms.Form):
         def build(param, label, rows, key="slug", name="name"):
             selected = active.get(param)
             selected = getattr(selected, "slug", selected)
-            # Trim before building links: with thousands of authors or tags, building a query
-            # string for each value was most of the listing's time.
-            shown = rows[: self.FACET_LIMIT]
-            shown += [row for row in rows[self.FACET_LIMIT :] if row[key] == selected]
             options = [
                 FacetOption(
                     slug=str(row[key]),
@@ -190,7 +186,7 @@ class PublicationFilterForm(forms.Form):
                     active=row[key] == selected,
                     query=self.query(**{param: None if row[key] == selected else str(row[key])}),
                 )
-                for row in shown
+                for row in rows
             ]
             return Facet(param=param, label=label, options=options)
 
@@ -206,14 +202,27 @@ class PublicationFilterForm(forms.Form):
         ]
 
     def facet_counts(self):
+        """Each facet's shown rows: the most used values, plus the selected one wherever it ranks.
+
+        Trimmed here, before caching: with thousands of authors and tags, reading back (unpickling)
+        every row on each request cost more than building the page around them.
+        """
+        active = self.active_filters
         queryset = Publication.objects.published()
+
+        def shown(param, rows, key="slug"):
+            selected = active.get(param)
+            selected = getattr(selected, "slug", selected)
+            top = rows[: self.FACET_LIMIT]
+            return top + [row for row in rows[self.FACET_LIMIT :] if row[key] == selected]
+
         return {
-            "type": self.filter(queryset, "type").count_by("publication_type"),
-            "topic": self.filter(queryset, "topic").count_by("topics"),
-            "region": self.filter(queryset, "region").count_by_region(),
-            "tag": self.filter(queryset, "tag").count_by("tags"),
-            "author": self.filter(queryset, "author").count_by("authors"),
-            "year": self.filter(queryset, "year").count_by_year(),
+            "type": shown("type", self.filter(queryset, "type").count_by("publication_type")),
+            "topic": shown("topic", self.filter(queryset, "topic").count_by("topics")),
+            "region": shown("region", self.filter(queryset, "region").count_by_region()),
+            "tag": shown("tag", self.filter(queryset, "tag").count_by("tags")),
+            "author": shown("author", self.filter(queryset, "author").count_by("authors")),
+            "year": shown("year", self.filter(queryset, "year").count_by_year(), key="year"),
         }
 
     def facet_cache_name(self):

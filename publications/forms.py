@@ -2,6 +2,7 @@
 
 import re
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -68,7 +69,7 @@ class FacetOption:
     count: int
     active: bool
     # Choosing an option replaces that filter; choosing the active one removes it.
-    query: QueryDict
+    query_string: str
 
 
 @dataclass
@@ -76,7 +77,7 @@ class FilterLink:
     """An active filter or a rejected value, with the query that drops it."""
 
     label: str
-    query: QueryDict
+    query_string: str
 
 
 @dataclass
@@ -111,22 +112,33 @@ class PublicationFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["tag"].queryset = published_tags()
 
-    def query(self, **changes):
-        """The current query with ``changes`` applied (None removes) and the page reset."""
-        query = self.data.copy() if isinstance(self.data, QueryDict) else QueryDict(mutable=True)
-        if not isinstance(self.data, QueryDict):
-            query.update(self.data)
-        query.pop("page", None)
-        for key, value in changes.items():
-            if value is None:
-                query.pop(key, None)
+    def query_string(self, param, value=None):
+        """``?…`` for the current query with ``param`` set to ``value`` (None removes it) and the
+        page reset; "" when nothing is left. Built from pairs: a listing has a hundred of these
+        links, and copying the request's QueryDict for each was a fifth of the page's time."""
+        pairs = self._kept_pairs(param)
+        if value is not None:
+            pairs = [*pairs, (param, value)]
+        return "?" + urlencode(pairs) if pairs else ""
+
+    def _kept_pairs(self, dropped):
+        if not hasattr(self, "_pairs_without"):
+            data = self.data
+            if isinstance(data, QueryDict):
+                lists = list(data.lists())
             else:
-                query[key] = value
-        return query
+                lists = [(k, v if isinstance(v, list) else [v]) for k, v in data.items()]
+            self._all_pairs = [(key, value) for key, values in lists for value in values]
+            self._pairs_without = {}
+        if dropped not in self._pairs_without:
+            self._pairs_without[dropped] = [
+                (key, value) for key, value in self._all_pairs if key not in ("page", dropped)
+            ]
+        return self._pairs_without[dropped]
 
     def error_links(self):
         return [
-            FilterLink(label=" ".join(errors), query=self.query(**{name: None}))
+            FilterLink(label=" ".join(errors), query_string=self.query_string(name))
             for name, errors in self.errors.items()
         ]
 
@@ -134,7 +146,7 @@ class PublicationFilterForm(forms.Form):
         return [
             FilterLink(
                 label=f"{self.fields[name].label or name.title()}: {value}",
-                query=self.query(**{name: None}),
+                query_string=self.query_string(name),
             )
             for name, value in self.active_filters.items()
         ]
@@ -184,7 +196,9 @@ class PublicationFilterForm(forms.Form):
                     name=row[name],
                     count=row["count"],
                     active=row[key] == selected,
-                    query=self.query(**{param: None if row[key] == selected else str(row[key])}),
+                    query_string=self.query_string(
+                        param, None if row[key] == selected else str(row[key])
+                    ),
                 )
                 for row in rows
             ]

@@ -17,8 +17,8 @@ Writers (``reindex``/``remove`` on a save) take ``WRITERS_LOCK`` shared before t
 the rebuild holds it exclusively. A save during a rebuild waits for it, then writes into the new
 tables; without that, its document would go into the old table and be dropped with it.
 
-Privileges granted on the tables to other roles are not carried over (the application's own
-role owns both, as Django created them).
+Privileges granted on the tables to other roles are not carried over (the role that rebuilds
+owns both, or the rebuild is done in place: ``can_swap``).
 """
 
 import time
@@ -52,9 +52,19 @@ def lock_for_writing(connection):
 
 def can_swap(connection):
     """False if anything but the facet table refers to the document table, or anything at all
-    to the facet table (their foreign keys would be dropped with the old tables), or if either
-    table has triggers of its own (``LIKE`` does not copy them): then rebuild in place."""
+    to the facet table (their foreign keys would be dropped with the old tables), if either
+    table has triggers of its own (``LIKE`` does not copy them), or if this role could not
+    drop them and create their copies (an application role that only has privileges on tables
+    a migration role owns): then rebuild in place."""
     with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT bool_and(pg_has_role(current_user, relowner, 'USAGE')) "
+            "AND has_schema_privilege(current_schema(), 'CREATE') "
+            "FROM pg_class WHERE oid IN (%s::regclass, %s::regclass)",
+            [DOCUMENTS, FACETS],
+        )
+        if not cursor.fetchone()[0]:
+            return False
         cursor.execute(
             "SELECT count(*) FROM pg_constraint WHERE contype = 'f' "
             "AND confrelid IN (%s::regclass, %s::regclass) AND conrelid <> %s::regclass",

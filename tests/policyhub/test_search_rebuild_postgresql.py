@@ -180,3 +180,27 @@ def test_tables_with_triggers_of_their_own_are_rebuilt_in_place():
         cursor.execute("SELECT tgname FROM pg_trigger WHERE tgname = 'pg_scale_noop'")
         assert cursor.fetchall() == [("pg_scale_noop",)]
     assert titles("orchard") == ["Orchard"]
+
+
+@pytest.mark.django_db
+def test_a_role_that_does_not_own_the_tables_rebuilds_in_place():
+    """An application role with privileges on tables that another role owns cannot drop them."""
+    PublicationFactory(title="Orchard")
+    role = "policyhub_rebuild_test_app"
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE ROLE {role} NOSUPERUSER")
+        cursor.execute(f"GRANT USAGE ON SCHEMA public TO {role}")
+        for privileges, objects in (
+            ("SELECT, INSERT, UPDATE, DELETE", "TABLES"),
+            ("USAGE, SELECT, UPDATE", "SEQUENCES"),
+        ):
+            cursor.execute(f"GRANT {privileges} ON ALL {objects} IN SCHEMA public TO {role}")
+        cursor.execute(f"SET ROLE {role}")
+    try:
+        assert not postgresql_swap.can_swap(connection)
+        call_command("rebuild_search_index", "--no-progress")
+        assert titles("orchard") == ["Orchard"]
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET ROLE")
+    assert postgresql_swap.can_swap(connection)

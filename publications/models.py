@@ -16,7 +16,7 @@ from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 from taggit.models import Tag, TaggedItemBase
 
-from . import workflow
+from . import datacache, workflow
 from .citations import Work
 from .images import (
     HERO_WIDTHS,
@@ -808,7 +808,13 @@ class Publication(Publishable):
         tag_ids = TaggedPublication.objects.filter(content_object=self).values("tag_id")
         topic_ids = Publication.topics.through.objects.filter(publication=self).values("topic_id")
         others = published.exclude(pk=self.pk).exclude(pk__in=[p.pk for p in chosen])
-        ranked = self._ranked_neighbours(others, tag_ids, topic_ids, missing)
+        # The ranking reads every publication sharing a tag or topic (half the archive for the
+        # commonest tags) and depends on counted data only: it outlives edits of texts.
+        ranked = datacache.remember(
+            f"related-ranking:{self.pk}:{missing}:{','.join(str(p.pk) for p in chosen)}",
+            lambda: self._ranked_neighbours(others, tag_ids, topic_ids, missing),
+            counts=True,
+        )
         by_pk = others.filter(pk__in=ranked).select_related("publication_type").in_bulk()
         candidates = [by_pk[pk] for pk in ranked if pk in by_pk]
         if candidates:

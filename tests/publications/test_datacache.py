@@ -377,3 +377,26 @@ def test_a_text_edit_in_the_admin_keeps_the_counts(admin_client):
     response, counted = facet_queries(reader)
     assert b"New title" in response.content
     assert counted == 0
+
+
+def test_related_ranking_survives_a_text_edit_and_follows_a_tag_change(client):
+    publication = PublicationFactory(tags=["sanctions"])
+    neighbour = PublicationFactory(title="Neighbour", tags=["sanctions"])
+    url = publication.get_absolute_url()
+    client.get(url)
+
+    neighbour.title = "Renamed neighbour"
+    neighbour.save()
+    with CaptureQueriesContext(connection) as queries:
+        related = client.get(url).context["related_publications"]
+    assert [p.title for p in related] == ["Renamed neighbour"]
+    assert not [q for q in queries if "GROUP BY" in q["sql"]]  # not ranked again
+
+    PublicationFactory(title="Newer neighbour", tags=["sanctions"])
+    publication.tags.add("trade")
+    related = client.get(url).context["related_publications"]
+    assert [p.title for p in related] == ["Newer neighbour", "Renamed neighbour"]
+
+    neighbour.unpublish()
+    related = client.get(url).context["related_publications"]
+    assert [p.title for p in related] == ["Newer neighbour"]

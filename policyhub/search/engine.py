@@ -27,9 +27,10 @@ SORTS = ("relevance", "date")
 # date, newest first, then id.
 RELEVANCE_ORDER = "part, score, published_at DESC NULLS LAST, id"
 DATE_ORDER = "published_at DESC NULLS LAST, id DESC"
-# Facet rows grow with the match set (about ten per document): past this many matches, every
-# filter count (kind, type, year, topic, region, tag, author) is taken over every k-th match
-# and scaled up, shown as approximate. The total stays exact.
+# Facet rows grow with the match set (about ten per document): past this many matches, the
+# type, year, topic, region, tag and author counts are taken over every k-th match and scaled
+# up, shown as approximate. The total and the counts per kind stay exact (a kind with a few
+# matches among thousands must not drop out of the filters).
 FACET_SAMPLE = 5000
 # Relevance ranking reads each candidate's term positions and lengths (FTS5's bm25, PostgreSQL's
 # ts_rank): 60-70% of a search matching a third of 100,000 documents. Past this many matches,
@@ -66,7 +67,9 @@ r AS MATERIALIZED ({rank})"""
 COUNTS_SQL = """
 SELECT 'total', NULL, NULL, stride, total FROM sample
 UNION ALL
-SELECT 'count', kind, type_id, year, COUNT(*) FROM s GROUP BY kind, type_id, year
+SELECT 'kind', kind, NULL, NULL, COUNT(*) FROM m GROUP BY kind
+UNION ALL
+SELECT 'count', NULL, type_id, year, COUNT(*) FROM s GROUP BY type_id, year
 UNION ALL
 SELECT 'facet', f.facet, f.value, NULL, COUNT(*) FROM policyhub_searchfacet f
 WHERE f.document_id IN (SELECT id FROM s)
@@ -171,8 +174,10 @@ def _run(match, matching, params, sort, offset, limit):
     total, stride = next((count, extra) for part, _, _, extra, count in rows if part == "total")
     counts.approximate = stride > 1
     for part, name, value, extra, count in rows:
-        if part == "count":
-            counts.add_document_row(name, value, extra, count * stride)
+        if part == "kind":
+            counts.kinds[name] += count
+        elif part == "count":
+            counts.add_document_row(value, extra, count * stride)
         elif part == "facet":
             counts.add_facet_row(name, value, count * stride)
         elif part == "page":

@@ -65,7 +65,7 @@ candidates AS MATERIALIZED (
 ),
 r AS MATERIALIZED ({rank})"""
 COUNTS_SQL = """
-SELECT 'total', NULL, NULL, stride, total FROM sample
+SELECT 'total', NULL, CAST(NULL AS bigint), stride, total FROM sample
 UNION ALL
 SELECT 'kind', kind, NULL, NULL, COUNT(*) FROM m GROUP BY kind
 UNION ALL

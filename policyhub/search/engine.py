@@ -31,13 +31,13 @@ DATE_ORDER = "published_at DESC NULLS LAST, id DESC"
 # type, year, topic, region, tag and author counts are taken over every k-th match and scaled
 # up, shown as approximate. The total and the counts per kind stay exact (a kind with a few
 # matches among thousands must not drop out of the filters).
-FACET_SAMPLE = 5000
+FACET_SAMPLE = 2000
 # Relevance ranking reads each candidate's term positions and lengths (FTS5's bm25, PostgreSQL's
 # ts_rank): 60-70% of a search matching a third of 100,000 documents. Past this many matches,
 # only the newest RANKED are ranked (documents without a date, i.e. people, count as newest);
 # older matches follow them by date. Totals, counts and date order are unaffected, and below
 # this many matches nothing changes. Product reasoning in bench/README.md.
-RANKED = 5000
+RANKED = 2000
 FACET_FILTER_SQL = (
     "policyhub_searchdocument.id IN "
     "(SELECT document_id FROM policyhub_searchfacet WHERE facet = %s AND value = %s)"

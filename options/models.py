@@ -1,11 +1,11 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Prefetch, Q
-from django.urls import reverse
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
+from publications.links import slug_url
 from publications.models import (
     Publication,
     Publishable,
@@ -81,7 +81,7 @@ class PolicyQuestion(Publishable):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("options:question", args=[self.slug])
+        return slug_url("options:question", self.slug)
 
     def citing_publications(self):
         """Published publications cited by this question's visible options (no annotations, so
@@ -315,7 +315,7 @@ class PolicyOption(Publishable):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("options:detail", args=[self.slug])
+        return slug_url("options:detail", self.slug)
 
     def relations_snapshot(self):
         """What a revision keeps of the relations (see ``RevisionRelations``), in display order."""

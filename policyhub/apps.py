@@ -30,4 +30,4 @@ class PolicyHubConfig(AppConfig):
         redirects.connect()
         cache.connect()
         # The apps never import policyhub: it hands them the cache they may use.
-        datacache.register(cache.remember)
+        datacache.register(cache.remember, cache.remember_many)

@@ -1,23 +1,37 @@
 """A cache for data computed from published content: the publication and option lists' facet
-counts, the home page's topic counts, related publications (``DATA_CACHE_ENABLED``).
+counts, the home page's topic counts, related publications, rendered publication cards
+(``DATA_CACHE_ENABLED``).
 
 The app knows what to compute and what the value depends on; when a cached value goes stale is
 the project's business (any content change, the next scheduled publish: ``policyhub/cache.py``),
-so the project registers the function that stores values. Until it does, nothing is cached.
+so the project registers the functions that store values. Until it does, nothing is cached.
 """
 
 from django.conf import settings
 
 _remember = None
+_remember_many = None
 
 
-def register(remember):
-    """``remember(name, compute)`` returns ``compute()``, possibly from a cache."""
-    global _remember
-    _remember = remember
+def register(remember, remember_many):
+    """``remember(name, compute)`` returns ``compute()``, possibly from a cache;
+    ``remember_many(names, compute)`` does the same for ``{item: name}`` in one round trip,
+    calling ``compute(missing_items)`` for ``{item: value}``."""
+    global _remember, _remember_many
+    _remember, _remember_many = remember, remember_many
+
+
+def enabled():
+    return _remember is not None and settings.DATA_CACHE_ENABLED
 
 
 def remember(name, compute):
-    if _remember is None or not settings.DATA_CACHE_ENABLED:
+    if not enabled():
         return compute()
     return _remember(name, compute)
+
+
+def remember_many(names, compute):
+    if not enabled():
+        return compute(list(names))
+    return _remember_many(names, compute)

@@ -10,7 +10,6 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import connections, models, transaction
 from django.db.models.functions import ExtractYear
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from simple_history.models import HistoricalRecords
@@ -26,6 +25,7 @@ from .images import (
     ResponsiveImage,
     save_with_renditions,
 )
+from .links import slug_url
 from .richtext import RichTextField
 from .validators import ReservedSlugValidator
 
@@ -325,7 +325,7 @@ class Person(models.Model):
         save_with_renditions(self, "photo", "photo_renditions", PHOTO_WIDTHS, super().save, kwargs)
 
     def get_absolute_url(self):
-        return reverse("publications:person", args=[self.slug])
+        return slug_url("publications:person", self.slug)
 
     def clean(self):
         if self.photo and not self.photo_alt.strip():
@@ -352,7 +352,7 @@ class Topic(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("publications:topic", args=[self.slug])
+        return slug_url("publications:topic", self.slug)
 
 
 class Region(models.Model):
@@ -370,7 +370,7 @@ class Region(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("publications:region", args=[self.slug])
+        return slug_url("publications:region", self.slug)
 
     def ancestors(self):
         """From the top of the tree down to the parent; bounded so a bad cycle cannot hang."""
@@ -664,7 +664,7 @@ class Publication(Publishable):
         )
 
     def get_absolute_url(self):
-        return reverse("publications:detail", args=[self.slug])
+        return slug_url("publications:detail", self.slug)
 
     def as_citation(self, url):
         """This publication as a ``citations.Work``; ``url`` is its absolute URL."""

@@ -1,11 +1,13 @@
 from dataclasses import dataclass, field
 
 from django import template
+from django.db.models import Model
 from django.urls import reverse
 from django.utils.http import urlencode
 from taggit.models import Tag
 
 from options.models import OptionSource, PolicyOption
+from publications import datacache
 from publications.models import Publication
 
 register = template.Library()
@@ -25,8 +27,15 @@ def options_for(subject):
     """The visible options a publication cites, or those about a topic, region or tag.
 
     Used by ``includes/related_options.html`` on the publication, topic, region and tag pages;
-    a fixed number of queries whatever the number of options.
+    a fixed number of queries whatever the number of options, kept until the content changes.
     """
+    if not isinstance(subject, Model):
+        return RelatedOptions("Policy options")
+    key = f"options-for:{subject._meta.label_lower}:{subject.pk}"
+    return datacache.remember(key, lambda: _options_for(subject))
+
+
+def _options_for(subject):
     if isinstance(subject, Publication):
         links = (
             OptionSource.objects.filter(

@@ -2,6 +2,7 @@
 policyhub/cache.py): the list's facet counts, the home page's topic counts, related publications.
 Exact after any edit and when a scheduled publication goes live."""
 
+import re
 from datetime import UTC, datetime, timedelta
 from unittest import mock
 
@@ -32,6 +33,10 @@ def facet(response, param):
         if facet.param == param
         for option in facet.options
     }
+
+
+def without_nonces(response):
+    return re.sub(rb'nonce="[^"]*"', b"", response.content)
 
 
 def get(client, params=None):
@@ -221,3 +226,34 @@ def test_option_facet_counts_follow_an_edit(client):
     assert sum(tracks(client.get(url)).values()) == 2
     # A different filter combination is counted on its own.
     assert sum(tracks(client.get(url, {"track": first.track.slug})).values()) == 2
+
+
+def test_a_repeated_detail_page_reads_only_whether_it_is_published(client):
+    publication = PublicationFactory(tags=["sanctions"], topics=[TopicFactory()])
+    url = publication.get_absolute_url()
+    first = client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        second = client.get(url)
+    # Each response has its own CSP nonce; everything else is the same.
+    assert without_nonces(second) == without_nonces(first)
+    assert len(queries) == 1
+
+
+def test_a_detail_page_shows_an_edit_at_once(client):
+    publication = PublicationFactory(title="Before the edit", tags=["sanctions"])
+    url = publication.get_absolute_url()
+    client.get(url)
+    publication.title = "After the edit"
+    publication.save()
+    assert b"After the edit" in client.get(url).content
+    publication.tags.add("trade")
+    assert b"trade" in client.get(url).content
+
+
+def test_a_detail_page_withdrawn_without_signals_is_gone_at_once(client):
+    publication = PublicationFactory(title="Withdrawn")
+    url = publication.get_absolute_url()
+    assert client.get(url).status_code == 200
+    # A bulk update sends no signal, so no cached value is retired; the page still asks.
+    type(publication).objects.filter(pk=publication.pk).update(status="draft")
+    assert client.get(url).status_code == 404

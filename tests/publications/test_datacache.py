@@ -257,3 +257,27 @@ def test_a_detail_page_withdrawn_without_signals_is_gone_at_once(client):
     # A bulk update sends no signal, so no cached value is retired; the page still asks.
     type(publication).objects.filter(pk=publication.pk).update(status="draft")
     assert client.get(url).status_code == 404
+
+
+def test_list_totals_are_kept_and_follow_an_edit(client):
+    aid = TopicFactory(slug="aid")
+    PublicationFactory.create_batch(2, topics=[aid])
+    for url in (LIST_URL, f"{LIST_URL}?topic=aid", aid.get_absolute_url()):
+        assert client.get(url).context["paginator"].count == 2
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).context["paginator"].count == 2
+        assert not [q for q in queries if "COUNT(" in q["sql"].upper()]
+
+    PublicationFactory(topics=[aid])
+    for url in (LIST_URL, f"{LIST_URL}?topic=aid", aid.get_absolute_url()):
+        assert client.get(url).context["paginator"].count == 3
+
+
+def test_each_filter_and_subject_has_its_own_total(client):
+    aid, trade = TopicFactory(slug="aid"), TopicFactory(slug="trade")
+    PublicationFactory.create_batch(2, topics=[aid])
+    PublicationFactory(topics=[trade])
+    assert client.get(LIST_URL).context["paginator"].count == 3
+    assert client.get(f"{LIST_URL}?topic=trade").context["paginator"].count == 1
+    assert client.get(aid.get_absolute_url()).context["paginator"].count == 2
+    assert client.get(trade.get_absolute_url()).context["paginator"].count == 1

@@ -1,10 +1,12 @@
 """What goes into the search index for each kind of object, as plain text.
 
 Every object is indexed, drafts included; what readers may see is decided at query time by
-each source's ``visible()``, which asks the content's own ``published()``. So a scheduled item
-appears at its time with no cron job, and publishing or unpublishing with ``queryset.update()``
-(admin actions; no signals) takes effect at once. Each source also loads its objects in bulk
-with a fixed number of queries and turns one into a document and its facet values.
+``published()`` (for publications applied to the status and time that database triggers copy
+into the document row, see triggers.py; for options asked of their own tables). So a scheduled
+item appears at its time with no cron job, and publishing or unpublishing with
+``queryset.update()`` (admin actions; no signals) takes effect at once. Each source also loads
+its objects in bulk with a fixed number of queries and turns one into a document and its facet
+values.
 """
 
 from dataclasses import dataclass, field

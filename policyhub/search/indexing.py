@@ -8,7 +8,7 @@ from options.models import PolicyOption, PolicyQuestion
 from publications.models import Publication
 
 from ..models import SearchDocument, SearchFacet
-from . import postgresql_swap, sqlite_schema
+from . import postgresql_swap, sqlite_schema, triggers
 from .documents import SOURCES, RegionTree
 
 BATCH_SIZE = 500
@@ -137,6 +137,12 @@ def rebuild(progress=None):
             # Ids were given explicitly: the sequence must move past them (PostgreSQL).
             for sql in connection.ops.sequence_reset_sql(no_style(), [SearchDocument]):
                 cursor.execute(sql)
+            if not sqlite:
+                # A status changed by a bulk update after its batch was read reached only the
+                # old rows through the copy trigger (triggers.py), or waited on rows this
+                # rebuild deleted. Now that the new rows are in place (and, after a swap, locked
+                # against such writes until the commit) bring every copy up to date.
+                cursor.execute(triggers.REFRESH)
         if sqlite:
             sqlite_schema.rebuild(connection)
     optimize()

@@ -10,6 +10,7 @@ from django.db import connection, connections
 
 from policyhub.models import SearchDocument, SearchFacet
 from policyhub.search import postgresql_swap, search
+from publications.models import Publication
 from tests.factories import PublicationFactory, TopicFactory
 
 pytestmark = pytest.mark.skipif(
@@ -204,3 +205,41 @@ def test_a_role_that_does_not_own_the_tables_rebuilds_in_place():
         with connection.cursor() as cursor:
             cursor.execute("RESET ROLE")
     assert postgresql_swap.can_swap(connection)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_bulk_unpublish_during_a_rebuild_reaches_the_new_index(monkeypatch):
+    """A bulk update sends no signal: the copy trigger wrote to the old table, which the swap
+    drops. The rebuild refreshes the copies before it commits."""
+    publication = PublicationFactory(title="Harvest")
+    paused, resume = threading.Event(), threading.Event()
+    finish = postgresql_swap.Swap.finish
+
+    def finish_later(swap):
+        paused.set()
+        assert resume.wait(30)
+        finish(swap)
+
+    monkeypatch.setattr(postgresql_swap.Swap, "finish", finish_later)
+    errors = []
+
+    def rebuild():
+        try:
+            call_command("rebuild_search_index", "--no-progress")
+        except Exception as error:  # reported below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=rebuild)
+    thread.start()
+    try:
+        assert paused.wait(30)
+        Publication.objects.filter(pk=publication.pk).update(status=Publication.Status.UNPUBLISHED)
+    finally:
+        resume.set()
+        thread.join(60)
+    assert not errors
+    document = SearchDocument.objects.get(kind="publication", object_id=publication.pk)
+    assert document.status == Publication.Status.UNPUBLISHED
+    assert search("harvest").total == 0

@@ -184,8 +184,10 @@ def strip_jpeg(data):
         if marker in JPEG_STANDALONE:
             parts.append(data[start:position])
             continue
-        if marker in (0x00, 0xD8) or position + 2 > size:
+        if marker in (0x00, 0xD8):
             raise MalformedImage(f"unexpected JPEG marker 0x{marker:02X}")
+        if position + 2 > size:
+            raise MalformedImage("file ends inside a JPEG segment")
         (length,) = struct.unpack(">H", data[position : position + 2])
         end = position + length
         if length < 2 or end > size:

@@ -214,21 +214,17 @@ def strip_jpeg(data):
     return stripped
 
 
+# In entropy-coded data a 0xFF byte is followed by 0x00 (a stuffed 0xFF), a restart marker
+# (0xD0-0xD7) or another 0xFF (fill); anything else starts the next marker.
+NEXT_MARKER = re.compile(rb"\xff[^\x00\xd0-\xd7\xff]")
+
+
 def _end_of_scan(data, position):
-    """Where the entropy-coded data after SOS ends: at the first 0xFF that starts a marker (not
-    a stuffed 0xFF00, a restart marker, or a fill byte)."""
-    size = len(data)
-    while True:
-        found = data.find(b"\xff", position)
-        if found < 0 or found + 1 >= size:
-            raise MalformedImage("JPEG scan data runs to the end of the file (no EOI)")
-        following = data[found + 1]
-        if following == 0x00 or 0xD0 <= following <= 0xD7:
-            position = found + 2
-        elif following == 0xFF:
-            position = found + 1
-        else:
-            return found
+    """Where the entropy-coded data after SOS ends (searched in C: a scan is most of the file)."""
+    found = NEXT_MARKER.search(data, position)
+    if found is None:
+        raise MalformedImage("JPEG scan data runs to the end of the file (no EOI)")
+    return found.start()
 
 
 # PNG ----------------------------------------------------------------------------------------

@@ -166,7 +166,14 @@ def without_metadata(upload, info=None):
         raise not_an_image(name)
     try:
         data = strip_metadata(data)
-    except MalformedImage as exc:
+        if info is not None:
+            # The header read again (nothing decoded): what was checked is what is stored.
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+                with Image.open(BytesIO(data), formats=[info.format]) as image:
+                    if (image.width, image.height) != (info.width, info.height):
+                        raise MalformedImage("the size changed")
+    except (MalformedImage, OSError, ValueError, SyntaxError) as exc:
         logger.info("Refused %s: %s", name, exc)
         raise metadata_not_removable(name) from None
     copy = ContentFile(data, name=upload.name)

@@ -332,6 +332,11 @@ def valid(format):
     return photo_with_metadata(f"x.{format}", size=(60, 40)).read()
 
 
+def insert_after_first_segment(data):
+    (length,) = struct.unpack(">H", data[4:6])
+    return data[: 4 + length] + b"\x00" + data[4 + length :]
+
+
 def with_chunk_size(data, kind, size):
     at = data.index(kind) + 4
     return data[:at] + struct.pack("<I", size) + data[at + 4 :]
@@ -340,7 +345,7 @@ def with_chunk_size(data, kind, size):
 MALFORMED = {
     "jpeg segment past the end": lambda: b"\xff\xd8\xff\xe1\xff\xf0Exif\x00\x00II*\x00",
     "jpeg without EOI": lambda: valid("jpg")[:-2],
-    "jpeg with garbage between segments": lambda: valid("jpg")[:2] + b"\x00" + valid("jpg")[2:],
+    "jpeg with garbage between segments": lambda: insert_after_first_segment(valid("jpg")),
     "png without IEND": lambda: valid("png")[:-12],
     "png chunk past the end": lambda: valid("png")[:8] + struct.pack(">I", 2**20) + b"IHDR",
     "png not starting with IHDR": lambda: valid("png")[:8] + png_chunk(b"tEXt", b"a\x00b"),

@@ -401,9 +401,14 @@ def main():
     parser.add_argument("--load", action="store_true", help="add the 60 s wrk run")
     parser.add_argument("--load-seconds", type=int, default=60)
     parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument(
+        "--database-url",
+        help="an existing database of --count publications instead of ph_pages_<count> (--db "
+        "must name its kind)",
+    )
     args = parser.parse_args()
 
-    url = database_url(args.db, args.count)
+    url = args.database_url or database_url(args.db, args.count)
     env = base_env(url, cached=False)
     ensure_database(args.db, url, env)
     import_seconds = None

@@ -40,6 +40,11 @@ from publications.models import Publication
 logger = logging.getLogger("policyhub.cache")
 
 GENERATION_KEY = "pagecache:generation"
+# A second token for counts (facets, totals): replaced by every change except an edit confined to
+# a publication's text, which leaves every count as it was.
+COUNTS_GENERATION_KEY = "pagecache:counts-generation"
+# Saved beside the change that matters (the publication's own save says whether counts moved).
+BOOKKEEPING_MODELS = {"publications.statechange"}
 
 # What readers see lives in these apps (taggit: tag names and slugs); plus search synonyms.
 WATCHED_APPS = {"publications", "options", "taggit"}
@@ -62,36 +67,54 @@ UNCACHEABLE_CACHE_CONTROL = {"private", "no-store", "no-cache"}
 # Generation ---------------------------------------------------------------------------------
 
 
-def current_generation():
-    generation = cache.get(GENERATION_KEY)
+def current_generation(key=GENERATION_KEY):
+    generation = cache.get(key)
     if generation is None:
         # A random token, never a counter: if the key is evicted, a fresh token cannot collide
         # with one that older entries still carry.
-        cache.add(GENERATION_KEY, secrets.token_hex(8), timeout=None)
-        generation = cache.get(GENERATION_KEY)
+        cache.add(key, secrets.token_hex(8), timeout=None)
+        generation = cache.get(key)
     return generation
 
 
-def invalidate():
-    """Retire every cached page, on every server sharing the cache."""
+def invalidate(counts=True):
+    """Retire every cached page, on every server sharing the cache; and every cached count,
+    unless the change cannot have moved one."""
     try:
-        cache.set(GENERATION_KEY, secrets.token_hex(8), timeout=None)
+        keys = [GENERATION_KEY, COUNTS_GENERATION_KEY] if counts else [GENERATION_KEY]
+        cache.set_many({key: secrets.token_hex(8) for key in keys}, timeout=None)
     except CACHE_ERRORS:
         # An unreachable cache holds no pages to retire; the edit itself must not fail.
         logger.warning("Page cache: could not invalidate", exc_info=True)
 
 
-def _content_changed(sender, using="default", action=None, **kwargs):
+def _moves_counts(sender, instance, action, pk_set, created):
+    if action is not None:
+        # m2m_changed: adding or removing nothing (the admin re-saving unchanged relations)
+        # changes nothing; a clear has no pk_set and counts as a change.
+        return pk_set is None or bool(pk_set)
+    if sender._meta.label_lower in BOOKKEEPING_MODELS or hasattr(sender, "instance_type"):
+        return False  # the log and the revision history (simple_history's models)
+    if created is not False:
+        return True  # a new row, or a delete
+    only_uncounted = getattr(instance, "changed_only_uncounted_fields", None)
+    return only_uncounted is None or not only_uncounted()
+
+
+def _content_changed(
+    sender, using="default", action=None, instance=None, pk_set=None, created=None, **kwargs
+):
     if action is not None and not action.startswith("post_"):
         return  # m2m_changed: pre_add etc.
     meta = sender._meta
     if meta.app_label not in WATCHED_APPS and meta.label_lower not in WATCHED_MODELS:
         return
+    counts = _moves_counts(sender, instance, action, pk_set, created)
     # Now, for this request; and again after commit, because between the two another server may
     # have rendered the old rows under the new generation.
-    invalidate()
+    invalidate(counts)
     if transaction.get_connection(using).in_atomic_block:
-        transaction.on_commit(invalidate, using=using)
+        transaction.on_commit(lambda: invalidate(counts), using=using)
 
 
 def connect():
@@ -140,12 +163,14 @@ def next_publish_time(generation, at):
 # Data derived from content ------------------------------------------------------------------
 
 
-def remember(name, compute):
+def remember(name, compute, *, counts=False):
     """``compute()``, cached like a page: under the content generation, never past the next
-    publish time. ``name`` must say everything the value depends on besides the content."""
+    publish time. ``name`` must say everything the value depends on besides the content.
+    ``counts``: the value is made of counts only (no titles, no text), so it is kept across
+    edits of a publication's text (``Publication.UNCOUNTED_FIELDS``)."""
     started = timezone.now()
     try:
-        generation = current_generation()
+        generation = current_generation(COUNTS_GENERATION_KEY if counts else GENERATION_KEY)
         key = f"pagecache:{generation}:data:{hashlib.sha256(name.encode()).hexdigest()}"
         entry = cache.get(key)
     except CACHE_ERRORS:

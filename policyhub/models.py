@@ -67,6 +67,10 @@ class SearchDocument(models.Model):
     kind = models.CharField(max_length=12, choices=Kind.choices)
     object_id = models.PositiveBigIntegerField()
     published_at = models.DateTimeField(null=True, blank=True)
+    # A publication's own status, kept in step by database triggers (search/triggers.py) so a
+    # search tests visibility on this row; null for options and people, whose visibility is
+    # read from their own tables.
+    status = models.CharField(max_length=12, null=True, blank=True)
     year = models.PositiveSmallIntegerField(null=True, blank=True)
     type_id = models.PositiveBigIntegerField(null=True, blank=True)
     url = models.CharField(max_length=500)
@@ -90,7 +94,7 @@ class SearchDocument(models.Model):
         indexes = [
             models.Index(Lower("title"), name="search_document_title_lower"),
             models.Index(
-                fields=["id", "kind", "object_id", "type_id", "year", "published_at"],
+                fields=["id", "kind", "object_id", "type_id", "year", "published_at", "status"],
                 name="search_document_match",
             ),
         ]

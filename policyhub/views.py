@@ -31,7 +31,9 @@ def home(request):
             "featured": featured,
             "latest": latest,
             # Every published publication counted: cached until the content changes.
-            "topics": datacache.remember("home-topics", lambda: published.count_by("topics")),
+            "topics": datacache.remember(
+                "home-topics", lambda: published.count_by("topics"), counts=True
+            ),
         },
     )
 

@@ -14,7 +14,7 @@ _remember_many = None
 
 
 def register(remember, remember_many):
-    """``remember(name, compute)`` returns ``compute()``, possibly from a cache;
+    """``remember(name, compute, counts=False)`` returns ``compute()``, possibly from a cache;
     ``remember_many(names, compute)`` does the same for ``{item: name}`` in one round trip,
     calling ``compute(missing_items)`` for ``{item: value}``."""
     global _remember, _remember_many
@@ -25,10 +25,12 @@ def enabled():
     return _remember is not None and settings.DATA_CACHE_ENABLED
 
 
-def remember(name, compute):
+def remember(name, compute, *, counts=False):
+    """``counts``: the value holds counts only, so an edit of a publication's text (which moves
+    no count) leaves it cached."""
     if not enabled():
         return compute()
-    return _remember(name, compute)
+    return _remember(name, compute, counts=counts)
 
 
 def remember_many(names, compute):

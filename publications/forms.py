@@ -204,7 +204,7 @@ class PublicationFilterForm(forms.Form):
             ]
             return Facet(param=param, label=label, options=options)
 
-        counts = datacache.remember(self.facet_cache_name(), self.facet_counts)
+        counts = datacache.remember(self.facet_cache_name(), self.facet_counts, counts=True)
         years = [{**row, "name": str(row["year"])} for row in counts["year"]]
         return [
             build("type", "Type", counts["type"]),

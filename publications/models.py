@@ -16,7 +16,7 @@ from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 from taggit.models import Tag, TaggedItemBase
 
-from . import workflow
+from . import datacache, workflow
 from .citations import Work
 from .images import (
     HERO_WIDTHS,
@@ -215,7 +215,9 @@ class Publishable(models.Model):
 
     def save(self, *args, **kwargs):
         if self.status == self.Status.PUBLISHED and self.published_at is None:
-            self.published_at = timezone.now()
+            # Whole seconds, as the admin's form edits it: a later save of the unchanged form
+            # then changes nothing (nor the cached counts, which a changed publish time retires).
+            self.published_at = timezone.now().replace(microsecond=0)
         user = self.changed_by if getattr(self.changed_by, "pk", None) else None
         if self._state.adding and self.created_by_id is None:
             self.created_by = user
@@ -655,6 +657,26 @@ class Publication(Publishable):
             models.Index(fields=["id", "status", "published_at"], name="publication_visibility"),
         ]
 
+    # No count (facets, totals) depends on these: an edit confined to them keeps the cached
+    # counts (``datacache.remember(..., counts=True)``). Every other field, relation and model
+    # counts as a change.
+    UNCOUNTED_FIELDS = frozenset(
+        {
+            "title",
+            "slug",
+            "summary",
+            "body",
+            "hero_image",
+            "hero_alt",
+            "hero_caption",
+            "hero_credit",
+            "hero_renditions",
+            "source_note",
+            "source_url",
+            "updated_at",
+        }
+    )
+
     def __str__(self):
         return self.title
 
@@ -662,9 +684,29 @@ class Publication(Publishable):
         save_with_renditions(
             self, "hero_image", "hero_renditions", HERO_WIDTHS, super().save, kwargs
         )
+        self._loaded_counted_values = self._counted_values()
 
     def get_absolute_url(self):
         return slug_url("publications:detail", self.slug)
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._loaded_counted_values = instance._counted_values()
+        return instance
+
+    def _counted_values(self):
+        return tuple(
+            self.__dict__.get(field.attname, _UNKNOWN)
+            for field in self._meta.concrete_fields
+            if field.name not in self.UNCOUNTED_FIELDS
+        )
+
+    def changed_only_uncounted_fields(self):
+        """Whether the last save changed nothing a count depends on (read by the cache's
+        ``post_save`` handler). False when unsure: a new row, or fields not loaded."""
+        loaded = getattr(self, "_loaded_counted_values", None)
+        return loaded is not None and _UNKNOWN not in loaded and loaded == self._counted_values()
 
     def as_citation(self, url):
         """This publication as a ``citations.Work``; ``url`` is its absolute URL."""
@@ -766,7 +808,13 @@ class Publication(Publishable):
         tag_ids = TaggedPublication.objects.filter(content_object=self).values("tag_id")
         topic_ids = Publication.topics.through.objects.filter(publication=self).values("topic_id")
         others = published.exclude(pk=self.pk).exclude(pk__in=[p.pk for p in chosen])
-        ranked = self._ranked_neighbours(others, tag_ids, topic_ids, missing)
+        # The ranking reads every publication sharing a tag or topic (half the archive for the
+        # commonest tags) and depends on counted data only: it outlives edits of texts.
+        ranked = datacache.remember(
+            f"related-ranking:{self.pk}:{missing}:{','.join(str(p.pk) for p in chosen)}",
+            lambda: self._ranked_neighbours(others, tag_ids, topic_ids, missing),
+            counts=True,
+        )
         by_pk = others.filter(pk__in=ranked).select_related("publication_type").in_bulk()
         candidates = [by_pk[pk] for pk in ranked if pk in by_pk]
         if candidates:

@@ -22,7 +22,7 @@ class RememberedCountPaginator(Paginator):
 
     @cached_property
     def count(self):
-        return datacache.remember(self.count_name, lambda: Paginator.count.func(self))
+        return datacache.remember(self.count_name, lambda: Paginator.count.func(self), counts=True)
 
 
 class PublishedListMixin:

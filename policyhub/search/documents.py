@@ -1,10 +1,12 @@
 """What goes into the search index for each kind of object, as plain text.
 
 Every object is indexed, drafts included; what readers may see is decided at query time by
-each source's ``visible()``, which asks the content's own ``published()``. So a scheduled item
-appears at its time with no cron job, and publishing or unpublishing with ``queryset.update()``
-(admin actions; no signals) takes effect at once. Each source also loads its objects in bulk
-with a fixed number of queries and turns one into a document and its facet values.
+``published()`` (for publications applied to the status and time that database triggers copy
+into the document row, see triggers.py; for options asked of their own tables). So a scheduled
+item appears at its time with no cron job, and publishing or unpublishing with
+``queryset.update()`` (admin actions; no signals) takes effect at once. Each source also loads
+its objects in bulk with a fixed number of queries and turns one into a document and its facet
+values.
 """
 
 from dataclasses import dataclass, field
@@ -21,6 +23,7 @@ from publications.models import (
     Authorship,
     Person,
     Publication,
+    PublishableQuerySet,
     Region,
     TaggedPublication,
     Topic,
@@ -94,6 +97,11 @@ class PublicationSource:
     def visible(self, now):
         return Exists(Publication.objects.published(at=now).filter(pk=OuterRef("object_id")))
 
+    def visible_documents(self, documents, now):
+        # The one definition of "published", applied to the status and publish time that
+        # database triggers copy into the document row (triggers.py): no lookup per match.
+        return PublishableQuerySet.published(documents, at=now)
+
     def queryset(self):
         return (
             Publication.objects.all()
@@ -118,6 +126,7 @@ class PublicationSource:
             summary=publication.summary,
             body=publication.body,
             published_at=publication.published_at,
+            status=publication.status,
             type_id=publication.publication_type_id,
             authors=pairs(authorship.person for authorship in publication.authorships.all()),
             topics=pairs(publication.topics.all()),
@@ -169,7 +178,16 @@ class PublicationSource:
         # Slugs need no escaping in a path, so one reverse() serves every publication.
         marker = "slug-marker-0"
         url = reverse("publications:detail", args=[marker])
-        columns = ("pk", "slug", "title", "summary", "body", "published_at", "publication_type_id")
+        columns = (
+            "pk",
+            "slug",
+            "title",
+            "summary",
+            "body",
+            "published_at",
+            "status",
+            "publication_type_id",
+        )
         last = 0
         while True:
             rows = list(
@@ -191,7 +209,7 @@ class PublicationSource:
                     .values_list(owner, f"{target}_id")
                 ):
                     grouped.setdefault(owner_id, []).append((target_id, lookup[target_id]))
-            for pk, slug, title, summary, body, published_at, type_id in rows:
+            for pk, slug, title, summary, body, published_at, status, type_id in rows:
                 yield self.build(
                     tree,
                     pk=pk,
@@ -200,6 +218,7 @@ class PublicationSource:
                     summary=summary,
                     body=body,
                     published_at=published_at,
+                    status=status,
                     type_id=type_id,
                     **{key: grouped.get(pk, []) for key, grouped in related.items()},
                 )
@@ -215,6 +234,9 @@ class OptionSource:
     def visible(self, now):
         options = PolicyOption.objects.visible(at=now)
         return Exists(options.filter(pk=OuterRef("object_id")))
+
+    def visible_documents(self, documents, now):
+        return documents.filter(self.visible(now))
 
     def queryset(self):
         return (
@@ -266,6 +288,9 @@ class PersonSource:
     def visible(self, now):
         return Q()
 
+    def visible_documents(self, documents, now):
+        return documents
+
     def queryset(self):
         return Person.objects.all()
 
@@ -285,12 +310,23 @@ SOURCES = {source.kind: source for source in (PublicationSource(), OptionSource(
 
 
 def visible_documents(now=None):
-    """Documents readers may see now, checked against the content itself at query time.
+    """Documents readers may see now, by each content type's own definition at query time.
 
-    The index alone would do for anything saved through the ORM, but bulk updates (an admin
-    action publishing or unpublishing with ``queryset.update()``) send no signals: asking the
-    content's own ``published()`` keeps drafts out and scheduled items in on time regardless.
+    Bulk updates (an admin action publishing or unpublishing with ``queryset.update()``) send
+    no signals: publications' status and publish time reach their document through database
+    triggers (triggers.py), options are checked against their own tables, and scheduled items
+    appear when their time passes, with no reindexing.
     """
+    now = now or timezone.now()
+    visible = SearchDocument.objects.none()
+    for kind, source in SOURCES.items():
+        visible |= source.visible_documents(SearchDocument.objects.filter(kind=kind), now)
+    return visible
+
+
+def content_visible_documents(now=None):
+    """The same test read from the content tables themselves, one lookup per document: for the
+    few documents of a result page, so that none is shown even if a trigger went missing."""
     now = now or timezone.now()
     visible = Q(pk__in=[])
     for kind, source in SOURCES.items():

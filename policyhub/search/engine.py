@@ -1,9 +1,9 @@
 """The one search API: ``search(query_text, filters, sort, page) -> SearchResults``.
 
-A search reads the full-text index once: one statement materialises the visible matches with
-their score, and returns from them the counts per kind/type/year (and so the total), the counts
-per facet value and the ids of the requested page. Two more queries fetch the facet labels
-(facets.py) and the page's documents. Nothing grows with the number of results.
+A search runs one statement: it materialises the visible matches (no score), and returns from
+them the exact total, the counts per kind/type/year and per facet value (over every k-th match
+past FACET_SAMPLE matches) and the ids of the requested page, ranking at most RANKED candidates.
+Two more queries fetch the facet labels (facets.py) and the page's documents.
 """
 
 from contextlib import nullcontext
@@ -16,46 +16,77 @@ from django.utils import timezone
 
 from ..models import SearchDocument, Synonym
 from . import backends
-from .documents import visible_documents
+from .documents import content_visible_documents, visible_documents
 from .facets import FacetCounts, Filters, facet_groups
 from .query import ParsedQuery, parse_query
 from .snippets import Highlighter
 
 DOCUMENTS = SearchDocument._meta.db_table
 SORTS = ("relevance", "date")
-ORDER = {
-    "relevance": "score, published_at DESC NULLS LAST, id",
-    "date": "published_at DESC NULLS LAST, id DESC",
-}
+# Relevance order: the ranked candidates by score, then any older matches by date. Ties by
+# date, newest first, then id.
+RELEVANCE_ORDER = "part, score, published_at DESC NULLS LAST, id"
+DATE_ORDER = "published_at DESC NULLS LAST, id DESC"
 # Facet rows grow with the match set (about ten per document): past this many matches, the
-# topic/region/tag/author counts are taken over every k-th match and scaled up (shown as
-# approximate). Totals and kind/type/year counts stay exact.
-FACET_SAMPLE = 5000
+# type, year, topic, region, tag and author counts are taken over every k-th match and scaled
+# up, shown as approximate. The total and the counts per kind stay exact (a kind with a few
+# matches among thousands must not drop out of the filters).
+FACET_SAMPLE = 2000
+# Relevance ranking reads each candidate's term positions and lengths (FTS5's bm25, PostgreSQL's
+# ts_rank): 60-70% of a search matching a third of 100,000 documents. Past this many matches,
+# only the newest RANKED are ranked (documents without a date, i.e. people, count as newest);
+# older matches follow them by date. Totals, counts and date order are unaffected, and below
+# this many matches nothing changes. Product reasoning in bench/README.md.
+RANKED = 2000
 FACET_FILTER_SQL = (
     "policyhub_searchdocument.id IN "
     "(SELECT document_id FROM policyhub_searchfacet WHERE facet = %s AND value = %s)"
 )
 # Table names and clauses below are ours; every value is a bound parameter.
-SEARCH_SQL = """
+MATCHES_SQL = """
 WITH m AS MATERIALIZED (
     SELECT {d}.id AS id, {d}.kind AS kind, {d}.type_id AS type_id, {d}.year AS year,
-           {d}.published_at AS published_at, {rank} AS score
+           {d}.published_at AS published_at
     {matching}
 ),
-sample AS (
-    SELECT CASE WHEN COUNT(*) > {sample} THEN (COUNT(*) + {sample} - 1) / {sample} ELSE 1 END
+sample AS MATERIALIZED (
+    SELECT COUNT(*) AS total,
+           CASE WHEN COUNT(*) > {sample} THEN (COUNT(*) + {sample} - 1) / {sample} ELSE 1 END
            AS stride
     FROM m
-)
-SELECT 'count', kind, type_id, year, COUNT(*) FROM m GROUP BY kind, type_id, year
+),
+s AS MATERIALIZED (
+    SELECT m.id, m.kind, m.type_id, m.year FROM m, sample WHERE m.id %% sample.stride = 0
+)"""
+RANKING_SQL = """,
+candidates AS MATERIALIZED (
+    SELECT id, published_at FROM m
+    ORDER BY published_at IS NULL DESC, published_at DESC, id DESC LIMIT {ranked}
+),
+r AS MATERIALIZED ({rank})"""
+COUNTS_SQL = """
+SELECT 'total', NULL, CAST(NULL AS bigint), stride, total FROM sample
+UNION ALL
+SELECT 'kind', kind, NULL, NULL, COUNT(*) FROM m GROUP BY kind
+UNION ALL
+SELECT 'count', NULL, type_id, year, COUNT(*) FROM s GROUP BY type_id, year
 UNION ALL
 SELECT 'facet', f.facet, f.value, NULL, COUNT(*) FROM policyhub_searchfacet f
-WHERE f.document_id IN (SELECT m.id FROM m, sample WHERE m.id %% sample.stride = 0)
+WHERE f.document_id IN (SELECT id FROM s)
 GROUP BY f.facet, f.value
 UNION ALL
 SELECT 'page', NULL, id, ROW_NUMBER() OVER (ORDER BY {order}), NULL FROM (
-    SELECT * FROM m ORDER BY {order} LIMIT %s OFFSET %s
+    SELECT * FROM ({rows}) page_rows ORDER BY {order} LIMIT %s OFFSET %s
 ) page
+"""
+DATE_ROWS = "SELECT id, published_at FROM m"
+# The matches left unranked are read only when the page reaches past the ranked ones.
+RELEVANCE_ROWS = """
+SELECT r.id AS id, 0 AS part, r.score AS score, c.published_at AS published_at
+FROM r JOIN candidates c ON c.id = r.id
+UNION ALL
+SELECT id, 1, NULL, published_at FROM m
+WHERE (SELECT COUNT(*) FROM candidates) < %s AND id NOT IN (SELECT id FROM candidates)
 """
 
 
@@ -65,6 +96,7 @@ class SearchResults:
     total: int = 0
     page: object = None  # a django.core.paginator.Page of Hit, None for an empty query
     facets: list = field(default_factory=list)
+    ranked_newest: int = 0  # relevance ranked the newest this many matches only (RANKED)
 
     @property
     def is_empty_query(self):
@@ -99,26 +131,10 @@ class _FetchedPage:
         return self.hits[: bounds.stop - bounds.start]
 
 
-# SQLite looks a publication up by its integer primary key, which reads the wide row's table
-# page for every match (200-400 ms for 50,000 matches); the narrow covering index
-# publication_visibility answers the same status/time test from a few cached pages (~80 ms).
-# Only a planner hint: if the ORM ever names the table differently, nothing is replaced.
-SQLITE_INDEX_HINTS = (
-    (
-        'FROM "publications_publication" U0 ',
-        'FROM "publications_publication" U0 INDEXED BY publication_visibility ',
-    ),
-)
-
-
 def _visibility_sql(now):
     """The WHERE clause of visible_documents(), as SQL over the document table."""
     query = visible_documents(now).query
-    sql, params = query.get_compiler(connection=connection).compile(query.where)
-    if connection.vendor == "sqlite":
-        for plain, hinted in SQLITE_INDEX_HINTS:
-            sql = sql.replace(plain, hinted, 1)
-    return sql, params
+    return query.get_compiler(connection=connection).compile(query.where)
 
 
 def _matching(match, filters, now):
@@ -141,34 +157,40 @@ def _matching(match, filters, now):
 
 def _run(match, matching, params, sort, offset, limit):
     """Counts (FacetCounts) and the ids of one page, in page order."""
-    sql = SEARCH_SQL.format(
-        d=DOCUMENTS,
-        rank=match.rank_sql,
-        matching=matching,
-        sample=FACET_SAMPLE,
-        order=ORDER[sort],
-    )
+    relevance = sort == "relevance"
+    sql = MATCHES_SQL.format(d=DOCUMENTS, matching=matching, sample=FACET_SAMPLE)
+    if relevance:
+        sql += RANKING_SQL.format(ranked=RANKED, rank=match.rank_sql)
+        params = [*params, *match.rank_params]
+    order, rows = (RELEVANCE_ORDER, RELEVANCE_ROWS) if relevance else (DATE_ORDER, DATE_ROWS)
+    sql += COUNTS_SQL.format(order=order, rows=rows)
+    page_params = [offset + limit] if relevance else []
     with connection.cursor() as cursor:
         for statement in match.setup_sql:
             cursor.execute(statement)
-        cursor.execute(sql, [*params, limit, offset])
+        cursor.execute(sql, [*params, *page_params, limit, offset])
         rows = cursor.fetchall()
     counts, page = FacetCounts(), []
-    for part, name, value, extra, count in rows:
-        if part == "count":
-            counts.add_document_row(name, value, extra, count)
-    stride = -(-counts.total // FACET_SAMPLE) if counts.total > FACET_SAMPLE else 1
+    total, stride = next((count, extra) for part, _, _, extra, count in rows if part == "total")
     counts.approximate = stride > 1
     for part, name, value, extra, count in rows:
-        if part == "facet":
+        if part == "kind":
+            counts.kinds[name] += count
+        elif part == "count":
+            counts.add_document_row(value, extra, count * stride)
+        elif part == "facet":
             counts.add_facet_row(name, value, count * stride)
         elif part == "page":
             page.append((extra, value))
+    counts.total = total  # exact; the sampled rows only sum to about this
     return counts, [pk for _, pk in sorted(page)]
 
 
-def _hits(ids, highlighter, type_names):
-    documents = SearchDocument.objects.defer("meta").in_bulk(ids)
+def _hits(ids, highlighter, type_names, now):
+    # Checked against the content tables once more, for these few documents only: the match
+    # set relies on the trigger-kept status copy, and a draft must not appear even if a
+    # trigger went missing (triggers.py).
+    documents = content_visible_documents(now).defer("meta").in_bulk(ids)
     kinds = dict(SearchDocument.Kind.choices)
     return [
         Hit(
@@ -192,18 +214,20 @@ def search(query_text, filters=None, sort="relevance", page=1, per_page=None):
         return results
     filters = filters or Filters()
     per_page = per_page or settings.PAGE_SIZE
-    sort = sort if sort in ORDER else "relevance"
+    sort = sort if sort in SORTS else "relevance"
     number = page if isinstance(page, int) and page > 0 else 1
     match = backends.match(query, connection)
-    matching, params = _matching(match, filters, timezone.now())
+    now = timezone.now()
+    matching, params = _matching(match, filters, now)
     # A transaction only where a backend needs session settings: on SQLite it would be an
     # IMMEDIATE one, taking the write lock for a read.
     with transaction.atomic() if match.setup_sql else nullcontext():
         offset = (number - 1) * per_page
         counts, ids = _run(match, matching, params, sort, offset, per_page)
     results.total = counts.total
+    results.ranked_newest = RANKED if sort == "relevance" and counts.total > RANKED else 0
     results.facets, type_names = facet_groups(counts, filters)
-    hits = _hits(ids, Highlighter(query.highlight_terms()), type_names)
+    hits = _hits(ids, Highlighter(query.highlight_terms()), type_names, now)
     paginator = Paginator(_FetchedPage(counts.total, offset, hits), per_page)
     results.page = paginator.page(page)  # validates: InvalidPage past the end
     return results

@@ -38,11 +38,9 @@ class FacetCounts:
     types: Counter = field(default_factory=Counter)
     years: Counter = field(default_factory=Counter)
     facets: dict = field(default_factory=lambda: defaultdict(Counter))
-    approximate: bool = False  # topic/region/tag/author counts estimated from a sample
+    approximate: bool = False  # type/year/topic/region/tag/author counts from a sample
 
-    def add_document_row(self, kind, type_id, year, count):
-        self.total += count
-        self.kinds[kind] += count
+    def add_document_row(self, type_id, year, count):
         if type_id:
             self.types[type_id] += count
         if year:
@@ -103,6 +101,7 @@ def facet_groups(counts, filters):
     type_group, type_names = _model_group(
         "type", "Type", PublicationType, counts.types, filters.type
     )
+    type_group.approximate = counts.approximate
     groups.append(type_group)
     for name, model in FACET_MODELS.items():
         counter = counts.facets.get(name, Counter())
@@ -115,6 +114,7 @@ def facet_groups(counts, filters):
             "year",
             "Year",
             [FacetOption(str(y), str(y), counts.years[y], y == filters.year) for y in years],
+            approximate=counts.approximate,
         )
     )
     return [group for group in groups if group.options], type_names

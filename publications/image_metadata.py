@@ -145,14 +145,23 @@ APP0, APP1, APP2, APP14, SOS, EOI, COM = 0xE0, 0xE1, 0xE2, 0xEE, 0xDA, 0xD9, 0xF
 
 
 def _keep_jpeg_app(marker, body):
-    # JFIF/JFXX (density, optional thumbnail), ICC profile chunks, and Adobe's colour-transform
-    # flag (which decides how CMYK/YCCK data decodes). APP2 also carries MPF (it indexes extra
-    # images appended after EOI, which are dropped) and FlashPix.
-    return (
-        (marker == APP0 and body[:5] in (b"JFIF\x00", b"JFXX\x00"))
-        or (marker == APP2 and body.startswith(b"ICC_PROFILE\x00"))
-        or (marker == APP14 and body.startswith(b"Adobe"))
+    # ICC profile chunks, and Adobe's colour-transform flag (which decides how CMYK/YCCK data
+    # decodes). APP2 also carries MPF (it indexes extra images appended after EOI, which are
+    # dropped) and FlashPix.
+    return (marker == APP2 and body.startswith(b"ICC_PROFILE\x00")) or (
+        marker == APP14 and body.startswith(b"Adobe")
     )
+
+
+JFIF_HEADER = 14  # identifier, version, units, densities, thumbnail width and height
+
+
+def _jfif_without_thumbnail(segment, body):
+    """JFIF's header without its optional thumbnail: a thumbnail can still show what was
+    cropped out of the photo. (JFXX segments, which only hold thumbnails, are dropped.)"""
+    if len(body) == JFIF_HEADER:
+        return segment
+    return _jpeg_segment(APP0, body[: JFIF_HEADER - 2] + b"\x00\x00")
 
 
 def _jpeg_segment(marker, body):
@@ -160,8 +169,9 @@ def _jpeg_segment(marker, body):
 
 
 def strip_jpeg(data):
-    """Drop APPn segments other than JFIF, ICC and Adobe (EXIF and XMP in APP1, IPTC in APP13,
-    ...), COM segments and anything after EOI; every other byte is copied as it is."""
+    """Drop APPn segments other than JFIF (without thumbnail), ICC and Adobe (EXIF and XMP in
+    APP1, IPTC in APP13, ...), COM segments and anything after EOI; every other byte is copied
+    as it is."""
     if not data.startswith(JPEG_SIGNATURE):
         raise MalformedImage("no JPEG start marker")
     size = len(data)
@@ -201,6 +211,8 @@ def strip_jpeg(data):
             elif marker == APP1 and body.startswith(XMP_JPEG_PREFIX):
                 orientation.from_xmp(body)
                 parts.append(None)
+            elif marker == APP0 and body.startswith(b"JFIF\x00") and len(body) >= JFIF_HEADER:
+                parts.append(_jfif_without_thumbnail(data[start:end], body))
             elif marker != COM and _keep_jpeg_app(marker, body):
                 parts.append(data[start:end])
             continue

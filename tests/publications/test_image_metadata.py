@@ -237,6 +237,20 @@ def test_a_photo_with_extra_images_after_its_end_is_stored_as_one_plain_jpeg(
     assert pixels(data) == pixels(original)
 
 
+def test_a_jfif_thumbnail_is_dropped_with_the_rest():
+    # EXIF thumbnails go with APP1; JFIF's own optional thumbnail (raw RGB) may also show what
+    # was cropped away.
+    original = image_file("a.jpg", size=(60, 40)).read()
+    (length,) = struct.unpack(">H", original[4:6])
+    header = original[6:18] + b"\x02\x01"  # a 2 × 1 pixel thumbnail follows
+    thumbnail = b"\xff\x00\x00" * 2
+    segment = b"\xff\xe0" + struct.pack(">H", 2 + len(header) + len(thumbnail))
+    with_thumbnail = original[:2] + segment + header + thumbnail + original[4 + length :]
+    assert pixels(with_thumbnail) == pixels(original)
+
+    assert strip_metadata(with_thumbnail) == original
+
+
 # Through the model, as scripts and the factories save --------------------------------------
 
 

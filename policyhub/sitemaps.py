@@ -63,8 +63,31 @@ class TopicSitemap(WithPublishedSitemap):
 
 
 class RegionSitemap(WithPublishedSitemap):
+    """Regions with published publications, and the regions above them: a region's page lists
+    its sub-regions' publications too."""
+
     model = Region
     relation = "regions"
+
+    def items(self):
+        regions = {region.pk: region for region in Region.objects.all()}  # a few hundred at most
+        listed = {}
+        for tagged in super().items():
+            node, seen = regions[tagged.pk], set()
+            while node is not None and node.pk not in seen:  # bounded, like Region.ancestors()
+                seen.add(node.pk)
+                entry = listed.setdefault(node.pk, node)
+                entry.last_published_change = max(
+                    filter(
+                        None,
+                        [
+                            getattr(entry, "last_published_change", None),
+                            tagged.last_published_change,
+                        ],
+                    )
+                )
+                node = regions.get(node.parent_id)
+        return sorted(listed.values(), key=lambda region: region.slug)
 
 
 class TagSitemap(Sitemap):

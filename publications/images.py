@@ -7,6 +7,10 @@ pixels, a TIFF, a file named .jpg that is a GIF) and would leave resizing to req
   anything is decoded, so a pixel bomb costs nothing), that is not JPEG/PNG/WebP/GIF (SVG can carry
   scripts and is never accepted), or that does not decode to the end.
 - ``CheckedImageField`` runs it in forms (the admin) and, for new files, in ``full_clean()``.
+- ``without_metadata`` then removes EXIF (GPS position, camera serial, author), XMP, IPTC, PNG
+  text and comments from the file (``image_metadata``, lossless: the container is rewritten, the
+  pixels are not touched). Every new file is stored through it (``commit_new_image``): a file
+  whose structure cannot be followed is refused rather than stored with its metadata.
 - ``update_renditions`` writes WebP and JPEG copies at a few widths under ``renditions/`` when the
   model is saved, and records their names and sizes in a JSON field; reader pages build
   ``<img srcset>`` from that record (``ResponsiveImage``) and never open an image themselves.
@@ -25,6 +29,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import models, transaction
 from PIL import Image, ImageOps, UnidentifiedImageError
+
+from publications.image_metadata import MalformedImage, sniff, strip_metadata
 
 logger = logging.getLogger(__name__)
 
@@ -105,7 +111,9 @@ def check_image(file, *, limit_size=True):
                 ) from None
             except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
                 raise not_an_image(name) from None
-            info = ImageInfo(image.format, *image.size)
+            # A JPEG with an MPF index (extra images after its end, written by many cameras)
+            # opens as MPO; it is stored as the plain JPEG it starts with (without_metadata).
+            info = ImageInfo("JPEG" if image.format == "MPO" else image.format, *image.size)
             if info.width * info.height > settings.MAX_IMAGE_PIXELS:
                 raise ValidationError(
                     "“%(name)s” is %(width)s × %(height)s pixels; the limit is %(limit)s.",
@@ -132,14 +140,69 @@ def check_image(file, *, limit_size=True):
     return info
 
 
+def metadata_not_removable(name):
+    return ValidationError(
+        "“%(name)s” was not stored: its metadata (such as where a photo was taken) could not be "
+        "removed because the file's structure is damaged or unusual. Export a new copy from an "
+        "image editor and upload that.",
+        code="image_metadata",
+        params={"name": name},
+    )
+
+
+def without_metadata(upload, info=None):
+    """A copy of an upload without its metadata (``image_metadata``), named like it, or the
+    upload itself if it is such a copy already. ``info``, from ``check_image``, must agree with
+    the format the bytes start with. Raises a ``ValidationError`` rather than return a file that
+    may still carry metadata."""
+    if getattr(upload, "metadata_removed", False):
+        return upload
+    name = _shown_name(upload)
+    upload.seek(0)
+    data = upload.read()
+    upload.seek(0)
+    kind = sniff(data)
+    if kind is None or (info is not None and kind != info.format):
+        raise not_an_image(name)
+    try:
+        data = strip_metadata(data)
+        if info is not None:
+            # The header read again (nothing decoded): what was checked is what is stored.
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+                with Image.open(BytesIO(data), formats=[info.format]) as image:
+                    if (image.width, image.height) != (info.width, info.height):
+                        raise MalformedImage("the size changed")
+    except (MalformedImage, OSError, ValueError, SyntaxError) as exc:
+        logger.info("Refused %s: %s", name, exc)
+        raise metadata_not_removable(name) from None
+    copy = ContentFile(data, name=upload.name)
+    copy.metadata_removed = True
+    copy.checked_image = getattr(upload, "checked_image", None)
+    copy.content_type = getattr(upload, "content_type", None)
+    return copy
+
+
+def commit_new_image(field_file):
+    """Store a newly assigned file without its metadata: the one way a new image reaches the
+    storage (``update_renditions`` and ``CheckedImageField.pre_save``), so a script that saves
+    a model without ``full_clean()`` cannot store one with its GPS position either."""
+    field_file.save(field_file.name, without_metadata(field_file.file), save=False)
+
+
 def validate_new_image(value):
     """Model validator: check a newly assigned file; a stored one was checked when it came in
-    (and re-reading every stored image on each save would be slow, or fail if it is missing)."""
+    (and re-reading every stored image on each save would be slow, or fail if it is missing).
+
+    The checked file is swapped for its copy without metadata here, so that a file whose
+    metadata cannot be removed is a validation error of the field, not an error at save."""
     if not value or getattr(value, "_committed", True):
         return
     upload = getattr(value, "file", value)
     if getattr(upload, "checked_image", None) is None:
         upload.checked_image = check_image(value)
+    if not getattr(upload, "metadata_removed", False):
+        value.file = without_metadata(upload, upload.checked_image)
 
 
 class CheckedImageFormField(forms.ImageField):
@@ -166,7 +229,8 @@ class CheckedImageFormField(forms.ImageField):
         upload.content_type = MIME_TYPES[info.format]
         stem, _ = posixpath.splitext(upload.name)
         upload.name = f"{stem}.{EXTENSIONS[info.format]}"
-        return upload
+        # Only after check_image: the size, pixel and decoding checks come first.
+        return without_metadata(upload, info)
 
     def widget_attrs(self, widget):
         attrs = super().widget_attrs(widget)
@@ -180,6 +244,14 @@ class CheckedImageField(models.ImageField):
 
     def formfield(self, **kwargs):
         return super().formfield(**{"form_class": CheckedImageFormField, **kwargs})
+
+    def pre_save(self, model_instance, add):
+        # Saves that do not go through update_renditions first (bulk_create, the importer's
+        # create(), a model without renditions) store new files here.
+        file = getattr(model_instance, self.attname)
+        if file and not file._committed:
+            commit_new_image(file)
+        return super().pre_save(model_instance, add)
 
 
 # Renditions ---------------------------------------------------------------------------------
@@ -287,7 +359,7 @@ def update_renditions(instance, image_field, renditions_field, widths, *, force=
             return True
         return False
     if not field_file._committed:
-        field_file.save(field_file.name, field_file.file, save=False)
+        commit_new_image(field_file)
     if not force and record.get("source") == field_file.name:
         return False
     new = make_renditions(field_file, widths)

@@ -2,7 +2,9 @@
 
 django-prose-editor sanitises in the form field's ``clean()`` only, so HTML that arrives through
 ``objects.create()`` (imports, demo content, scripts) would be stored raw. ``RichTextField`` also
-sanitises in ``pre_save``: whatever path the HTML takes, what is stored is clean.
+sanitises in ``pre_save`` (save, create, bulk_create) and in ``get_db_prep_save`` (what
+``QuerySet.update()`` and ``bulk_update()`` write, which skip ``pre_save``): whatever path the HTML
+takes, what is stored is clean.
 """
 
 from django_prose_editor.fields import ProseEditorField, create_sanitizer
@@ -43,3 +45,9 @@ class RichTextField(ProseEditorField):
             value = sanitize_html(value)
             setattr(model_instance, self.attname, value)
         return value
+
+    def get_db_prep_save(self, value, connection):
+        # Sanitising is idempotent, so a value pre_save already cleaned comes out the same.
+        if isinstance(value, str) and value:
+            value = sanitize_html(value)
+        return super().get_db_prep_save(value, connection)

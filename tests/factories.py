@@ -1,5 +1,6 @@
 """factory-boy factories for every model. Published content is the default; drafts are explicit."""
 
+import functools
 from datetime import timedelta
 from io import BytesIO
 
@@ -7,7 +8,7 @@ import factory
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from factory.django import DjangoModelFactory
-from PIL import Image
+from PIL import Image, ImageCms, PngImagePlugin
 
 from options.models import Actor, OptionSource, PolicyOption, PolicyQuestion, Track
 from policyhub.models import OldSlug, Synonym
@@ -222,3 +223,70 @@ class OldSlugFactory(BaseFactory):
     kind = OldSlug.Kind.TOPIC
     slug = factory.Sequence(lambda n: f"old-slug-{n}")
     object_id = 1
+
+
+# What a phone or camera writes into a photo, and must not reach the stored original.
+PHOTO_GPS = {1: "N", 2: (64.0, 8.0, 30.0), 3: "W", 4: (21.0, 56.0, 15.0)}
+PHOTO_SECRETS = (b"Ana Ortiz", b"SN-4417-XQ", b"at the harbour", b"http://ns.adobe.com/xap")
+PHOTO_XMP = (
+    b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF '
+    b'xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description '
+    b'xmlns:xmp="http://ns.adobe.com/xap/1.0/" xmp:CreatorTool="Ana Ortiz"/></rdf:RDF>'
+    b"</x:xmpmeta>"
+)
+
+
+def photo_exif(orientation=None):
+    exif = Image.Exif()
+    exif[0x013B] = "Ana Ortiz"  # Artist
+    exif[0x010F] = "Camera maker"
+    exif[0x8769] = {0xA431: "SN-4417-XQ"}  # Exif IFD: body serial number
+    exif[0x8825] = PHOTO_GPS  # GPSInfo IFD
+    if orientation is not None:
+        exif[0x0112] = orientation
+    return exif
+
+
+@functools.cache
+def icc_profile():
+    # Once: the profile's header holds its creation time, to the second.
+    return ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+
+
+def gradient(size):
+    """Pixels that differ everywhere, so "the same pixels" means something."""
+    red, green = Image.linear_gradient("L"), Image.radial_gradient("L")
+    return Image.merge("RGB", [red, green, red.rotate(90)]).resize(size)
+
+
+def photo_with_metadata(name="field.jpg", size=(300, 200), orientation=None, **options):
+    """An upload carrying everything in ``PHOTO_SECRETS``: EXIF (GPS position, author, camera
+    serial), XMP and a comment (JPEG, GIF) or text chunks (PNG), with an ICC profile (not GIF).
+    The format follows the name's extension."""
+    format = IMAGE_FORMATS[name.rsplit(".", 1)[-1]]
+    image = gradient(size)
+    buffer = BytesIO()
+    if format == "GIF":
+        image.quantize().save(buffer, "GIF", comment=b"at the harbour", **options)
+    elif format == "PNG":
+        text = PngImagePlugin.PngInfo()
+        text.add_text("Author", "Ana Ortiz")
+        text.add_text("Serial", "SN-4417-XQ", zip=True)
+        text.add_itxt("Comment", "at the harbour")
+        text.add_itxt("XML:com.adobe.xmp", PHOTO_XMP.decode())
+        text.add(b"tIME", bytes.fromhex("07EA0B1A050607"))
+        image.save(
+            buffer, "PNG", exif=photo_exif(orientation), icc_profile=icc_profile(), pnginfo=text
+        )
+    else:
+        extra = {"comment": b"at the harbour"} if format == "JPEG" else {}
+        image.save(
+            buffer,
+            format,
+            exif=photo_exif(orientation),
+            xmp=PHOTO_XMP,
+            icc_profile=icc_profile(),
+            **extra,
+            **options,
+        )
+    return SimpleUploadedFile(name, buffer.getvalue())

@@ -118,3 +118,24 @@ def test_lastmod_of_a_subject_is_its_newest_published_change(client):
     assert entries[reverse("publications:list")] == "2025-06-07"
     assert entries[old.get_absolute_url()] == "2024-01-02"
     assert draft.get_absolute_url() not in entries
+
+
+def test_regions_above_a_tagged_region_are_listed_with_its_newest_change(client):
+    asia = RegionFactory(slug="asia")
+    east_asia = RegionFactory(slug="east-asia", parent=asia)
+    korea = RegionFactory(slug="korean-peninsula", parent=east_asia)
+    europe = RegionFactory(slug="europe")
+    RegionFactory(slug="baltics", parent=europe)  # nothing published below Europe
+    older = PublicationFactory(regions=[korea])
+    newer = PublicationFactory(regions=[east_asia])
+    Publication.objects.filter(pk=older.pk).update(updated_at=datetime(2024, 1, 2, tzinfo=UTC))
+    Publication.objects.filter(pk=newer.pk).update(updated_at=datetime(2025, 6, 7, tzinfo=UTC))
+    PublicationFactory(regions=[europe], draft=True)
+
+    entries = sitemap_entries(client)
+
+    assert entries[korea.get_absolute_url()] == "2024-01-02"
+    assert entries[east_asia.get_absolute_url()] == "2025-06-07"
+    assert entries[asia.get_absolute_url()] == "2025-06-07"
+    assert europe.get_absolute_url() not in entries
+    assert reverse("publications:region", args=["baltics"]) not in entries

@@ -2,7 +2,8 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.management import call_command
 
 from policyhub.cache import current_generation
@@ -86,7 +87,10 @@ def test_missing_only_touches_images_without_renditions(without_renditions):
 
 def test_an_unreadable_image_is_reported_and_skipped(without_renditions, settings):
     publication, _ = without_renditions
-    broken = PublicationFactory(hero_image=SimpleUploadedFile("broken.png", b"not a png"))
+    # Damaged on disk after it was stored (a new upload like this is refused before storing).
+    broken = PublicationFactory()
+    name = default_storage.save("heroes/broken.png", ContentFile(b"not a png"))
+    Publication.objects.filter(pk=broken.pk).update(hero_image=name)
     Path(settings.MEDIA_ROOT, publication.hero_image.name).unlink()
 
     output = run()

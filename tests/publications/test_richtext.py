@@ -107,3 +107,23 @@ def test_the_admin_uses_the_prose_editor_from_our_own_static_files(admin_client)
     # The import map points at local files too (no CDN).
     importmap = re.search(r'<script type="importmap"[^>]*>(.*?)</script>', html, re.S)
     assert importmap and "http" not in importmap.group(1)
+
+
+def test_queryset_update_and_bulk_update_sanitise_too():
+    from tests.factories import PolicyOptionFactory, PublicationFactory
+
+    publication = PublicationFactory()
+    Publication.objects.filter(pk=publication.pk).update(
+        body='<p onclick="steal()">a</p><script>alert(1)</script>'
+    )
+    assert Publication.objects.get(pk=publication.pk).body == "<p>a</p>"
+
+    publication.body = '<p>b</p><img src=x onerror="alert(1)">'
+    Publication.objects.bulk_update([publication], ["body"])
+    assert Publication.objects.get(pk=publication.pk).body == "<p>b</p>"
+
+    option = PolicyOptionFactory()
+    type(option).objects.filter(pk=option.pk).update(
+        description='<p>c</p><iframe src="https://evil.example"></iframe>'
+    )
+    assert type(option).objects.get(pk=option.pk).description == "<p>c</p>"

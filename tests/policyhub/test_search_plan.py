@@ -68,15 +68,16 @@ def heap_pages():
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL storage")
 def test_postgresql_document_rows_stay_narrow():
-    # 40 documents of ~4 kB (vector and body): inline they would fill ~20 heap pages; out of
-    # line they fit in one or two.
+    # 40 documents of ~4 kB (vector and body): inline they need at least 20 heap pages; out of
+    # line ~11 kB in all, in one or two pages (a few more if they land in pages with free space
+    # left by other tests' rolled-back rows).
     letters = random.Random(1)
     words = ["".join(letters.choices("bcdfghklmnprstvz", k=9)) for _ in range(400)]
     body = f"<p>harvest {' '.join(words)}</p>"
     PublicationFactory.create_batch(40, title="Grain corridor talks", body=body)
-    assert heap_pages() <= 2
+    assert heap_pages() < 10
     rebuild()  # the rebuild's own inserts too
-    assert heap_pages() <= 2
+    assert heap_pages() < 10
     # Matching and ranking still read the vectors.
     results = search("harvest grain")
     assert results.total == 40

@@ -13,6 +13,7 @@ from tests.factories import (
     PublicationFactory,
     RegionFactory,
     TopicFactory,
+    image_file,
 )
 
 pytestmark = pytest.mark.django_db
@@ -144,21 +145,21 @@ def test_titles_and_descriptions_say_what_the_page_is(client, pages):
 
 
 def test_publication_images_make_a_large_card(client, settings, tmp_path):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    from tests.publications.test_structured_data import PNG
-
     publication = PublicationFactory(
-        hero_image=SimpleUploadedFile("hero.png", PNG, content_type="image/png"),
+        hero_image=image_file("hero.png"),
         hero_alt="A harbour at dawn",
     )
 
     meta = head(client.get(publication.get_absolute_url()).content.decode()).meta
 
-    image = f"http://testserver{publication.hero_image.url}"
+    # The largest JPEG rendition: made without metadata, in a format every crawler reads.
+    largest = publication.hero_picture.largest_jpeg
+    image = f"http://testserver{largest['url']}"
+    assert largest["name"].endswith(".jpg")
     assert meta["twitter:card"] == ["summary_large_image"]
     assert meta["og:image"] == [image]
     assert meta["twitter:image"] == [image]
+    assert meta["og:image:width"] == [str(largest["width"])]
     assert meta["og:image:alt"] == ["A harbour at dawn"]
 
 

@@ -92,12 +92,22 @@ class Swap:
         with self.connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [WRITERS_LOCK])
             for table in self.tables:
-                # Columns with their defaults, identity, generated expression, storage (the
-                # tsvector kept in the row) and CHECK constraints; indexes, keys and foreign
-                # keys come in finish().
+                # Columns with their defaults, identity, generated expression, column storage
+                # and CHECK constraints; indexes, keys and foreign keys come in finish().
                 cursor.execute(
                     f"CREATE TABLE {staging(table)} (LIKE {table} INCLUDING ALL EXCLUDING INDEXES)"
                 )
+                # LIKE leaves out the table's storage parameters (policyhub 0008 sets
+                # toast_tuple_target so that the text goes out of line): set them before COPY
+                # writes any row under them.
+                cursor.execute(
+                    "SELECT array_to_string(reloptions, ', ') FROM pg_class "
+                    "WHERE oid = %s::regclass",
+                    [table],
+                )
+                options = cursor.fetchone()[0]
+                if options:
+                    cursor.execute(f"ALTER TABLE {staging(table)} SET ({options})")
 
     def copy(self, table, columns, rows):
         names = ", ".join(self.connection.ops.quote_name(column) for column in columns)

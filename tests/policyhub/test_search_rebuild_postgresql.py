@@ -52,9 +52,14 @@ def schema():
             "SELECT pg_get_serial_sequence(t, 'id') FROM unnest(%s::text[]) t", [list(TABLES)]
         )
         sequences = cursor.fetchall()
+        cursor.execute(
+            "SELECT relname, reloptions FROM pg_class WHERE relname = ANY(%s) ORDER BY relname",
+            [list(TABLES)],
+        )
+        options = cursor.fetchall()
         cursor.execute("SELECT relname FROM pg_class WHERE relname LIKE '%%rebuild%%'")
         leftovers = cursor.fetchall()
-    return indexes, constraints, columns, sequences, leftovers
+    return indexes, constraints, columns, sequences, options, leftovers
 
 
 @pytest.mark.django_db
@@ -64,7 +69,9 @@ def test_rebuild_gives_back_the_same_tables_with_their_index():
     before, facets = schema(), SearchFacet.objects.count()
     assert facets
     assert any(name == "search_document_vector" for _, name, _ in before[0])
-    assert ("m",) in {(column[3],) for column in before[2] if column[1] == "search_vector"}
+    # The migrations' storage settings: the vector's column storage, the table's options.
+    assert [column[3] for column in before[2] if column[1] == "search_vector"] == ["e"]
+    assert ("policyhub_searchdocument", ["toast_tuple_target=128"]) in before[4]
     call_command("rebuild_search_index", "--no-progress")
     assert schema() == before
     assert titles("grain corridor") == ["Grain corridor talks"]

@@ -5,7 +5,6 @@ import re
 from html.parser import HTMLParser
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from publications import structured_data
@@ -16,17 +15,12 @@ from tests.factories import (
     PublicationTypeFactory,
     RegionFactory,
     TopicFactory,
+    image_file,
 )
 
 pytestmark = pytest.mark.django_db
 
 HOSTILE = '"></script><svg onload=alert(1)>'
-# A 1×1 PNG.
-PNG = (
-    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f"
-    b"\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe\xa7\x35\x81\x84\x00"
-    b"\x00\x00\x00IEND\xaeB`\x82"
-)
 
 
 class JsonLdFinder(HTMLParser):
@@ -71,7 +65,7 @@ def test_article_has_the_required_keys(client):
         summary="How and why.",
         authors=[ana, li],
         tags=["sanctions", "aid"],
-        hero_image=SimpleUploadedFile("hero.png", PNG, content_type="image/png"),
+        hero_image=image_file("hero.png"),
     )
 
     article = json_ld(client.get(publication.get_absolute_url()))["Article"]

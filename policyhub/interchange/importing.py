@@ -8,7 +8,7 @@ per-save search-index signals are suspended throughout; the index is brought up 
 at the end. Re-importing a file compares before writing: what is unchanged is not touched.
 """
 
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.db import DatabaseError, connection, transaction
@@ -461,7 +461,7 @@ class Importer:
         self._link(
             [
                 (line, slug, [(target, {}) for target in prereqs])
-                for line, slug, prereqs in self.prerequisites
+                for line, slug, prereqs in self._acyclic_prerequisites(options)
             ],
             owners=options,
             targets=options,
@@ -487,6 +487,38 @@ class Importer:
             model=OptionSource,
             fields=("option_id", "publication_id", "stance", "note", "order"),
         )
+
+    def _acyclic_prerequisites(self, options):
+        """``self.prerequisites`` without the links that would close a cycle, in file order: the
+        admin refuses a cycle, and a file can make one across its lines or with options already
+        stored. Each link left out is reported against its line."""
+        importing = {options[slug] for _, slug, _ in self.prerequisites}
+        graph = defaultdict(set)
+        stored = PolicyOption.prerequisites.through.objects.values_list(
+            "from_policyoption_id", "to_policyoption_id"
+        )
+        for owner, target in stored.iterator(chunk_size=self.batch_size):
+            if owner not in importing:  # the file replaces these options' prerequisites
+                graph[owner].add(target)
+        kept = []
+        for line, slug, prerequisites in self.prerequisites:
+            owner, accepted = options[slug], []
+            for target_slug in prerequisites:
+                target = options.get(target_slug)
+                if target is not None and _reaches(graph, target, owner):
+                    self.report.unresolved.append(
+                        ParseError(
+                            line,
+                            f'prerequisite option "{target_slug}" not linked: '
+                            "it would make a cycle",
+                        )
+                    )
+                    continue
+                if target is not None:
+                    graph[owner].add(target)
+                accepted.append(target_slug)  # an unknown slug is reported by _link
+            kept.append((line, slug, accepted))
+        return kept
 
     def _link(self, pending, *, owners, targets, what, model, fields):
         owner, target, *extra = fields
@@ -559,6 +591,19 @@ def check(path):
         if slug not in known[kind]:
             problems.append(ParseError(number, f'{what} "{slug}" not found'))
     return sorted(problems, key=lambda p: p.line)
+
+
+def _reaches(graph, start, goal):
+    """Whether ``goal`` is ``start`` or depends on it through ``graph``: {option: prerequisites}."""
+    seen, stack = set(), [start]
+    while stack:
+        node = stack.pop()
+        if node == goal:
+            return True
+        if node not in seen:
+            seen.add(node)
+            stack.extend(graph.get(node, ()))
+    return False
 
 
 def count_lines(path):

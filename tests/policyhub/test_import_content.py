@@ -474,3 +474,34 @@ def test_no_progress_bar_when_not_a_terminal(write, capsys):
     captured = capsys.readouterr()
     assert "Importing" not in captured.err and "it/s" not in captured.err
     assert "1 created" in captured.out
+
+
+def test_prerequisite_cycles_are_refused_whatever_their_length(write, capsys):
+    path = write(
+        option("a", prerequisites=["b"]),
+        option("b", prerequisites=["c"]),
+        option("c", prerequisites=["a", "d"]),  # closes a → b → c → a
+        option("d"),
+    )
+    with pytest.raises(CommandError, match="1 unresolved reference"):
+        run(path)
+    prerequisites = {
+        option.slug: sorted(p.slug for p in option.prerequisites.all())
+        for option in PolicyOption.objects.all()
+    }
+    assert prerequisites == {"a": ["b"], "b": ["c"], "c": ["d"], "d": []}
+    assert 'line 3: prerequisite option "a" not linked: it would make a cycle' in (
+        capsys.readouterr().err
+    )
+
+
+def test_a_cycle_with_stored_options_is_refused_and_a_replaced_link_is_not(write, capsys):
+    run(write(option("a", prerequisites=["b"]), option("b")))
+    # b may now depend on a only if a no longer depends on b: the file says so for a.
+    with pytest.raises(CommandError, match="1 unresolved reference"):
+        run(write(option("b", prerequisites=["a"])))
+    assert list(PolicyOption.objects.get(slug="b").prerequisites.all()) == []
+
+    run(write(option("a", prerequisites=[]), option("b", prerequisites=["a"])))
+    assert [p.slug for p in PolicyOption.objects.get(slug="b").prerequisites.all()] == ["a"]
+    assert list(PolicyOption.objects.get(slug="a").prerequisites.all()) == []

@@ -79,3 +79,17 @@ def test_sqlite_defaults_queue_writers_instead_of_failing():
     assert result.returncode == 0, result.stderr
     transaction_mode, timeout, wal = result.stdout.strip().splitlines()[-1].split()
     assert (transaction_mode, float(timeout), wal) == ("IMMEDIATE", 20.0, "True")
+
+
+def test_sqlite_connections_outlive_a_request(tmp_path):
+    # What the end of every request runs (request_finished): with CONN_MAX_AGE 0 it closed the
+    # connection, and the next request paid for a new one and an empty page cache.
+    code = (
+        "from django.db import close_old_connections, connection as c;"
+        "c.ensure_connection(); first = c.connection;"
+        "close_old_connections(); c.ensure_connection();"
+        "print(c.connection is first)"
+    )
+    result = run_manage("shell", "-c", code, DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "True"

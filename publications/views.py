@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 from django.utils.functional import cached_property
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView
@@ -126,7 +127,26 @@ class PublicationDetailView(DetailView):
             "chicago": citations.as_html(citations.chicago_parts(work), ""),
             "apa": citations.as_html(citations.apa_parts(work), "em"),
         }
+        context["article"] = self.article(context)
         return context
+
+    def article(self, context):
+        """The page's body, the same for every reader: rendered once per version of the
+        publication and site address (the citations hold the full URL) until the content
+        changes, like a listing's cards. Half the page's rendering time."""
+        request = self.request
+        return datacache.remember(
+            f"publication-article:{self.object.pk}:{self.object.updated_at.isoformat()}:"
+            f"{request.scheme}://{request.get_host()}",
+            lambda: render_article(context),
+        )
+
+
+def render_article(context):
+    return render_to_string(
+        "publications/publication_article.html",
+        {name: context[name] for name in ("publication", "related_publications", "citations")},
+    )
 
 
 class PublicationPreviewView(PreviewMixin, PublicationDetailView):
@@ -135,6 +155,9 @@ class PublicationPreviewView(PreviewMixin, PublicationDetailView):
     def get_object(self, queryset=None):
         # By id, in any state, never from the cache.
         return DetailView.get_object(self, queryset)
+
+    def article(self, context):
+        return render_article(context)
 
 
 class PersonDetailView(SubjectPublicationsView):

@@ -400,3 +400,31 @@ def test_related_ranking_survives_a_text_edit_and_follows_a_tag_change(client):
     neighbour.unpublish()
     related = client.get(url).context["related_publications"]
     assert [p.title for p in related] == ["Newer neighbour"]
+
+
+def test_the_article_is_rendered_once_per_version_and_site_address(client, settings):
+    from publications import views
+
+    settings.ALLOWED_HOSTS = ["testserver", "mirror.example.org"]
+    publication = PublicationFactory(title="Kept article")
+    url = publication.get_absolute_url()
+    with mock.patch.object(views, "render_article", wraps=views.render_article) as render:
+        client.get(url)
+        client.get(url)
+        assert render.call_count == 1
+        mirror = client.get(url, HTTP_HOST="mirror.example.org").content.decode()
+        assert render.call_count == 2
+    # The citations name the address the reader used.
+    assert f"http://mirror.example.org{url}" in mirror
+    assert f"http://testserver{url}" not in mirror
+
+
+def test_a_preview_renders_its_article_every_time(admin_client):
+    from publications import views
+
+    draft = PublicationFactory(title="Draft article", draft=True)
+    url = reverse("publications:preview", args=[draft.pk])
+    with mock.patch.object(views, "render_article", wraps=views.render_article) as render:
+        assert admin_client.get(url).status_code == 200
+        admin_client.get(url)
+    assert render.call_count == 2

@@ -402,7 +402,8 @@ def main():
     parser.add_argument(
         "--database-url",
         metavar="URL",
-        help="instead of ph_pages_COUNT: a database of your own (created if missing, migrated)",
+        help="instead of ph_pages_COUNT: a database of your own (created if missing, migrated; "
+        "--db must name its kind)",
     )
     parser.add_argument(
         "--redis-db", type=int, default=14, help="for the page cache: one per concurrent run"
@@ -411,11 +412,6 @@ def main():
     parser.add_argument("--load", action="store_true", help="add the 60 s wrk run")
     parser.add_argument("--load-seconds", type=int, default=60)
     parser.add_argument("--connections", type=int, default=16)
-    parser.add_argument(
-        "--database-url",
-        help="an existing database of --count publications instead of ph_pages_<count> (--db "
-        "must name its kind)",
-    )
     args = parser.parse_args()
 
     url = args.database_url or database_url(args.db, args.count)

@@ -62,6 +62,22 @@ def schema():
     return indexes, constraints, columns, sequences, options, leftovers
 
 
+@pytest.fixture
+def paused_swap(monkeypatch):
+    """A rebuild that stops before its swap: ``paused`` is set when it gets there, and it goes on
+    once the test sets ``resume``."""
+    paused, resume = threading.Event(), threading.Event()
+    finish = postgresql_swap.Swap.finish
+
+    def finish_later(swap):
+        paused.set()
+        assert resume.wait(30)
+        finish(swap)
+
+    monkeypatch.setattr(postgresql_swap.Swap, "finish", finish_later)
+    return paused, resume
+
+
 @pytest.mark.django_db
 def test_rebuild_gives_back_the_same_tables_with_their_index():
     PublicationFactory(title="Grain corridor talks", tags=["grain"], topics=[TopicFactory()])
@@ -82,22 +98,14 @@ def test_rebuild_gives_back_the_same_tables_with_their_index():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_rebuild_neither_blocks_readers_nor_loses_a_save(monkeypatch):
+def test_a_rebuild_neither_blocks_readers_nor_loses_a_save(paused_swap):
     PublicationFactory(title="Harvest old")
     lost = PublicationFactory(title="Harvest lost")
     # The index lost a document: the rebuild will bring it back.
     SearchDocument.objects.filter(object_id=lost.pk, kind="publication").delete()
     assert titles("harvest") == ["Harvest old"]
 
-    paused, resume = threading.Event(), threading.Event()
-    finish = postgresql_swap.Swap.finish
-
-    def finish_later(swap):
-        paused.set()
-        assert resume.wait(30)
-        finish(swap)
-
-    monkeypatch.setattr(postgresql_swap.Swap, "finish", finish_later)
+    paused, resume = paused_swap
     errors = []
 
     def in_thread(work):
@@ -215,19 +223,11 @@ def test_a_role_that_does_not_own_the_tables_rebuilds_in_place():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_bulk_unpublish_during_a_rebuild_reaches_the_new_index(monkeypatch):
+def test_a_bulk_unpublish_during_a_rebuild_reaches_the_new_index(paused_swap):
     """A bulk update sends no signal: the copy trigger wrote to the old table, which the swap
     drops. The rebuild refreshes the copies before it commits."""
     publication = PublicationFactory(title="Harvest")
-    paused, resume = threading.Event(), threading.Event()
-    finish = postgresql_swap.Swap.finish
-
-    def finish_later(swap):
-        paused.set()
-        assert resume.wait(30)
-        finish(swap)
-
-    monkeypatch.setattr(postgresql_swap.Swap, "finish", finish_later)
+    paused, resume = paused_swap
     errors = []
 
     def rebuild():

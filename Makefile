@@ -51,6 +51,8 @@ SERVE_ENV = DEBUG=false SECRET_KEY="$$(cat .serve-secret-key)" SECURE_SSL_REDIRE
 
 serve: demo .serve-secret-key
 	$(SERVE_ENV) $(BIN)/python manage.py collectstatic --noinput -v 0
+	@# Pages, counts and cards cached by an earlier version of the code must not be served.
+	$(SERVE_ENV) $(BIN)/python manage.py clear_page_cache
 	@echo
 	@echo "  PolicyHub (DEBUG off, gunicorn x $(SERVE_WORKERS)) at http://127.0.0.1:$(SERVE_PORT)/"
 	@echo

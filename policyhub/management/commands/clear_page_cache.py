@@ -5,8 +5,9 @@ from policyhub.cache import invalidate
 
 class Command(BaseCommand):
     help = (
-        "Retire every cached page on every server (after QuerySet.update() or bulk_create() on "
-        "content, which send no signals)."
+        "Retire every cached page and cached count, card and fragment on every server: after "
+        "QuerySet.update() or bulk_create() on content (which send no signals), and after "
+        "deploying new code."
     )
 
     def handle(self, *args, **options):

@@ -168,33 +168,15 @@ def remember(name, compute, *, counts=False):
     publish time. ``name`` must say everything the value depends on besides the content.
     ``counts``: the value is made of counts only (no titles, no text), so it is kept across
     edits of a publication's text (``Publication.UNCOUNTED_FIELDS``)."""
-    started = timezone.now()
-    try:
-        generation = current_generation(COUNTS_GENERATION_KEY if counts else GENERATION_KEY)
-        key = f"pagecache:{generation}:data:{hashlib.sha256(name.encode()).hexdigest()}"
-        entry = cache.get(key)
-    except CACHE_ERRORS:
-        logger.warning("Data cache: unavailable", exc_info=True)
-        return compute()
-    if entry is not None and entry["expires"] > started.timestamp():
-        return entry["value"]
-    value = compute()
-    try:
-        expires = expiry(generation, started)
-        timeout = math.floor(expires - timezone.now().timestamp())
-        if timeout >= 1:
-            cache.set(key, {"value": value, "expires": expires}, timeout=timeout)
-    except CACHE_ERRORS:
-        logger.warning("Data cache: could not store", exc_info=True)
-    return value
+    return remember_many({name: name}, lambda missing: {name: compute()}, counts=counts)[name]
 
 
-def remember_many(names, compute):
+def remember_many(names, compute, *, counts=False):
     """``{item: value}`` for every item of ``names`` (``{item: name}``), like ``remember()`` but
     in one cache round trip; ``compute(missing_items)`` returns ``{item: value}`` for the rest."""
     started = timezone.now()
     try:
-        generation = current_generation()
+        generation = current_generation(COUNTS_GENERATION_KEY if counts else GENERATION_KEY)
         keys = {
             item: f"pagecache:{generation}:data:{hashlib.sha256(name.encode()).hexdigest()}"
             for item, name in names.items()

@@ -115,22 +115,10 @@ class PublicationDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        # Ranking reads every publication sharing a tag or topic (half the archive for the
-        # commonest tags): kept until the content changes, like the facet counts.
-        context["related_publications"] = datacache.remember(
-            f"related-publications:{self.object.pk}",
-            lambda: self.object.related_publications(limit=4),
-        )
-        url = self.request.build_absolute_uri(self.object.get_absolute_url())
-        work = self.object.as_citation(url)
-        context["citations"] = {
-            "chicago": citations.as_html(citations.chicago_parts(work), ""),
-            "apa": citations.as_html(citations.apa_parts(work), "em"),
-        }
-        context["article"] = self.article(context)
+        context["article"] = self.article()
         return context
 
-    def article(self, context):
+    def article(self):
         """The page's body, the same for every reader: rendered once per version of the
         publication and site address (the citations hold the full URL) until the content
         changes, like a listing's cards. Half the page's rendering time."""
@@ -138,15 +126,29 @@ class PublicationDetailView(DetailView):
         return datacache.remember(
             f"publication-article:{self.object.pk}:{self.object.updated_at.isoformat()}:"
             f"{request.scheme}://{request.get_host()}",
-            lambda: render_article(context),
+            lambda: render_article(self.article_context()),
         )
+
+    def article_context(self):
+        url = self.request.build_absolute_uri(self.object.get_absolute_url())
+        work = self.object.as_citation(url)
+        return {
+            "publication": self.object,
+            # Ranking reads every publication sharing a tag or topic (half the archive for the
+            # commonest tags): kept until the content changes, like the facet counts.
+            "related_publications": datacache.remember(
+                f"related-publications:{self.object.pk}",
+                lambda: self.object.related_publications(limit=4),
+            ),
+            "citations": {
+                "chicago": citations.as_html(citations.chicago_parts(work), ""),
+                "apa": citations.as_html(citations.apa_parts(work), "em"),
+            },
+        }
 
 
 def render_article(context):
-    return render_to_string(
-        "publications/publication_article.html",
-        {name: context[name] for name in ("publication", "related_publications", "citations")},
-    )
+    return render_to_string("publications/publication_article.html", context)
 
 
 class PublicationPreviewView(PreviewMixin, PublicationDetailView):
@@ -156,8 +158,8 @@ class PublicationPreviewView(PreviewMixin, PublicationDetailView):
         # By id, in any state, never from the cache.
         return DetailView.get_object(self, queryset)
 
-    def article(self, context):
-        return render_article(context)
+    def article(self):
+        return render_article(self.article_context())
 
 
 class PersonDetailView(SubjectPublicationsView):

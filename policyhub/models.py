@@ -90,7 +90,8 @@ class SearchDocument(models.Model):
         # Lower(title) serves the suggest box's prefix ranges.
         # search_document_match covers everything a search reads per match (the join from
         # the full-text rowid, visibility, counts, ordering), so SQLite never touches the
-        # wide rows of the matches that are not on the page.
+        # wide rows of the matches that are not on the page. PostgreSQL reads the narrow heap
+        # rows instead and does not have it (migration 0009).
         indexes = [
             models.Index(Lower("title"), name="search_document_title_lower"),
             models.Index(

@@ -46,7 +46,7 @@ FACET_FILTER_SQL = (
 MATCHES_SQL = """
 WITH m AS MATERIALIZED (
     SELECT {d}.id AS id, {d}.kind AS kind, {d}.type_id AS type_id, {d}.year AS year,
-           {d}.published_at AS published_at
+           {d}.published_at AS published_at{address}
     {matching}
 ),
 sample AS MATERIALIZED (
@@ -60,7 +60,7 @@ s AS MATERIALIZED (
 )"""
 RANKING_SQL = """,
 candidates AS MATERIALIZED (
-    SELECT id, published_at FROM m
+    SELECT id, published_at{address} FROM m
     ORDER BY published_at IS NULL DESC, published_at DESC, id DESC LIMIT {ranked}
 ),
 r AS MATERIALIZED ({rank})"""
@@ -158,9 +158,11 @@ def _matching(match, filters, now):
 def _run(match, matching, params, sort, offset, limit):
     """Counts (FacetCounts) and the ids of one page, in page order."""
     relevance = sort == "relevance"
-    sql = MATCHES_SQL.format(d=DOCUMENTS, matching=matching, sample=FACET_SAMPLE)
+    address = f", {match.row_address_sql} AS row_address" if match.row_address_sql else ""
+    sql = MATCHES_SQL.format(d=DOCUMENTS, matching=matching, sample=FACET_SAMPLE, address=address)
     if relevance:
-        sql += RANKING_SQL.format(ranked=RANKED, rank=match.rank_sql)
+        address = ", row_address" if match.row_address_sql else ""
+        sql += RANKING_SQL.format(ranked=RANKED, rank=match.rank_sql, address=address)
         params = [*params, *match.rank_params]
     order, rows = (RELEVANCE_ORDER, RELEVANCE_ROWS) if relevance else (DATE_ORDER, DATE_ROWS)
     sql += COUNTS_SQL.format(order=order, rows=rows)

@@ -87,30 +87,8 @@ class Facet:
     options: list[FacetOption] = field(default_factory=list)
 
 
-class PublicationFilterForm(forms.Form):
-    FILTERS = ("type", "topic", "region", "tag", "author", "year")
-    # Long facets show their most used values only (plus the selected one).
-    FACET_LIMIT = 15
-
-    type = SlugChoiceField(PublicationType.objects.all(), "publication type")
-    topic = SlugChoiceField(Topic.objects.all(), "topic")
-    region = SlugChoiceField(Region.objects.all(), "region")
-    tag = SlugChoiceField(Tag.objects.none(), "tag")
-    author = SlugChoiceField(Person.objects.all(), "author")
-    year = forms.IntegerField(
-        required=False,
-        min_value=1900,
-        max_value=2999,
-        error_messages={
-            "invalid": "The year must be a number such as 2024.",
-            "min_value": "No publications before %(limit_value)s.",
-            "max_value": "No publications after %(limit_value)s.",
-        },
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["tag"].queryset = published_tags()
+class QueryStringMixin:
+    """Links to the current GET query with one parameter changed, for a bound form."""
 
     def query_string(self, param, value=None):
         """``?…`` for the current query with ``param`` set to ``value`` (None removes it) and the
@@ -135,6 +113,32 @@ class PublicationFilterForm(forms.Form):
                 (key, value) for key, value in self._all_pairs if key not in ("page", dropped)
             ]
         return self._pairs_without[dropped]
+
+
+class PublicationFilterForm(QueryStringMixin, forms.Form):
+    FILTERS = ("type", "topic", "region", "tag", "author", "year")
+    # Long facets show their most used values only (plus the selected one).
+    FACET_LIMIT = 15
+
+    type = SlugChoiceField(PublicationType.objects.all(), "publication type")
+    topic = SlugChoiceField(Topic.objects.all(), "topic")
+    region = SlugChoiceField(Region.objects.all(), "region")
+    tag = SlugChoiceField(Tag.objects.none(), "tag")
+    author = SlugChoiceField(Person.objects.all(), "author")
+    year = forms.IntegerField(
+        required=False,
+        min_value=1900,
+        max_value=2999,
+        error_messages={
+            "invalid": "The year must be a number such as 2024.",
+            "min_value": "No publications before %(limit_value)s.",
+            "max_value": "No publications after %(limit_value)s.",
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tag"].queryset = published_tags()
 
     def error_links(self):
         return [

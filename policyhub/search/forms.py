@@ -5,7 +5,7 @@ import unicodedata
 from django import forms
 from taggit.models import Tag
 
-from publications.forms import SlugChoiceField
+from publications.forms import QueryStringMixin, SlugChoiceField
 from publications.models import Person, PublicationType, Region, Topic
 
 from ..models import SearchDocument
@@ -30,7 +30,7 @@ class QueryField(forms.CharField):
         return " ".join(text.split())
 
 
-class SearchForm(forms.Form):
+class SearchForm(QueryStringMixin, forms.Form):
     q = QueryField(max_chars=1000, label="Search for")
     kind = forms.ChoiceField(
         choices=[("", "Everything"), *SearchDocument.Kind.choices], required=False

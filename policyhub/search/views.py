@@ -7,17 +7,12 @@ from .forms import SearchForm, SuggestForm
 from .suggest import suggestions
 
 
-def _facet_urls(groups, params):
+def _facet_urls(groups, form):
     """Each option links to the current search with that filter toggled, back on page one."""
     for group in groups:
         for option in group.options:
-            toggled = params.copy()
-            toggled.pop("page", None)
-            if option.selected:
-                toggled.pop(group.param, None)
-            else:
-                toggled[group.param] = option.value
-            option.url = f"?{toggled.urlencode()}"
+            value = None if option.selected else option.value
+            option.url = form.query_string(group.param, value) or "?"
 
 
 def search(request):
@@ -33,7 +28,7 @@ def search(request):
         )
     except InvalidPage:
         raise Http404("No such page of results.") from None
-    _facet_urls(results.facets, request.GET)
+    _facet_urls(results.facets, form)
     context = {"form": form, "results": results, "query": data["q"]}
     return render(request, "search/results.html", context)
 

@@ -38,6 +38,26 @@ def organization(request):
     return org
 
 
+def image(request, picture, *, caption="", credit=""):
+    """The largest JPEG rendition with its size: the original upload may be far larger than
+    any page shows, and not every consumer reads WebP. The original only until renditions
+    exist (``make_renditions``)."""
+    largest = picture.largest_jpeg
+    if not largest:
+        return absolute(request, picture.src)
+    data = {
+        "@type": "ImageObject",
+        "url": absolute(request, largest["url"]),
+        "width": largest["width"],
+        "height": largest["height"],
+    }
+    if caption:
+        data["caption"] = caption
+    if credit:
+        data["creditText"] = credit
+    return data
+
+
 def person_ref(request, person):
     return {
         "@type": "Person",
@@ -65,7 +85,9 @@ def publication(request, item):
         "articleSection": item.publication_type.name,
     }
     if item.hero_image:
-        data["image"] = [absolute(request, item.hero_image.url)]
+        data["image"] = [
+            image(request, item.hero_picture, caption=item.hero_caption, credit=item.hero_credit)
+        ]
     keywords = [tag.name for tag in item.tags.all()]
     if keywords:
         data["keywords"] = keywords
@@ -85,7 +107,7 @@ def person(request, item):
     if item.bio:
         data["description"] = item.bio
     if item.photo:
-        data["image"] = absolute(request, item.photo.url)
+        data["image"] = image(request, item.photo_picture)
     if item.link:
         data["sameAs"] = [item.link]
     return data

@@ -90,6 +90,40 @@ def test_article_has_the_required_keys(client):
         "url": "http://testserver/",
     }
     assert sorted(article["keywords"]) == ["aid", "sanctions"]
+    [image] = article["image"]
+    largest = publication.hero_renditions["jpeg"][-1]
+    assert image == {
+        "@type": "ImageObject",
+        "url": f"http://testserver{publication.hero_image.storage.url(largest['name'])}",
+        "width": largest["width"],
+        "height": largest["height"],
+    }
+
+
+def test_article_image_is_the_largest_jpeg_rendition_with_caption_and_credit(client):
+    publication = PublicationFactory(
+        hero_image=image_file("hero.png", size=(1200, 800)),
+        hero_caption="Talks in Geneva.",
+        hero_credit="Photo: A. Lens",
+    )
+
+    [image] = json_ld(client.get(publication.get_absolute_url()))["Article"]["image"]
+
+    # Renditions stop at the original's own width (1200, under HERO_WIDTHS' 1600): the
+    # widest one, as a JPEG, with its size.
+    assert (image["width"], image["height"]) == (1200, 800)
+    assert image["url"].startswith("http://testserver/") and image["url"].endswith(".jpg")
+    assert image["url"] != f"http://testserver{publication.hero_image.url}"
+    assert image["caption"] == "Talks in Geneva."
+    assert image["creditText"] == "Photo: A. Lens"
+
+
+def test_article_image_falls_back_to_the_original_until_renditions_exist(client):
+    publication = PublicationFactory(hero_image=image_file("hero.png", size=(1200, 800)))
+    type(publication).objects.filter(pk=publication.pk).update(hero_renditions={})
+
+    article = json_ld(client.get(publication.get_absolute_url()))["Article"]
+
     assert article["image"] == [f"http://testserver{publication.hero_image.url}"]
 
 
@@ -156,6 +190,16 @@ def test_person_page(client):
         "description": "Writes.",
         "sameAs": ["https://example.org/ana"],
     }
+
+
+def test_person_image_is_a_rendition(client):
+    person = PersonFactory(photo=image_file("ana.png", size=(800, 800)), photo_alt="Ana Ruiz")
+    PublicationFactory(authors=[person])
+
+    image = json_ld(client.get(person.get_absolute_url()))["Person"]["image"]
+
+    assert (image["width"], image["height"]) == (640, 640)
+    assert image["url"].endswith(".jpg")
 
 
 def test_home_is_a_website_with_a_search_action(client):

@@ -319,13 +319,40 @@ class PolicyOption(Publishable):
 
     def relations_snapshot(self):
         """What a revision keeps of the relations (see ``RevisionRelations``), in display order."""
-        return {
-            "actors": [{"id": a.pk, "label": a.name} for a in self.actors.order_by("name")],
-            "prerequisites": [
-                {"id": p.pk, "label": p.title} for p in self.prerequisites.order_by("title")
-            ],
-            "tags": [{"label": name} for name in sorted(self.tags.names(), key=str.lower)],
-            "sources": [
+        return self.relations_snapshots([self.pk])[self.pk]
+
+    @classmethod
+    def relations_snapshots(cls, pks):
+        """{pk: relations snapshot} for many options in four queries, however many."""
+        pks = list(pks)
+        snapshots = {
+            pk: {"actors": [], "prerequisites": [], "tags": [], "sources": []} for pk in pks
+        }
+        queries = {
+            "actors": cls.actors.through.objects.filter(policyoption_id__in=pks)
+            .order_by("actor__name")
+            .values_list("policyoption_id", "actor_id", "actor__name"),
+            "prerequisites": cls.prerequisites.through.objects.filter(from_policyoption_id__in=pks)
+            .order_by("to_policyoption__title")
+            .values_list("from_policyoption_id", "to_policyoption_id", "to_policyoption__title"),
+        }
+        for key, rows in queries.items():
+            for owner, pk, label in rows:
+                snapshots[owner][key].append({"id": pk, "label": label})
+        tags = TaggedOption.objects.filter(content_object_id__in=pks)
+        for owner, name in tags.values_list("content_object_id", "tag__name"):
+            snapshots[owner]["tags"].append({"label": name})
+        for snapshot in snapshots.values():
+            snapshot["tags"].sort(key=lambda item: item["label"].lower())
+        # The cited publication's title only: its body is no part of the snapshot.
+        links = (
+            OptionSource.objects.filter(option_id__in=pks)
+            .select_related("publication")
+            .only("option", "publication__title", "stance", "quote", "note")
+            .order_by("order", "pk")
+        )
+        for link in links:
+            snapshots[link.option_id]["sources"].append(
                 {
                     "id": link.publication_id,
                     "label": source_label(link),
@@ -333,9 +360,8 @@ class PolicyOption(Publishable):
                     "quote": link.quote,
                     "note": link.note,
                 }
-                for link in self.source_links.select_related("publication").order_by("order", "pk")
-            ],
-        }
+            )
+        return snapshots
 
     def restore_relations(self, snapshot):
         """Make the relations what ``snapshot`` says; returns notes on what could not be."""

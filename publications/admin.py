@@ -249,7 +249,7 @@ class TagAdmin(admin.ModelAdmin):
         if "confirm" in request.POST:
             form = MergeTagsForm(request.POST, tags=tags)
             if form.is_valid():
-                result = merge_tags(form.cleaned_data["survivor"], tags)
+                result = merge_tags(form.cleaned_data["survivor"], tags, user=request.user)
                 self.message_user(
                     request,
                     f"Merged {len(result.merged_names)} tag(s) "

@@ -741,21 +741,39 @@ class Publication(Publishable):
 
     def relations_snapshot(self):
         """What a revision keeps of the relations (see ``RevisionRelations``), in display order."""
-        return {
-            "authors": [
-                {"id": a.person_id, "label": a.person.name}
-                for a in self.authorships.select_related("person").order_by("order", "pk")
-            ],
-            "topics": [{"id": t.pk, "label": t.name} for t in self.topics.order_by("name")],
-            "regions": [{"id": r.pk, "label": r.name} for r in self.regions.order_by("name")],
-            "tags": [{"label": name} for name in sorted(self.tags.names(), key=str.lower)],
-            "related": [
-                {"id": link.to_publication_id, "label": link.to_publication.title}
-                for link in self.related_links.select_related("to_publication").order_by(
-                    "order", "pk"
-                )
-            ],
+        return self.relations_snapshots([self.pk])[self.pk]
+
+    @classmethod
+    def relations_snapshots(cls, pks):
+        """{pk: relations snapshot} for many publications in five queries, however many."""
+        pks = list(pks)
+        snapshots = {
+            pk: {"authors": [], "topics": [], "regions": [], "tags": [], "related": []}
+            for pk in pks
         }
+        queries = {
+            "authors": Authorship.objects.filter(publication_id__in=pks)
+            .order_by("order", "pk")
+            .values_list("publication_id", "person_id", "person__name"),
+            "topics": cls.topics.through.objects.filter(publication_id__in=pks)
+            .order_by("topic__name")
+            .values_list("publication_id", "topic_id", "topic__name"),
+            "regions": cls.regions.through.objects.filter(publication_id__in=pks)
+            .order_by("region__name")
+            .values_list("publication_id", "region_id", "region__name"),
+            "related": RelatedPublication.objects.filter(from_publication_id__in=pks)
+            .order_by("order", "pk")
+            .values_list("from_publication_id", "to_publication_id", "to_publication__title"),
+        }
+        for key, rows in queries.items():
+            for owner, pk, label in rows:
+                snapshots[owner][key].append({"id": pk, "label": label})
+        tags = TaggedPublication.objects.filter(content_object_id__in=pks)
+        for owner, name in tags.values_list("content_object_id", "tag__name"):
+            snapshots[owner]["tags"].append({"label": name})
+        for snapshot in snapshots.values():
+            snapshot["tags"].sort(key=lambda item: item["label"].lower())
+        return snapshots
 
     def restore_relations(self, snapshot):
         """Make the relations what ``snapshot`` says; returns notes on what could not be."""

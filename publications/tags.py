@@ -7,11 +7,17 @@ every tagged model without importing the apps that own them (``options`` imports
 """
 
 import hashlib
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import models, transaction
 from django.db.models.functions import Coalesce
 from taggit.models import Tag
+
+from .revisions import record_many
+
+# Items per revision-writing batch: bounds the memory and the size of each IN (...) list.
+REVISION_BATCH = 1000
 
 
 @dataclass(frozen=True)
@@ -78,18 +84,21 @@ class MergeResult:
     duplicates_removed: int = 0
 
 
-def merge_tags(survivor, tags):
+def merge_tags(survivor, tags, user=None):
     """Fold ``tags`` into ``survivor`` and delete them.
 
     Every item tagged with any of ``tags`` ends up tagged with ``survivor`` exactly once: a link is
     repointed when the item lacks the survivor, and dropped when the item already has it (or got
     it from an earlier link in this merge). Works on every table with a foreign key to ``Tag``.
+    Each item with revisions gets one, by ``user``, saying which of its tags were merged.
     """
     others = [tag for tag in tags if tag.pk != survivor.pk]
     result = MergeResult(survivor=survivor, merged_names=sorted(tag.name for tag in others))
     if not others:
         return result
     other_ids = [tag.pk for tag in others]
+    names = {tag.pk: tag.name for tag in others}
+    tagged_models = {usage.through: usage.tagged_model for usage in tag_usages()}
     with transaction.atomic():
         for field in tag_foreign_keys():
             model = field.model
@@ -102,7 +111,7 @@ def merge_tags(survivor, tags):
             links = list(
                 model._default_manager.filter(**{f"{field.name}__in": other_ids})
                 .order_by("pk")
-                .values_list("pk", *item_fields)
+                .values_list("pk", *item_fields, field.attname)
             )
             if not links:
                 continue
@@ -110,8 +119,10 @@ def merge_tags(survivor, tags):
                 model._default_manager.filter(**{field.name: survivor}).values_list(*item_fields)
             )
             move, drop = [], []
-            for pk, *item in links:
+            merged = defaultdict(list)  # item → the names of its tags merged away
+            for pk, *item, tag_id in links:
                 item = tuple(item)
+                merged[item].append(names[tag_id])
                 if item in has_survivor:
                     drop.append(pk)
                 else:
@@ -121,8 +132,31 @@ def merge_tags(survivor, tags):
             model._default_manager.filter(pk__in=move).update(**{field.name: survivor})
             result.moved += len(move)
             result.duplicates_removed += len(drop)
+            if model in tagged_models:
+                _record_revisions(tagged_models[model], model, item_fields, merged, survivor, user)
         Tag.objects.filter(pk__in=other_ids).delete()
     return result
+
+
+def _record_revisions(tagged_model, through, item_fields, merged, survivor, user):
+    """A revision for each item whose tags a merge changed; ``merged`` is {item: [names]}, an
+    item being the values of ``item_fields`` in a row of ``through``."""
+    keys = [
+        f.attname
+        for f in through._meta.concrete_fields
+        if f.is_relation and f.related_model is tagged_model
+    ]
+    if not hasattr(tagged_model, "relations_snapshots") or len(keys) != 1:
+        return  # no revisions kept, or tagged through a generic relation
+    at = item_fields.index(keys[0])
+    reasons = {}
+    for item, names in merged.items():
+        quoted = ", ".join(f"“{name}”" for name in sorted(names, key=str.lower))
+        noun = "Tag" if len(names) == 1 else "Tags"
+        reasons[item[at]] = f"{noun} {quoted} merged into “{survivor.name}”"
+    items = sorted(reasons)
+    for start in range(0, len(items), REVISION_BATCH):
+        record_many(tagged_model, items[start : start + REVISION_BATCH], reason=reasons, user=user)
 
 
 def most_used(tags):

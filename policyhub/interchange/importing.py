@@ -6,10 +6,13 @@ row. Links between imported items (related publications, prerequisites, sources)
 a second pass, when every row of the file exists, so they may point forward in the file. The
 per-save search-index signals are suspended throughout; the index is brought up to date once
 at the end. Re-importing a file compares before writing: what is unchanged is not touched.
+Each publication or option created or changed gets one revision ("Imported from FILE"), written
+in bulk once the links are in, so its relations snapshot shows them.
 """
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
@@ -35,6 +38,7 @@ from publications.models import (
     TaggedPublication,
     Topic,
 )
+from publications.revisions import record_many
 from publications.richtext import sanitize_html
 
 from .. import cache as page_cache
@@ -272,6 +276,10 @@ class Importer:
         self.report, self.batch_size = report, batch_size
         self.touched = {SearchDocument.Kind.PUBLICATION: set(), SearchDocument.Kind.OPTION: set()}
         self.touched[SearchDocument.Kind.PERSON] = set()
+        # For the revisions: the rows this import created, and those whose links by slug
+        # (related publications, prerequisites, sources) changed in the second pass.
+        self.created = {Publication: set(), PolicyOption: set()}
+        self.relinked = {Publication: set(), PolicyOption: set()}
         self.related, self.prerequisites, self.sources = [], [], []
         self.load_lookups()
 
@@ -302,10 +310,11 @@ class Importer:
             with transaction.atomic():
                 touched = {kind: set() for kind in self.touched}
                 counts = Counter(), Counter(), Counter()
+                created = {model: set() for model in self.created}
                 if publications:
-                    self.write_publications(publications, touched, counts)
+                    created[Publication] = self.write_publications(publications, touched, counts)
                 if options:
-                    self.write_options(options, touched, counts)
+                    created[PolicyOption] = self.write_options(options, touched, counts)
         except DatabaseError as error:
             # The transaction rolled back: ids created inside it are gone from the database,
             # so the lookups are reloaded rather than trusted.
@@ -317,6 +326,8 @@ class Importer:
             return
         for kind, ids in touched.items():
             self.touched[kind] |= ids
+        for model, ids in created.items():
+            self.created[model] |= ids
         for total, batch in zip(
             (self.report.created, self.report.updated, self.report.unchanged), counts, strict=True
         ):
@@ -398,6 +409,7 @@ class Importer:
         updated["publication"] += len(changed_ids - new_ids)
         unchanged["publication"] += len(records) - len(new) - len(changed_ids - new_ids)
         touched[SearchDocument.Kind.PUBLICATION] |= changed_ids | new_ids
+        return new_ids
 
     def write_options(self, records, touched, counts):
         created, updated, unchanged = counts
@@ -441,13 +453,14 @@ class Importer:
         updated["option"] += len(changed_ids - new_ids)
         unchanged["option"] += len(records) - len(new) - len(changed_ids - new_ids)
         touched[SearchDocument.Kind.OPTION] |= changed_ids | new_ids
+        return new_ids
 
     # -- second pass: links by slug, once every row exists -----------------------------------
 
     def link(self):
         publications = dict(Publication.objects.values_list("slug", "pk"))
         options = dict(PolicyOption.objects.values_list("slug", "pk"))
-        self._link(
+        self.relinked[Publication] |= self._link(
             [
                 (line, slug, [(target, {"order": i}) for i, target in enumerate(related)])
                 for line, slug, related in self.related
@@ -458,7 +471,7 @@ class Importer:
             model=RelatedPublication,
             fields=("from_publication_id", "to_publication_id", "order"),
         )
-        self._link(
+        self.relinked[PolicyOption] |= self._link(
             [
                 (line, slug, [(target, {}) for target in prereqs])
                 for line, slug, prereqs in self._acyclic_prerequisites(options)
@@ -469,7 +482,7 @@ class Importer:
             model=PolicyOption.prerequisites.through,
             fields=("from_policyoption_id", "to_policyoption_id"),
         )
-        self._link(
+        self.relinked[PolicyOption] |= self._link(
             [
                 (
                     line,
@@ -521,7 +534,9 @@ class Importer:
         return kept
 
     def _link(self, pending, *, owners, targets, what, model, fields):
+        """Write the links in batches; returns the owners whose links changed."""
         owner, target, *extra = fields
+        changed = set()
         for start in range(0, len(pending), self.batch_size):
             chunk = pending[start : start + self.batch_size]
             desired = {}
@@ -537,12 +552,37 @@ class Importer:
                 desired[owners[slug]] = resolved
             try:
                 with transaction.atomic():
-                    sync_links(model, owner, target, desired, extra=tuple(extra))
+                    changed |= sync_links(model, owner, target, desired, extra=tuple(extra))
             except DatabaseError as error:
                 first, last = chunk[0][0], chunk[-1][0]
                 self.report.failed_batches.append(
                     ParseError(first, f"{what} links of lines {first}-{last} not written: {error}")
                 )
+        return changed
+
+    # -- revisions, once the links are in -------------------------------------------------------
+
+    def record_revisions(self, source):
+        """One revision per publication or option created or changed by this import.
+
+        Written after the second pass so the relations snapshot has the links by slug too; an
+        item changed only there (a related publication, a source) counts as updated.
+        """
+        reason = f"Imported from {source}"
+        kinds = (
+            (Publication, SearchDocument.Kind.PUBLICATION, "publication"),
+            (PolicyOption, SearchDocument.Kind.OPTION, "option"),
+        )
+        for model, kind, noun in kinds:
+            written = self.touched[kind]
+            relinked_only = self.relinked[model] - written
+            self.report.updated[noun] += len(relinked_only)
+            self.report.unchanged[noun] -= len(relinked_only)
+            pks = sorted(written | relinked_only)
+            for start in range(0, len(pks), self.batch_size):
+                chunk = pks[start : start + self.batch_size]
+                with transaction.atomic():
+                    record_many(model, chunk, reason=reason, created=self.created[model])
 
     # -- the search index, once -------------------------------------------------------------
 
@@ -639,6 +679,7 @@ def import_file(path, *, strict=False, batch_size=BATCH_SIZE, progress=None):
         importer.write(batch)
         bar.update(bar.total - bar.n)
         importer.link()
+        importer.record_revisions(Path(path).name)
     importer.update_index(progress=progress)
     # Bulk writes send no save signals, so cached pages would not know about them.
     page_cache.invalidate()

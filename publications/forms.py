@@ -238,14 +238,19 @@ class PublicationFilterForm(QueryStringMixin, forms.Form):
 
         def counted(param, relation):
             filtered = self.filter(queryset, param)
-            if filtered is queryset:  # no other filter: every published publication
-                return Publication.objects.count_published_by(relation, at=now)
+            everything = Publication.objects
+            if relation == "regions":
+                if filtered is queryset:  # no other filter: every published publication
+                    return everything.count_published_by_region(at=now)
+                return filtered.count_by_region()
+            if filtered is queryset:
+                return everything.count_published_by(relation, at=now)
             return filtered.count_by(relation)
 
         return {
             "type": shown("type", counted("type", "publication_type")),
             "topic": shown("topic", counted("topic", "topics")),
-            "region": shown("region", self.filter(queryset, "region").count_by_region()),
+            "region": shown("region", counted("region", "regions")),
             "tag": shown("tag", counted("tag", "tags")),
             "author": shown("author", counted("author", "authors")),
             "year": shown("year", self.filter(queryset, "year").count_by_year(), key="year"),

@@ -520,6 +520,12 @@ class PublicationQuerySet(PublishableQuerySet):
             raise ValueError("count_published_by() counts the whole table: use count_by().")
         every, column, target = self._facet_pairs(relation, everything=True)
         hidden, _, _ = self.hidden(at)._facet_pairs(relation)
+        sql, params = self._complement_counts_sql(every, hidden, column)
+        return self._named_counts(sql, params, target)
+
+    def _complement_counts_sql(self, every, hidden, column):
+        """``SELECT facet_id, n``: the counts of ``every`` pair less those of ``hidden``, in one
+        statement (one snapshot); values left with no pair are left out."""
         every_sql, every_params = self._counts_sql(every, column)
         hidden_sql, hidden_params = self._counts_sql(hidden, column)
         # Our own SQL around the ORM's; values are bound parameters.
@@ -529,7 +535,7 @@ class PublicationQuerySet(PublishableQuerySet):
             f"UNION ALL SELECT facet_id, -n FROM ({hidden_sql}) h"
             ") u GROUP BY facet_id HAVING SUM(n) > 0"
         )
-        return self._named_counts(sql, [*every_params, *hidden_params], target)
+        return sql, [*every_params, *hidden_params]
 
     def _named_counts(self, sql, params, target):
         rows = self._join_counts_sql(sql, params, target, ["slug", "name"], "c.n DESC, t.name")
@@ -607,9 +613,32 @@ class PublicationQuerySet(PublishableQuerySet):
         pairs = Publication.regions.through.objects.filter(
             publication__in=self.order_by().values("pk")
         )
+        direct_sql, direct_params = self._counts_sql(pairs, "region_id")
+        return self._region_counts(
+            direct_sql, direct_params, lambda **counts: self.order_by().aggregate(**counts)
+        )
+
+    def count_published_by_region(self, at=None):
+        """``published(at).count_by_region()`` for the whole table, counted as every
+        publication less the hidden ones (see ``count_published_by``)."""
+        if self.query.where:
+            raise ValueError("count_published_by_region() counts the whole table.")
+        links = Publication.regions.through.objects
+        hidden = self.hidden(at).order_by()
+        direct_sql, direct_params = self._complement_counts_sql(
+            links.all(), links.filter(publication__in=hidden.values("pk")), "region_id"
+        )
+
+        def in_subtrees(**counts):
+            every, left_out = self.order_by().aggregate(**counts), hidden.aggregate(**counts)
+            return {key: every[key] - left_out[key] for key in counts}
+
+        return self._region_counts(direct_sql, direct_params, in_subtrees)
+
+    def _region_counts(self, direct_sql, direct_params, aggregate):
         # (id, parent id, slug, name, direct count) for every region.
-        regions = self._join_counts(
-            pairs, "region_id", Region, ["id", "parent", "slug", "name"], "t.id", outer=True
+        regions = self._join_counts_sql(
+            direct_sql, direct_params, Region, ["id", "parent", "slug", "name"], "t.id", outer=True
         )
         children = {}
         for pk, parent_id, *_ in regions:
@@ -639,7 +668,7 @@ class PublicationQuerySet(PublishableQuerySet):
                 )
                 for region_id, members in subtrees.items()
             }
-            for key, count in self.order_by().aggregate(**in_subtree).items():
+            for key, count in aggregate(**in_subtree).items():
                 totals[int(key[1:])] = count
         counts = [
             {"slug": slug, "name": name, "count": totals[pk]}

@@ -15,6 +15,7 @@ from tests.factories import (
     PersonFactory,
     PublicationFactory,
     PublicationTypeFactory,
+    RegionFactory,
     TopicFactory,
 )
 
@@ -83,9 +84,35 @@ def test_a_scheduled_publication_counts_once_its_time_has_come(mixed_content):
     }
 
 
+def test_regions_count_sub_regions_once_and_leave_hidden_publications_out():
+    asia = RegionFactory(name="Asia", slug="asia")
+    korea = RegionFactory(name="North Korea", slug="north-korea", parent=asia)
+    japan = RegionFactory(name="Japan", slug="japan", parent=asia)
+    europe = RegionFactory(name="Europe", slug="europe")
+    PublicationFactory(regions=[asia, korea])
+    PublicationFactory(regions=[korea])
+    PublicationFactory(regions=[asia])
+    PublicationFactory(regions=[europe])
+    PublicationFactory(regions=[korea, japan], draft=True)
+    PublicationFactory(regions=[japan], scheduled=True)
+    PublicationFactory(regions=[asia], status=Publication.Status.UNPUBLISHED)
+
+    now = timezone.now()
+    counts = Publication.objects.count_published_by_region(at=now)
+
+    assert {row["slug"]: row["count"] for row in counts} == {
+        "asia": 3,
+        "north-korea": 2,
+        "europe": 1,
+    }
+    assert counts == Publication.objects.published(at=now).count_by_region()
+
+
 def test_refuses_a_filtered_queryset():
     with pytest.raises(ValueError, match="whole table"):
         Publication.objects.published().count_published_by("topics")
+    with pytest.raises(ValueError, match="whole table"):
+        Publication.objects.filter(featured=True).count_published_by_region()
 
 
 def test_facets_count_this_way_only_over_every_published_publication(mixed_content):
@@ -99,7 +126,7 @@ def test_facets_count_this_way_only_over_every_published_publication(mixed_conte
     def complement_counts(params):
         return sum("UNION ALL" in sql for sql in facet_sql(params))
 
-    assert complement_counts({}) == 4  # type, topic, tag, author
+    assert complement_counts({}) == 5  # type, topic, region, tag, author
     # Each facet counts with its own filter off: only the topic facet sees every publication.
     assert complement_counts({"topic": "aid"}) == 1
 

@@ -126,7 +126,7 @@ def test_facets_count_this_way_only_over_every_published_publication(mixed_conte
     def complement_counts(params):
         return sum("UNION ALL" in sql for sql in facet_sql(params))
 
-    assert complement_counts({}) == 5  # type, topic, region, tag, author
+    assert complement_counts({}) == 4  # topic, region, tag, author
     # Each facet counts with its own filter off: only the topic facet sees every publication.
     assert complement_counts({"topic": "aid"}) == 1
 

@@ -126,12 +126,14 @@ class PublishableQuerySet(models.QuerySet):
         return models.Q(status=Publishable.Status.PUBLISHED, published_at__lte=at or timezone.now())
 
     def published(self, at=None):
-        return self.filter(self.published_condition(at))
+        # Through the class: the search applies this to its own document rows, which carry a
+        # copy of the status and publish time (policyhub/search/documents.py).
+        return self.filter(PublishableQuerySet.published_condition(at))
 
     def hidden(self, at=None):
         """Everything ``published(at)`` leaves out: drafts, items in review, unpublished and
         scheduled ones, and published ones without a publish time."""
-        return self.exclude(self.published_condition(at))
+        return self.exclude(PublishableQuerySet.published_condition(at))
 
     def drafts(self):
         return self.filter(status=Publishable.Status.DRAFT)

@@ -32,7 +32,7 @@ def home(request):
             "latest": latest,
             # Every published publication counted: cached until the content changes.
             "topics": datacache.remember(
-                "home-topics", lambda: published.count_by("topics"), counts=True
+                "home-topics", lambda: Publication.objects.count_published_by("topics"), counts=True
             ),
         },
     )

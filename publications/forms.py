@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 from django import forms
 from django.core.exceptions import ValidationError
 from django.http import QueryDict
+from django.utils import timezone
 from django.utils.text import Truncator
 from taggit.models import Tag
 
@@ -226,7 +227,8 @@ class PublicationFilterForm(QueryStringMixin, forms.Form):
         every row on each request cost more than building the page around them.
         """
         active = self.active_filters
-        queryset = Publication.objects.published()
+        now = timezone.now()
+        queryset = Publication.objects.published(at=now)
 
         def shown(param, rows, key="slug"):
             selected = active.get(param)
@@ -234,12 +236,25 @@ class PublicationFilterForm(QueryStringMixin, forms.Form):
             top = rows[: self.FACET_LIMIT]
             return top + [row for row in rows[self.FACET_LIMIT :] if row[key] == selected]
 
+        def counted(param, relation):
+            filtered = self.filter(queryset, param)
+            everything = Publication.objects
+            if relation == "regions":
+                if filtered is queryset:  # no other filter: every published publication
+                    return everything.count_published_by_region(at=now)
+                return filtered.count_by_region()
+            # Types are a column of the publication itself, read with its status from one index:
+            # subtracting would read every row twice (PostgreSQL: 20 → 37 ms at 100,000).
+            if filtered is queryset and relation != "publication_type":
+                return everything.count_published_by(relation, at=now)
+            return filtered.count_by(relation)
+
         return {
-            "type": shown("type", self.filter(queryset, "type").count_by("publication_type")),
-            "topic": shown("topic", self.filter(queryset, "topic").count_by("topics")),
-            "region": shown("region", self.filter(queryset, "region").count_by_region()),
-            "tag": shown("tag", self.filter(queryset, "tag").count_by("tags")),
-            "author": shown("author", self.filter(queryset, "author").count_by("authors")),
+            "type": shown("type", counted("type", "publication_type")),
+            "topic": shown("topic", counted("topic", "topics")),
+            "region": shown("region", counted("region", "regions")),
+            "tag": shown("tag", counted("tag", "tags")),
+            "author": shown("author", counted("author", "authors")),
             "year": shown("year", self.filter(queryset, "year").count_by_year(), key="year"),
         }
 

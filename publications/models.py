@@ -85,6 +85,18 @@ def new_year_shift(tzname):
     return int(shift.total_seconds()), exceptions
 
 
+class UnindexedValue(models.Func):
+    """A column's value that SQLite's planner will not read through the column's index (a unary
+    plus). Counting publications by type, it walked the type index in order, to group without
+    sorting, and looked up every row for its status: ~300 ms at 100,000 publications, against
+    ~40 ms reading status, time and type from one covering index and sorting the groups."""
+
+    template = "%(expressions)s"
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return self.as_sql(compiler, connection, template="+%(expressions)s", **extra_context)
+
+
 class LocalYear(ExtractYear):
     """``ExtractYear`` that SQLite computes itself. Django's SQLite version calls a Python
     function for every row (the year facet spent most of its time there). A local year starts at
@@ -109,11 +121,19 @@ class LocalYear(ExtractYear):
 class PublishableQuerySet(models.QuerySet):
     """The one definition of "published", shared by every publishable model in the project."""
 
+    @staticmethod
+    def published_condition(at=None):
+        return models.Q(status=Publishable.Status.PUBLISHED, published_at__lte=at or timezone.now())
+
     def published(self, at=None):
-        return self.filter(
-            status=Publishable.Status.PUBLISHED,
-            published_at__lte=at or timezone.now(),
-        )
+        # Through the class: the search applies this to its own document rows, which carry a
+        # copy of the status and publish time (policyhub/search/documents.py).
+        return self.filter(PublishableQuerySet.published_condition(at))
+
+    def hidden(self, at=None):
+        """Everything ``published(at)`` leaves out: drafts, items in review, unpublished and
+        scheduled ones, and published ones without a publish time."""
+        return self.exclude(PublishableQuerySet.published_condition(at))
 
     def drafts(self):
         return self.filter(status=Publishable.Status.DRAFT)
@@ -486,18 +506,63 @@ class PublicationQuerySet(PublishableQuerySet):
         """``[{"slug", "name", "count"}]`` for a relation with slug and name (publication_type,
         topics, tags, authors), most used first, in one aggregate query."""
         pairs, column, target = self._facet_pairs(relation)
-        rows = self._join_counts(pairs, column, target, ["slug", "name"], order="c.n DESC, t.name")
+        sql, params = self._counts_sql(pairs, column)
+        return self._named_counts(sql, params, target)
+
+    def count_published_by(self, relation, at=None):
+        """``published(at).count_by(relation)`` for the whole table, in one statement: the values
+        of every publication less those of the hidden ones.
+
+        Nearly every publication is published, so counting the few hidden ones is cheaper than
+        asking, link by link, whether its publication is published: every link is read once, in
+        index order (SQLite, 100,000 publications: ~300 → ~40 ms a facet; bench/README.md). A
+        value used only by hidden publications nets zero and is left out, like in count_by().
+        """
+        if self.query.where:
+            raise ValueError("count_published_by() counts the whole table: use count_by().")
+        every, column, target = self._facet_pairs(relation, everything=True)
+        hidden, _, _ = self.hidden(at)._facet_pairs(relation)
+        sql, params = self._complement_counts_sql(every, hidden, column)
+        return self._named_counts(sql, params, target)
+
+    def _complement_counts_sql(self, every, hidden, column):
+        """``SELECT facet_id, n``: the counts of ``every`` pair less those of ``hidden``, in one
+        statement (one snapshot); values left with no pair are left out."""
+        every_sql, every_params = self._counts_sql(every, column)
+        hidden_sql, hidden_params = self._counts_sql(hidden, column)
+        # Our own SQL around the ORM's; values are bound parameters.
+        sql = (
+            "SELECT facet_id, SUM(n) AS n FROM ("  # noqa: S608
+            f"SELECT facet_id, n FROM ({every_sql}) e "
+            f"UNION ALL SELECT facet_id, -n FROM ({hidden_sql}) h"
+            ") u GROUP BY facet_id HAVING SUM(n) > 0"
+        )
+        return sql, [*every_params, *hidden_params]
+
+    def _named_counts(self, sql, params, target):
+        rows = self._join_counts_sql(sql, params, target, ["slug", "name"], "c.n DESC, t.name")
         return [{"slug": slug, "name": name, "count": n} for slug, name, n in rows]
 
+    def _counts_sql(self, pairs, column):
+        """``SELECT facet_id, n``: how many of ``pairs`` have each value of ``column``."""
+        facet_id = models.F(column)
+        if column == "publication_type_id" and pairs.query.where:
+            facet_id = UnindexedValue(facet_id)
+        counts = pairs.values(facet_id=facet_id).annotate(n=models.Count("*")).order_by()
+        return counts.query.sql_with_params()
+
     def _join_counts(self, pairs, column, target, fields, order, outer=False):
-        """``fields`` of ``target`` with how many of ``pairs`` have each one in ``column``.
+        """``fields`` of ``target`` with how many of ``pairs`` have each one in ``column``."""
+        sql, params = self._counts_sql(pairs, column)
+        return self._join_counts_sql(sql, params, target, fields, order, outer)
+
+    def _join_counts_sql(self, sql, params, target, fields, order, outer=False):
+        """``fields`` of ``target`` joined to the counts of ``sql`` (``facet_id, n`` rows).
 
         Counted by id first, then joined for the few values' fields: the names are not dragged
         through the aggregation. A join on a derived table is not something the ORM writes,
         hence the SQL around its query. ``outer`` keeps the values with no pairs (count 0).
         """
-        counts = pairs.values(facet_id=models.F(column)).annotate(n=models.Count("*")).order_by()
-        sql, params = counts.query.sql_with_params()
         connection = connections[self.db]
         quote = connection.ops.quote_name
         table, pk = quote(target._meta.db_table), quote(target._meta.pk.column)
@@ -512,17 +577,23 @@ class PublicationQuerySet(PublishableQuerySet):
             cursor.execute(statement, params)
             return cursor.fetchall()
 
-    def _facet_pairs(self, relation):
-        """(a queryset of (publication, value) pairs, the value's column, the value's model)."""
+    def _facet_pairs(self, relation, everything=False):
+        """(a queryset of (publication, value) pairs, the value's column, the value's model).
+        ``everything``: the pairs of every publication, whatever this queryset holds."""
         ids = self.order_by().values("pk")
+
+        def of_these(model, field):
+            return model.objects.all() if everything else model.objects.filter(**{field: ids})
+
         if relation == "publication_type":
-            return self.order_by(), "publication_type_id", PublicationType
+            rows = Publication.objects.all() if everything else self.order_by()
+            return rows, "publication_type_id", PublicationType
         if relation == "topics":
-            return Publication.topics.through.objects.filter(publication__in=ids), "topic_id", Topic
+            return of_these(Publication.topics.through, "publication__in"), "topic_id", Topic
         if relation == "authors":
-            return Authorship.objects.filter(publication__in=ids), "person_id", Person
+            return of_these(Authorship, "publication__in"), "person_id", Person
         if relation == "tags":
-            return TaggedPublication.objects.filter(content_object__in=ids), "tag_id", Tag
+            return of_these(TaggedPublication, "content_object__in"), "tag_id", Tag
         raise ValueError(f"No facet for {relation!r}")
 
     def count_by_year(self):
@@ -544,9 +615,32 @@ class PublicationQuerySet(PublishableQuerySet):
         pairs = Publication.regions.through.objects.filter(
             publication__in=self.order_by().values("pk")
         )
+        direct_sql, direct_params = self._counts_sql(pairs, "region_id")
+        return self._region_counts(
+            direct_sql, direct_params, lambda **counts: self.order_by().aggregate(**counts)
+        )
+
+    def count_published_by_region(self, at=None):
+        """``published(at).count_by_region()`` for the whole table, counted as every
+        publication less the hidden ones (see ``count_published_by``)."""
+        if self.query.where:
+            raise ValueError("count_published_by_region() counts the whole table.")
+        links = Publication.regions.through.objects
+        hidden = self.hidden(at).order_by()
+        direct_sql, direct_params = self._complement_counts_sql(
+            links.all(), links.filter(publication__in=hidden.values("pk")), "region_id"
+        )
+
+        def in_subtrees(**counts):
+            every, left_out = self.order_by().aggregate(**counts), hidden.aggregate(**counts)
+            return {key: every[key] - left_out[key] for key in counts}
+
+        return self._region_counts(direct_sql, direct_params, in_subtrees)
+
+    def _region_counts(self, direct_sql, direct_params, aggregate):
         # (id, parent id, slug, name, direct count) for every region.
-        regions = self._join_counts(
-            pairs, "region_id", Region, ["id", "parent", "slug", "name"], "t.id", outer=True
+        regions = self._join_counts_sql(
+            direct_sql, direct_params, Region, ["id", "parent", "slug", "name"], "t.id", outer=True
         )
         children = {}
         for pk, parent_id, *_ in regions:
@@ -576,7 +670,7 @@ class PublicationQuerySet(PublishableQuerySet):
                 )
                 for region_id, members in subtrees.items()
             }
-            for key, count in self.order_by().aggregate(**in_subtree).items():
+            for key, count in aggregate(**in_subtree).items():
                 totals[int(key[1:])] = count
         counts = [
             {"slug": slug, "name": name, "count": totals[pk]}

@@ -6,7 +6,9 @@ whatever the text holds. Matching is a light, English-ish stem comparison ("poli
 """
 
 import re
+from collections import deque
 from functools import lru_cache
+from itertools import islice
 
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -32,25 +34,53 @@ def light_stem(word):
     return word
 
 
+# What escape() writes (html.escape with quotes): skipped whole, so that a term such as "amp"
+# is never marked inside one.
+ENTITY = r"&(?:amp|lt|gt|quot|#x27);"
+
+
 class Highlighter:
+    """Marks the words whose light stem is one of the terms'.
+
+    Each word light_stem() maps to a stem starts with the stem less its last letter ("policies"
+    → "policy"), so a regular expression for those beginnings finds the only words worth
+    stemming: a snippet's body text is scanned in C, not word by word in Python.
+    """
+
     def __init__(self, terms):
         self.stems = {light_stem(term) for term in terms}
+        beginnings = sorted({stem[:-1] or stem for stem in self.stems}, key=len, reverse=True)
+        # Lower-casing can turn a non-ASCII letter into several characters; for those stems
+        # every word is a candidate (no beginnings to look for).
+        if beginnings and all(beginning.isascii() for beginning in beginnings):
+            words = "|".join(re.escape(beginning) for beginning in beginnings)
+            self._candidates = re.compile(rf"(?<!\w)(?:{words})\w*", re.IGNORECASE)
+        else:
+            self._candidates = WORD_RE
+        self._marked = re.compile(rf"{ENTITY}|{self._candidates.pattern}", self._candidates.flags)
 
     def _is_match(self, word):
         return light_stem(word) in self.stems
 
-    def _render(self, text, words):
-        parts, position = [], 0
-        for found in words:
-            parts.append(escape(text[position : found.start()]))
-            word = escape(found.group())
-            parts.append(f"<mark>{word}</mark>" if self._is_match(found.group()) else word)
-            position = found.end()
-        parts.append(escape(text[position:]))
-        return "".join(parts)
+    def _first_match(self, text):
+        return next(
+            (found for found in self._candidates.finditer(text) if self._is_match(found.group())),
+            None,
+        )
+
+    def _render(self, text):
+        def mark(found):
+            word = found.group()
+            if word[0] == "&" or not self._is_match(word):
+                return word
+            return f"<mark>{word}</mark>"
+
+        # Escaping leaves words as they are (it only rewrites &<>"'), so words are found in the
+        # escaped text, outside the entities.
+        return self._marked.sub(mark, escape(text))
 
     def highlight(self, text):
-        return mark_safe(self._render(text, WORD_RE.finditer(text)))  # _render escapes every piece
+        return mark_safe(self._render(text))  # _render escapes the text first
 
     def snippet(self, *texts):
         """A window of words around the first match in the first text that has one."""
@@ -58,22 +88,26 @@ class Highlighter:
         if not candidates:
             return ""
         for text in candidates:
-            words = list(WORD_RE.finditer(text))
-            first = next((i for i, w in enumerate(words) if self._is_match(w.group())), None)
-            if first is not None:
+            found = self._first_match(text)
+            if found is not None:
                 break
         else:
-            text, first = candidates[0], 0
-            words = list(WORD_RE.finditer(text))
-        if not words:
+            text, found = candidates[0], None
+        position = found.start() if found is not None else 0
+        # The words before the match: up to LEAD_WORDS shown, one more tells there are others.
+        before = deque(WORD_RE.finditer(text, 0, position), maxlen=LEAD_WORDS + 1)
+        at_start = len(before) <= LEAD_WORDS
+        lead = list(before)[-LEAD_WORDS:] if LEAD_WORDS else []
+        wanted = SNIPPET_WORDS - len(lead)
+        rest = list(islice(WORD_RE.finditer(text, position), wanted + 1))
+        at_end = len(rest) <= wanted
+        shown = lead + rest[:wanted]
+        if not shown:
             return ""
-        start = max(0, first - LEAD_WORDS)
-        end = min(len(words), start + SNIPPET_WORDS)
         # Whole text at either end, so leading or closing punctuation is kept.
-        piece_start = words[start].start() if start > 0 else 0
-        piece_end = words[end - 1].end() if end < len(words) else len(text)
-        piece = text[piece_start:piece_end]
-        html = self._render(piece, WORD_RE.finditer(piece))
-        prefix = "… " if start > 0 else ""
-        suffix = " …" if end < len(words) else ""
-        return mark_safe(prefix + html + suffix)  # _render escapes every piece
+        piece_start = 0 if at_start else shown[0].start()
+        piece_end = len(text) if at_end else shown[-1].end()
+        html = self._render(text[piece_start:piece_end])
+        prefix = "" if at_start else "… "
+        suffix = "" if at_end else " …"
+        return mark_safe(prefix + html + suffix)  # _render escapes the text first

@@ -36,3 +36,29 @@ def test_snippet_without_a_match_starts_at_the_beginning():
 def test_other_scripts_and_emoji_survive():
     html = Highlighter(["평화"]).highlight("평화 🕊️ <x>")
     assert html == "<mark>평화</mark> 🕊️ &lt;x&gt;"
+
+
+def test_terms_spelling_an_entity_are_marked_as_words_only():
+    # Words are found in the escaped text: "&amp;" must not yield a marked "amp".
+    html = Highlighter(["amp", "quot"]).highlight('Amp & "quota" amps')
+    assert html == "<mark>Amp</mark> &amp; &quot;quota&quot; <mark>amps</mark>"
+
+
+def test_snippet_window_has_the_lead_words_and_stops_at_the_window():
+    words = [f"w{n}" for n in range(60)]
+    words[30] = "Policies"
+    snippet = Highlighter(["policy"]).snippet("No match here.", " ".join(words))
+    # Eight words before the match, the match, and the window's other 23 words after it.
+    assert snippet == "… " + " ".join(words[22:30]) + " <mark>Policies</mark> " + (
+        " ".join(words[31:54]) + " …"
+    )
+
+
+def test_snippet_keeps_the_text_whole_when_it_fits():
+    text = "(Grain) prices rose."
+    assert Highlighter(["grain"]).snippet(text) == "(<mark>Grain</mark>) prices rose."
+
+
+def test_terms_outside_ascii_are_still_found():
+    html = Highlighter(["Ökonomie"]).highlight("Die ökonomie, ÖKONOMIE.")
+    assert html == "Die <mark>ökonomie</mark>, <mark>ÖKONOMIE</mark>."

@@ -562,7 +562,7 @@ class Importer:
 
     # -- revisions, once the links are in -------------------------------------------------------
 
-    def record_revisions(self, source):
+    def record_revisions(self, source, progress=None):
         """One revision per publication or option created or changed by this import.
 
         Written after the second pass so the relations snapshot has the links by slug too; an
@@ -573,16 +573,21 @@ class Importer:
             (Publication, SearchDocument.Kind.PUBLICATION, "publication"),
             (PolicyOption, SearchDocument.Kind.OPTION, "option"),
         )
+        pending = []
         for model, kind, noun in kinds:
             written = self.touched[kind]
             relinked_only = self.relinked[model] - written
             self.report.updated[noun] += len(relinked_only)
             self.report.unchanged[noun] -= len(relinked_only)
-            pks = sorted(written | relinked_only)
-            for start in range(0, len(pks), self.batch_size):
-                chunk = pks[start : start + self.batch_size]
-                with transaction.atomic():
-                    record_many(model, chunk, reason=reason, created=self.created[model])
+            pending.append((model, sorted(written | relinked_only)))
+        total = sum(len(pks) for _, pks in pending)
+        with tqdm(total=total, unit="item", disable=progress, desc="Revisions") as bar:
+            for model, pks in pending:
+                for start in range(0, len(pks), self.batch_size):
+                    chunk = pks[start : start + self.batch_size]
+                    with transaction.atomic():
+                        record_many(model, chunk, reason=reason, created=self.created[model])
+                    bar.update(len(chunk))
 
     # -- the search index, once -------------------------------------------------------------
 
@@ -679,7 +684,7 @@ def import_file(path, *, strict=False, batch_size=BATCH_SIZE, progress=None):
         importer.write(batch)
         bar.update(bar.total - bar.n)
         importer.link()
-        importer.record_revisions(Path(path).name)
+        importer.record_revisions(Path(path).name, progress=progress)
     importer.update_index(progress=progress)
     # Bulk writes send no save signals, so cached pages would not know about them.
     page_cache.invalidate()

@@ -11,6 +11,7 @@ from taggit.models import Tag
 
 from options.models import Actor, OptionSource, PolicyOption, PolicyQuestion, Track
 from policyhub.interchange import importing
+from policyhub.interchange.importing import import_file
 from policyhub.models import SearchDocument
 from policyhub.search import search
 from publications.models import (
@@ -506,3 +507,10 @@ def test_a_cycle_with_stored_options_is_refused_and_a_replaced_link_is_not(write
     run(write(option("a", prerequisites=[]), option("b", prerequisites=["a"])))
     assert [p.slug for p in PolicyOption.objects.get(slug="b").prerequisites.all()] == ["a"]
     assert list(PolicyOption.objects.get(slug="a").prerequisites.all()) == []
+
+
+def test_every_long_step_shows_progress_when_asked(write, capsys):
+    import_file(write(publication("a"), option("o")), progress=False)  # tqdm's disable=False
+    err = capsys.readouterr().err
+    assert "Importing" in err
+    assert "Revisions" in err

@@ -11,7 +11,6 @@ from taggit.models import Tag
 
 from options.models import Actor, OptionSource, PolicyOption, PolicyQuestion, Track
 from policyhub.interchange import importing
-from policyhub.interchange.importing import import_file
 from policyhub.models import SearchDocument
 from policyhub.search import search
 from publications.models import (
@@ -510,7 +509,8 @@ def test_a_cycle_with_stored_options_is_refused_and_a_replaced_link_is_not(write
 
 
 def test_every_long_step_shows_progress_when_asked(write, capsys):
-    import_file(write(publication("a"), option("o")), progress=False)  # tqdm's disable=False
+    # ``progress`` is tqdm's ``disable``: False shows the bars.
+    importing.import_file(write(publication("a"), option("o")), progress=False)
     err = capsys.readouterr().err
     assert "Importing" in err
     assert "Revisions" in err

@@ -1,4 +1,5 @@
 import contextlib
+import json
 import socket
 import threading
 from types import SimpleNamespace
@@ -199,3 +200,19 @@ def postgres_through_proxy(transactional_db):
         connection.close()
         settings_dict.update(original)
         proxy.stop()
+
+
+@pytest.fixture
+def write_jsonl(tmp_path):
+    """``write_jsonl(*lines, name=...)`` writes a JSON Lines file and returns its path; a line
+    is a record (dumped as JSON) or a string (written as it is, for broken lines)."""
+
+    def write(*lines, name="in.jsonl"):
+        path = tmp_path / name
+        path.write_text(
+            "".join((line if isinstance(line, str) else json.dumps(line)) + "\n" for line in lines),
+            encoding="utf-8",
+        )
+        return str(path)
+
+    return write

@@ -290,3 +290,47 @@ def photo_with_metadata(name="field.jpg", size=(300, 200), orientation=None, **o
             **options,
         )
     return SimpleUploadedFile(name, buffer.getvalue())
+
+
+# Lines of the interchange format (docs/interchange.md), for import tests: a complete, valid
+# record; keyword arguments replace or add fields.
+
+
+def publication_line(slug="first", **fields):
+    return {
+        "kind": "publication",
+        "slug": slug,
+        "title": f"Title of {slug}",
+        "type": "Report",
+        "summary": f"Summary of {slug}",
+        "body": "<p>Body</p>",
+        "status": "published",
+        "published": "2024-03-01T09:30:00Z",
+        "authors": [{"name": "Ann Author", "bio": "Writes."}],
+        "topics": ["Sanctions"],
+        "regions": ["Korea"],
+        "tags": ["North Korea"],
+        "source": None,
+        "related": [],
+        **fields,
+    }
+
+
+def option_line(slug="opt", **fields):
+    return {
+        "kind": "option",
+        "slug": slug,
+        "title": f"Option {slug}",
+        "question": "How to engage?",
+        "track": "Track 1",
+        "level": "governmental",
+        "timeframe": "near-term",
+        "summary": f"Summary of {slug}",
+        "description": "<p>Do it</p>",
+        "status": "published",
+        "actors": ["UN"],
+        "prerequisites": [],
+        "tags": ["Diplomacy"],
+        "sources": [],
+        **fields,
+    }

@@ -22,62 +22,17 @@ from publications.models import (
     RelatedPublication,
     Topic,
 )
-from tests.factories import PersonFactory, PublicationFactory
+from tests.factories import PersonFactory, PublicationFactory, option_line, publication_line
 
 pytestmark = pytest.mark.django_db
 
 
-def publication(slug="first", **fields):
-    return {
-        "kind": "publication",
-        "slug": slug,
-        "title": f"Title of {slug}",
-        "type": "Report",
-        "summary": f"Summary of {slug}",
-        "body": "<p>Body</p>",
-        "status": "published",
-        "published": "2024-03-01T09:30:00Z",
-        "authors": [{"name": "Ann Author", "bio": "Writes."}],
-        "topics": ["Sanctions"],
-        "regions": ["Korea"],
-        "tags": ["North Korea"],
-        "source": None,
-        "related": [],
-        **fields,
-    }
-
-
-def option(slug="opt", **fields):
-    return {
-        "kind": "option",
-        "slug": slug,
-        "title": f"Option {slug}",
-        "question": "How to engage?",
-        "track": "Track 1",
-        "level": "governmental",
-        "timeframe": "near-term",
-        "summary": f"Summary of {slug}",
-        "description": "<p>Do it</p>",
-        "status": "published",
-        "actors": ["UN"],
-        "prerequisites": [],
-        "tags": ["Diplomacy"],
-        "sources": [],
-        **fields,
-    }
+publication, option = publication_line, option_line
 
 
 @pytest.fixture
-def write(tmp_path):
-    def write(*lines, name="in.jsonl"):
-        path = tmp_path / name
-        path.write_text(
-            "".join((line if isinstance(line, str) else json.dumps(line)) + "\n" for line in lines),
-            encoding="utf-8",
-        )
-        return str(path)
-
-    return write
+def write(write_jsonl):
+    return write_jsonl
 
 
 def run(path, *args):

@@ -1,6 +1,6 @@
 """manage.py import_content keeps a revision of each item it creates or changes, in bulk."""
 
-import json
+import functools
 
 import pytest
 from django.core.management import call_command
@@ -8,59 +8,26 @@ from django.urls import reverse
 
 from options.models import PolicyOption
 from publications.models import Publication
-from tests.factories import PublicationFactory
+from tests.factories import PublicationFactory, option_line, publication_line
 
 pytestmark = pytest.mark.django_db
 
 
 def publication(slug, **fields):
-    return {
-        "kind": "publication",
-        "slug": slug,
-        "title": f"Title of {slug}",
-        "type": "Report",
-        "summary": f"Summary of {slug}",
-        "body": "<p>Body</p>",
-        "status": "published",
-        "published": "2024-03-01T09:30:00Z",
+    # Two authors and two tags, so that a snapshot's order shows.
+    two = {
         "authors": [{"name": "Ann Author"}, {"name": "Bo Writer"}],
-        "topics": ["Sanctions"],
-        "regions": ["Korea"],
         "tags": ["North Korea", "aid"],
-        "source": None,
-        "related": [],
-        **fields,
     }
+    return publication_line(slug, **{**two, **fields})
 
 
-def option(slug, **fields):
-    return {
-        "kind": "option",
-        "slug": slug,
-        "title": f"Option {slug}",
-        "question": "How to engage?",
-        "track": "Track 1",
-        "level": "governmental",
-        "timeframe": "near-term",
-        "summary": f"Summary of {slug}",
-        "description": "<p>Do it</p>",
-        "status": "published",
-        "actors": ["UN"],
-        "prerequisites": [],
-        "tags": ["Diplomacy"],
-        "sources": [],
-        **fields,
-    }
+option = option_line
 
 
 @pytest.fixture
-def write(tmp_path):
-    def write(*lines, name="content.jsonl"):
-        path = tmp_path / name
-        path.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
-        return str(path)
-
-    return write
+def write(write_jsonl):
+    return functools.partial(write_jsonl, name="content.jsonl")
 
 
 def run(path):

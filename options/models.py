@@ -336,14 +336,10 @@ class PolicyOption(Publishable):
             .order_by("to_policyoption__title")
             .values_list("from_policyoption_id", "to_policyoption_id", "to_policyoption__title"),
         }
-        for key, rows in queries.items():
-            for owner, pk, label in rows:
-                snapshots[owner][key].append({"id": pk, "label": label})
+        from publications.revisions import collect_relations
+
         tags = TaggedOption.objects.filter(content_object_id__in=pks)
-        for owner, name in tags.values_list("content_object_id", "tag__name"):
-            snapshots[owner]["tags"].append({"label": name})
-        for snapshot in snapshots.values():
-            snapshot["tags"].sort(key=lambda item: item["label"].lower())
+        collect_relations(snapshots, queries, tags.values_list("content_object_id", "tag__name"))
         # The cited publication's title only: its body is no part of the snapshot.
         links = (
             OptionSource.objects.filter(option_id__in=pks)

@@ -860,15 +860,12 @@ class Publication(Publishable):
             .order_by("order", "pk")
             .values_list("from_publication_id", "to_publication_id", "to_publication__title"),
         }
-        for key, rows in queries.items():
-            for owner, pk, label in rows:
-                snapshots[owner][key].append({"id": pk, "label": label})
+        from .revisions import collect_relations
+
         tags = TaggedPublication.objects.filter(content_object_id__in=pks)
-        for owner, name in tags.values_list("content_object_id", "tag__name"):
-            snapshots[owner]["tags"].append({"label": name})
-        for snapshot in snapshots.values():
-            snapshot["tags"].sort(key=lambda item: item["label"].lower())
-        return snapshots
+        return collect_relations(
+            snapshots, queries, tags.values_list("content_object_id", "tag__name")
+        )
 
     def restore_relations(self, snapshot):
         """Make the relations what ``snapshot`` says; returns notes on what could not be."""

@@ -42,6 +42,19 @@ def record_relations(instance):
     return revision
 
 
+def collect_relations(snapshots, linked, tagged):
+    """Fill ``{pk: snapshot}`` from ``linked`` ``{key: rows of (owner pk, id, label)}`` (in
+    display order) and ``tagged`` rows of (owner pk, tag name), tags sorted by name."""
+    for key, rows in linked.items():
+        for owner, pk, label in rows:
+            snapshots[owner][key].append({"id": pk, "label": label})
+    for owner, name in tagged:
+        snapshots[owner]["tags"].append({"label": name})
+    for snapshot in snapshots.values():
+        snapshot["tags"].sort(key=lambda item: item["label"].lower())
+    return snapshots
+
+
 def record_many(model, pks, *, reason, created=(), user=None):
     """A revision for each ``model`` row in ``pks``, written in bulk, as they are now.
 

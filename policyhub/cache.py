@@ -23,6 +23,7 @@ import hashlib
 import logging
 import math
 import secrets
+import time
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
@@ -163,17 +164,30 @@ def next_publish_time(generation, at):
 # Data derived from content ------------------------------------------------------------------
 
 
+# One process computes a missing value while the others wait for it (up to this long), rather
+# than every worker recounting the same facets at once after a publish.
+COMPUTE_LOCK_SECONDS = 30
+WAIT_FOR_OTHERS_SECONDS = 5
+WAIT_STEP_SECONDS = 0.05
+
+
 def remember(name, compute, *, counts=False):
     """``compute()``, cached like a page: under the content generation, never past the next
     publish time. ``name`` must say everything the value depends on besides the content.
     ``counts``: the value is made of counts only (no titles, no text), so it is kept across
-    edits of a publication's text (``Publication.UNCOUNTED_FIELDS``)."""
-    return remember_many({name: name}, lambda missing: {name: compute()}, counts=counts)[name]
+    edits of a publication's text (``Publication.UNCOUNTED_FIELDS``).
+
+    While one process computes a missing value, others asking for it wait for that one
+    (``WAIT_FOR_OTHERS_SECONDS`` at most, then compute it themselves)."""
+    return remember_many(
+        {name: name}, lambda missing: {name: compute()}, counts=counts, single_flight=True
+    )[name]
 
 
-def remember_many(names, compute, *, counts=False):
+def remember_many(names, compute, *, counts=False, single_flight=False):
     """``{item: value}`` for every item of ``names`` (``{item: name}``), like ``remember()`` but
-    in one cache round trip; ``compute(missing_items)`` returns ``{item: value}`` for the rest."""
+    in one cache round trip; ``compute(missing_items)`` returns ``{item: value}`` for the rest.
+    ``single_flight``: see ``remember()`` (for one costly value, not many cheap ones)."""
     started = timezone.now()
     try:
         generation = current_generation(COUNTS_GENERATION_KEY if counts else GENERATION_KEY)
@@ -185,15 +199,61 @@ def remember_many(names, compute, *, counts=False):
     except CACHE_ERRORS:
         logger.warning("Data cache: unavailable", exc_info=True)
         return compute(list(names))
+    found = _fresh(keys, entries, started)
+    missing = [item for item in names if item not in found]
+    if not missing:
+        return found
+    lock = None
+    if single_flight:
+        lock, waited = _take_turn(keys, missing, started)
+        if waited:
+            return {**found, **waited}
+    try:
+        computed = compute(missing)
+        _store_data(keys, computed, generation, started)
+    finally:
+        if lock is not None:
+            _release(lock)
+    return {**found, **computed}
+
+
+def _fresh(keys, entries, started):
     found = {}
     for item, key in keys.items():
         entry = entries.get(key)
         if entry is not None and entry["expires"] > started.timestamp():
             found[item] = entry["value"]
-    missing = [item for item in names if item not in found]
-    if not missing:
-        return found
-    computed = compute(missing)
+    return found
+
+
+def _take_turn(keys, missing, started):
+    """(our lock key or None, {item: value} another process computed meanwhile)."""
+    lock = f"{keys[missing[0]]}:computing"
+    try:
+        if cache.add(lock, 1, timeout=COMPUTE_LOCK_SECONDS):
+            return lock, {}
+        deadline = time.monotonic() + WAIT_FOR_OTHERS_SECONDS
+        wanted = {item: keys[item] for item in missing}
+        while time.monotonic() < deadline:
+            time.sleep(WAIT_STEP_SECONDS)
+            waited = _fresh(wanted, cache.get_many(wanted.values()), started)
+            if len(waited) == len(missing):
+                return None, waited
+            if cache.get(lock) is None:  # the other process failed, or the entry expired
+                break
+    except CACHE_ERRORS:
+        logger.warning("Data cache: unavailable", exc_info=True)
+    return None, {}
+
+
+def _release(lock):
+    try:
+        cache.delete(lock)
+    except CACHE_ERRORS:
+        logger.warning("Data cache: could not release a lock", exc_info=True)
+
+
+def _store_data(keys, computed, generation, started):
     try:
         expires = expiry(generation, started)
         timeout = math.floor(expires - timezone.now().timestamp())
@@ -207,7 +267,6 @@ def remember_many(names, compute, *, counts=False):
             )
     except CACHE_ERRORS:
         logger.warning("Data cache: could not store", exc_info=True)
-    return {**found, **computed}
 
 
 # Requests and entries -----------------------------------------------------------------------

@@ -532,7 +532,7 @@ class PublicationQuerySet(PublishableQuerySet):
         hidden_sql, hidden_params = self._counts_sql(hidden, column)
         # Our own SQL around the ORM's; values are bound parameters.
         sql = (
-            "SELECT facet_id, SUM(n) AS n FROM ("  # noqa: S608
+            "SELECT facet_id, CAST(SUM(n) AS bigint) AS n FROM ("  # noqa: S608
             f"SELECT facet_id, n FROM ({every_sql}) e "
             f"UNION ALL SELECT facet_id, -n FROM ({hidden_sql}) h"
             ") u GROUP BY facet_id HAVING SUM(n) > 0"

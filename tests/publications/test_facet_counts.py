@@ -168,3 +168,12 @@ def test_sqlite_counts_types_from_the_covering_index_not_row_by_row(mixed_conten
         cursor.execute(f"EXPLAIN QUERY PLAN {captured.captured_queries[-1]['sql']}")
         plan = "\n".join(row[-1] for row in cursor.fetchall())
     assert "COVERING INDEX publication_status_time_type" in plan, plan
+
+
+def test_counts_are_integers(mixed_content):
+    # PostgreSQL's SUM of counts is a numeric: cast back, so a count is an int everywhere.
+    for relation in ("topics", "tags", "authors"):
+        counts = Publication.objects.count_published_by(relation)
+        assert all(type(row["count"]) is int for row in counts)
+    regions = Publication.objects.count_published_by_region()
+    assert all(type(row["count"]) is int for row in regions)

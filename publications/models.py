@@ -551,11 +551,6 @@ class PublicationQuerySet(PublishableQuerySet):
         counts = pairs.values(facet_id=facet_id).annotate(n=models.Count("*")).order_by()
         return counts.query.sql_with_params()
 
-    def _join_counts(self, pairs, column, target, fields, order, outer=False):
-        """``fields`` of ``target`` with how many of ``pairs`` have each one in ``column``."""
-        sql, params = self._counts_sql(pairs, column)
-        return self._join_counts_sql(sql, params, target, fields, order, outer)
-
     def _join_counts_sql(self, sql, params, target, fields, order, outer=False):
         """``fields`` of ``target`` joined to the counts of ``sql`` (``facet_id, n`` rows).
 

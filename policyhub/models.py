@@ -7,20 +7,37 @@ maintained there (see migration 0002): an FTS5 table kept in step by triggers on
 generated, weighted tsvector column with a GIN index on PostgreSQL.
 """
 
+import logging
+
 from django.core.cache import cache
 from django.db import models
 from django.db.models.functions import Lower
+from redis.exceptions import RedisError
+
+logger = logging.getLogger("policyhub.search")
 
 SYNONYM_CACHE_KEY = "search:synonym-groups"
+# Saving a synonym deletes the cached groups; should the cache be unreachable just then, the old
+# groups would otherwise be served for good once it is back.
+SYNONYM_CACHE_SECONDS = 600
+# What an unreachable cache raises (Redis; a socket error from any other backend).
+CACHE_ERRORS = (RedisError, OSError)
 
 
 class SynonymQuerySet(models.QuerySet):
     def groups(self):
         """Every group as a list of terms, cached until a synonym is saved or deleted."""
-        groups = cache.get(SYNONYM_CACHE_KEY)
+        try:
+            groups = cache.get(SYNONYM_CACHE_KEY)
+        except CACHE_ERRORS:
+            logger.warning("Synonyms: cache unavailable", exc_info=True)
+            return [synonym.term_list for synonym in self.all()]
         if groups is None:
             groups = [synonym.term_list for synonym in self.all()]
-            cache.set(SYNONYM_CACHE_KEY, groups, timeout=None)
+            try:
+                cache.set(SYNONYM_CACHE_KEY, groups, timeout=SYNONYM_CACHE_SECONDS)
+            except CACHE_ERRORS:
+                logger.warning("Synonyms: could not cache the groups", exc_info=True)
         return groups
 
 
@@ -45,7 +62,10 @@ class Synonym(models.Model):
 
     @staticmethod
     def clear_cache():
-        cache.delete(SYNONYM_CACHE_KEY)
+        try:
+            cache.delete(SYNONYM_CACHE_KEY)
+        except CACHE_ERRORS:
+            logger.warning("Synonyms: could not clear the cached groups", exc_info=True)
 
 
 class SearchDocument(models.Model):

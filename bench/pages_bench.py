@@ -9,8 +9,10 @@ Usage (a database of its own, never the development one; wrk from Debian's packa
 What it does, printing a progress bar for the long steps:
 1. generates N synthetic publications (bench/make_corpus.py) and imports them with
    ``manage.py import_content`` (timed), unless the database already holds them;
-2. starts gunicorn with 2 workers and DEBUG off, once without the page cache and once with it
-   (Redis db 14), and times single requests (p50/p95, requests/s) for home, listing page 1 and 50,
+2. starts gunicorn with 2 workers and DEBUG off, once without the page cache, once without the
+   page cache or the data cache (every count, card and search answer computed afresh: what the
+   first request after a change pays), and once with both (Redis db 14), and times single
+   requests (p50/p95, requests/s) for home, listing page 1 and 50,
    a filtered listing, a detail page, a feed, compare, a rare-term and a common-term search, and
    the bare Django view in bench/urls.py;
 3. counts the queries each page runs (in-process, page cache off) and reads worker memory;
@@ -59,7 +61,7 @@ def database_url(kind, count):
     return f"postgres://postgres@127.0.0.1:5432/ph_pages_{count}"
 
 
-def base_env(url, *, cached, redis_db=14):
+def base_env(url, *, cached, redis_db=14, data_cache=True):
     env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "CACHE_URL"}}
     env.update(
         DJANGO_SETTINGS_MODULE="bench.settings",
@@ -72,6 +74,7 @@ def base_env(url, *, cached, redis_db=14):
         STATIC_ROOT="/tmp/ph_bench_static",
         MEDIA_ROOT="/tmp/ph_bench_media",
         PAGE_CACHE_ENABLED="true" if cached else "false",
+        DATA_CACHE_ENABLED="true" if data_cache else "false",
         LOG_LEVEL="WARNING",
     )
     if cached:
@@ -382,16 +385,19 @@ def load_run(port, env, pages, seconds, connections):
     }
 
 
-def print_table(kind, count, uncached, cached, queries, peer):
+def print_table(kind, count, uncached, cold, cached, queries, peer):
     print(f"\n### {kind}, {count:,} publications\n")
-    print("| page | queries | p50 ms | p95 ms | req/s | cached p50 | cached p95 | peer p50 |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    print(
+        "| page | queries | p50 ms | p95 ms | req/s | no data cache p50 | no data cache p95 "
+        "| cached p50 | cached p95 | peer p50 |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for name, row in uncached.items():
-        hit = cached.get(name, {})
+        fresh, hit = cold.get(name, {}), cached.get(name, {})
         print(
             f"| {name} | {queries[name][1]} | {row['p50']:.1f} | {row['p95']:.1f} "
-            f"| {row['rps']:.0f} | {hit.get('p50', 0):.1f} | {hit.get('p95', 0):.1f} "
-            f"| {peer.get(name, '')} |"
+            f"| {row['rps']:.0f} | {fresh.get('p50', 0):.1f} | {fresh.get('p95', 0):.1f} "
+            f"| {hit.get('p50', 0):.1f} | {hit.get('p95', 0):.1f} | {peer.get(name, '')} |"
         )
 
 
@@ -427,6 +433,10 @@ def main():
     with gunicorn(env) as (port, pid):
         uncached = time_pages(port, pages, "uncached")
         memory = worker_memory_mb(pid)
+    cold_env = base_env(url, cached=False, data_cache=False)
+    cold_env["SECRET_KEY"] = env["SECRET_KEY"]
+    with gunicorn(cold_env) as (port, pid):
+        cold = time_pages(port, pages, "no data cache")
     cached_env = base_env(url, cached=True, redis_db=args.redis_db)
     cached_env["SECRET_KEY"] = env["SECRET_KEY"]
     with gunicorn(cached_env) as (port, pid):
@@ -440,8 +450,13 @@ def main():
         print(f"\nimport_content of {args.count:,} publications: {import_seconds:.0f} s")
     print(f"search terms: rare {facts['rare']}, common {facts['common']} (word, matches)")
     print(f"worker memory after the uncached run: {', '.join(f'{m:.0f} MB' for m in memory)}")
-    print_table(args.db, args.count, uncached, cached, queries, peer)
-    bad = {name: row["statuses"] for name, row in uncached.items() if row["statuses"] != [200]}
+    print_table(args.db, args.count, uncached, cold, cached, queries, peer)
+    bad = {
+        f"{name} ({run})": row["statuses"]
+        for run, rows in (("uncached", uncached), ("no data cache", cold))
+        for name, row in rows.items()
+        if row["statuses"] != [200]
+    }
     bad |= {f"{name} (counting)": [code] for name, (code, _) in queries.items() if code != 200}
     if bad:
         print(f"\nnon-200 statuses: {bad}")

@@ -3,12 +3,14 @@ import json
 import socket
 import threading
 from types import SimpleNamespace
+from unittest import mock
 from wsgiref.util import setup_testing_defaults
 
 import pytest
 from django.core.cache import cache
 from django.core.handlers.wsgi import WSGIHandler
 from django.db import connection
+from redis.exceptions import ConnectionError as RedisConnectionError
 
 
 @pytest.fixture(autouse=True)
@@ -40,6 +42,24 @@ def _clear_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+CACHE_OPERATIONS = ("get", "get_many", "set", "set_many", "add", "delete", "delete_many")
+
+
+@pytest.fixture
+def cache_down():
+    """A context manager: while it lasts, every cache operation fails as an unreachable Redis."""
+
+    @contextlib.contextmanager
+    def down():
+        with contextlib.ExitStack() as stack:
+            for name in CACHE_OPERATIONS:
+                failure = RedisConnectionError("down")
+                stack.enter_context(mock.patch.object(cache, name, side_effect=failure))
+            yield
+
+    return down
 
 
 @pytest.fixture

@@ -1,14 +1,10 @@
 """Publication cards, rendered once per content generation (publications/templatetags/cards.py)
 and reused by every list they appear in. Always the content readers may see now."""
 
-from unittest import mock
-
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from redis.exceptions import ConnectionError as RedisConnectionError
 
 from tests.factories import PersonFactory, PublicationFactory, TopicFactory
 
@@ -95,13 +91,9 @@ def test_featured_cards_are_not_the_standard_ones(client):
     assert "card--large" in featured and "Lead story" in featured
 
 
-def test_cards_are_rendered_when_the_cache_is_down(client):
+def test_cards_are_rendered_when_the_cache_is_down(client, cache_down):
     PublicationFactory(title="Resilient")
-    with (
-        mock.patch.object(cache, "get", side_effect=RedisConnectionError("down")),
-        mock.patch.object(cache, "get_many", side_effect=RedisConnectionError("down")),
-        mock.patch.object(cache, "set_many", side_effect=RedisConnectionError("down")),
-    ):
+    with cache_down():
         html, _ = get(client)
     assert "Resilient" in html
 

@@ -7,12 +7,10 @@ from datetime import UTC, datetime, timedelta
 from unittest import mock
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
-from redis.exceptions import ConnectionError as RedisConnectionError
 
 from tests.factories import (
     PersonFactory,
@@ -131,12 +129,9 @@ def test_a_scheduled_publication_is_counted_from_its_time(client):
     assert fresh_queries > queries
 
 
-def test_counts_are_computed_when_the_cache_is_down(client):
+def test_counts_are_computed_when_the_cache_is_down(client, cache_down):
     PublicationFactory(topics=[TopicFactory(slug="aid")])
-    with (
-        mock.patch.object(cache, "get", side_effect=RedisConnectionError("down")),
-        mock.patch.object(cache, "set", side_effect=RedisConnectionError("down")),
-    ):
+    with cache_down():
         response = client.get(LIST_URL)
     assert response.status_code == 200
     assert facet(response, "topic") == {"aid": 1}

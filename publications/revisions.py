@@ -55,12 +55,33 @@ def collect_relations(snapshots, linked, tagged):
     return snapshots
 
 
-def record_many(model, pks, *, reason, created=(), user=None):
-    """A revision for each ``model`` row in ``pks``, written in bulk, as they are now.
+# Items per batch: bounds the memory (rows, snapshots, records) and each IN (...) list.
+REVISION_BATCH = 1000
 
-    For writes that bypass ``save()`` (``import_content``, tag merges); call it with at most a
-    few thousand pks at a time. "+" for the pks in ``created``, "~" for the others; ``reason``
-    is the change reason, or {pk: reason}. The records hold what simple-history's
+
+def record_many(
+    model, pks, *, reason, created=(), user=None, batch_size=REVISION_BATCH, progress=None
+):
+    """A revision for each ``model`` row in ``pks``, written in bulk, as they are now; returns
+    how many were written.
+
+    For writes that bypass ``save()`` (``import_content``, tag merges). "+" for the pks in
+    ``created``, "~" for the others; ``reason`` is the change reason, or {pk: reason}. Written
+    ``batch_size`` items at a time, each batch in its own transaction (a savepoint inside the
+    caller's), calling ``progress(items_in_batch)`` after each.
+    """
+    pks, created, written = sorted(pks), set(created), 0
+    for start in range(0, len(pks), batch_size):
+        batch = pks[start : start + batch_size]
+        with transaction.atomic():
+            written += _record_batch(model, batch, reason, created, user)
+        if progress is not None:
+            progress(len(batch))
+    return written
+
+
+def _record_batch(model, pks, reason, created, user):
+    """The records hold what simple-history's
     ``bulk_history_create`` puts in them plus each one's own relations snapshot, which that
     method cannot take (one set of extra values for every record; writing the snapshots in a
     second pass doubled the cost). Rows and snapshots are read in a few queries however many
@@ -75,7 +96,7 @@ def record_many(model, pks, *, reason, created=(), user=None):
     if not current:
         return 0
     snapshots = model.relations_snapshots(current)
-    created, now = set(created), timezone.now()
+    now = timezone.now()
     fields = [f for f in history._meta.concrete_fields if not f.primary_key]
     records = []
     for pk, values in current.items():

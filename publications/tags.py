@@ -16,9 +16,6 @@ from taggit.models import Tag
 
 from .revisions import record_many
 
-# Items per revision-writing batch: bounds the memory and the size of each IN (...) list.
-REVISION_BATCH = 1000
-
 
 @dataclass(frozen=True)
 class TagUsage:
@@ -154,9 +151,7 @@ def _record_revisions(tagged_model, through, item_fields, merged, survivor, user
         quoted = ", ".join(f"“{name}”" for name in sorted(names, key=str.lower))
         noun = "Tag" if len(names) == 1 else "Tags"
         reasons[item[at]] = f"{noun} {quoted} merged into “{survivor.name}”"
-    items = sorted(reasons)
-    for start in range(0, len(items), REVISION_BATCH):
-        record_many(tagged_model, items[start : start + REVISION_BATCH], reason=reasons, user=user)
+    record_many(tagged_model, reasons, reason=reasons, user=user)
 
 
 def most_used(tags):

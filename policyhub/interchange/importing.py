@@ -583,11 +583,14 @@ class Importer:
         total = sum(len(pks) for _, pks in pending)
         with tqdm(total=total, unit="item", disable=progress, desc="Revisions") as bar:
             for model, pks in pending:
-                for start in range(0, len(pks), self.batch_size):
-                    chunk = pks[start : start + self.batch_size]
-                    with transaction.atomic():
-                        record_many(model, chunk, reason=reason, created=self.created[model])
-                    bar.update(len(chunk))
+                record_many(
+                    model,
+                    pks,
+                    reason=reason,
+                    created=self.created[model],
+                    batch_size=self.batch_size,
+                    progress=bar.update,
+                )
 
     # -- the search index, once -------------------------------------------------------------
 

@@ -3,7 +3,7 @@ from django.contrib.auth.models import Permission, User
 from django.urls import reverse
 
 from publications.models import Publication
-from publications.revisions import record_relations
+from publications.revisions import record_many, record_relations
 from tests.admin_forms import change_form_data
 from tests.factories import PersonFactory, PublicationFactory, TopicFactory
 
@@ -196,3 +196,26 @@ def test_a_revision_of_another_publication_cannot_be_restored(admin_client):
     publication, other = PublicationFactory(), PublicationFactory()
     response = admin_client.post(restore_url(publication, other.history.get()))
     assert response.status_code == 404
+
+
+def test_bulk_revisions_are_written_in_batches_with_progress():
+    publications = PublicationFactory.create_batch(5, tags=["trade"])
+    before = Publication.history.count()
+    batches = []
+
+    written = record_many(
+        Publication,
+        {p.pk for p in publications},
+        reason={p.pk: f"Checked {p.pk}" for p in publications},
+        created=[publications[0].pk],
+        batch_size=2,
+        progress=batches.append,
+    )
+
+    assert (written, batches) == (5, [2, 2, 1])
+    records = Publication.history.order_by("-history_id")[:5]
+    assert Publication.history.count() == before + 5
+    assert {(r.id, r.history_change_reason, r.history_type) for r in records} == {
+        (p.pk, f"Checked {p.pk}", "+" if p == publications[0] else "~") for p in publications
+    }
+    assert all(r.relations["tags"] == [{"label": "trade"}] for r in records)

@@ -98,6 +98,10 @@ class SearchDocument(models.Model):
     summary = models.TextField(blank=True, help_text="Shown in results.")
     meta = models.TextField(blank=True, help_text="Summary, tags, authors, topics (weight B).")
     body = models.TextField(blank=True, help_text="Body text (weight C).")
+    # The document's SearchFacet values packed in one string ("a7 g12 r3 t5": SearchFacet.CODES),
+    # so a search counts the facets of its sampled matches from their index rows rather than
+    # looking up ten facet rows each (bench/README.md, "Sixth round"). Null until indexed.
+    facet_keys = models.TextField(null=True, blank=True)
 
     class Meta:
         ordering = ["kind", "object_id"]
@@ -115,7 +119,10 @@ class SearchDocument(models.Model):
         indexes = [
             models.Index(Lower("title"), name="search_document_title_lower"),
             models.Index(
-                fields=["id", "kind", "object_id", "type_id", "year", "published_at", "status"],
+                fields=[
+                    *["id", "kind", "object_id", "type_id", "year", "published_at", "status"],
+                    "facet_keys",
+                ],
                 name="search_document_match",
             ),
         ]
@@ -132,6 +139,10 @@ class SearchFacet(models.Model):
         REGION = "region", "Region"
         TAG = "tag", "Tag"
         AUTHOR = "author", "Author"
+
+    # One letter per facet in SearchDocument.facet_keys.
+    CODES = {Facet.TOPIC: "t", Facet.REGION: "r", Facet.TAG: "g", Facet.AUTHOR: "a"}
+    FACET_OF_CODE = {code: facet for facet, code in CODES.items()}
 
     document = models.ForeignKey(SearchDocument, on_delete=models.CASCADE, related_name="facets")
     facet = models.CharField(max_length=8, choices=Facet.choices)
@@ -150,6 +161,16 @@ class SearchFacet(models.Model):
 
     def __str__(self):
         return f"{self.facet}={self.value}"
+
+    @classmethod
+    def pack(cls, facets):
+        """``SearchDocument.facet_keys`` for (facet, value) pairs: "a7 g12 r3 t5"."""
+        return " ".join(sorted({f"{cls.CODES[facet]}{value}" for facet, value in facets}))
+
+    @classmethod
+    def unpack_key(cls, key):
+        """(facet, value) of one packed key."""
+        return cls.FACET_OF_CODE[key[0]], int(key[1:])
 
 
 class OldSlug(models.Model):

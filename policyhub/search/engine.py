@@ -6,6 +6,7 @@ past FACET_SAMPLE matches) and the ids of the requested page, ranking at most RA
 Two more queries fetch the facet labels (facets.py) and the page's documents.
 """
 
+from collections import Counter
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 
@@ -16,7 +17,7 @@ from django.utils import timezone
 
 from publications import datacache
 
-from ..models import SearchDocument, Synonym
+from ..models import SearchDocument, SearchFacet, Synonym
 from . import backends
 from .documents import content_visible_documents, visible_documents
 from .facets import FacetCounts, Filters, facet_groups
@@ -58,7 +59,8 @@ sample AS MATERIALIZED (
     FROM m
 ),
 s AS MATERIALIZED (
-    SELECT m.id, m.kind, m.type_id, m.year FROM m, sample WHERE m.id %% sample.stride = 0
+    SELECT m.id, m.kind, m.type_id, m.year{sampled_address}
+    FROM m, sample WHERE m.id %% sample.stride = 0
 )"""
 RANKING_SQL = """,
 candidates AS MATERIALIZED (
@@ -73,9 +75,7 @@ SELECT 'kind', kind, NULL, NULL, COUNT(*) FROM m GROUP BY kind
 UNION ALL
 SELECT 'count', NULL, type_id, year, COUNT(*) FROM s GROUP BY type_id, year
 UNION ALL
-SELECT 'facet', f.facet, f.value, NULL, COUNT(*) FROM policyhub_searchfacet f
-WHERE f.document_id IN (SELECT id FROM s)
-GROUP BY f.facet, f.value
+SELECT 'keys', {d}.facet_keys, NULL, NULL, NULL FROM {sampled_documents}
 UNION ALL
 SELECT 'page', NULL, id, ROW_NUMBER() OVER (ORDER BY {order}), NULL FROM (
     SELECT * FROM ({rows}) page_rows ORDER BY {order} LIMIT %s OFFSET %s
@@ -161,20 +161,28 @@ def _run(match, matching, params, sort, offset, limit):
     """Counts (FacetCounts) and the ids of one page, in page order."""
     relevance = sort == "relevance"
     address = f", {match.row_address_sql} AS row_address" if match.row_address_sql else ""
-    sql = MATCHES_SQL.format(d=DOCUMENTS, matching=matching, sample=FACET_SAMPLE, address=address)
+    sql = MATCHES_SQL.format(
+        d=DOCUMENTS,
+        matching=matching,
+        sample=FACET_SAMPLE,
+        address=address,
+        sampled_address=", m.row_address" if match.row_address_sql else "",
+    )
     if relevance:
         address = ", row_address" if match.row_address_sql else ""
         sql += RANKING_SQL.format(ranked=RANKED, rank=match.rank_sql, address=address)
         params = [*params, *match.rank_params]
     order, rows = (RELEVANCE_ORDER, RELEVANCE_ROWS) if relevance else (DATE_ORDER, DATE_ROWS)
-    sql += COUNTS_SQL.format(order=order, rows=rows)
+    sql += COUNTS_SQL.format(
+        order=order, rows=rows, d=DOCUMENTS, sampled_documents=match.sampled_documents_sql
+    )
     page_params = [offset + limit] if relevance else []
     with connection.cursor() as cursor:
         for statement in match.setup_sql:
             cursor.execute(statement)
         cursor.execute(sql, [*params, *page_params, limit, offset])
         rows = cursor.fetchall()
-    counts, page = FacetCounts(), []
+    counts, page, keys = FacetCounts(), [], Counter()
     total, stride = next((count, extra) for part, _, _, extra, count in rows if part == "total")
     counts.approximate = stride > 1
     for part, name, value, extra, count in rows:
@@ -182,10 +190,12 @@ def _run(match, matching, params, sort, offset, limit):
             counts.kinds[name] += count
         elif part == "count":
             counts.add_document_row(value, extra, count * stride)
-        elif part == "facet":
-            counts.add_facet_row(name, value, count * stride)
+        elif part == "keys" and name:
+            keys.update(name.split())
         elif part == "page":
             page.append((extra, value))
+    for key, count in keys.items():
+        counts.add_facet_row(*SearchFacet.unpack_key(key), count * stride)
     counts.total = total  # exact; the sampled rows only sum to about this
     return counts, [pk for _, pk in sorted(page)]
 

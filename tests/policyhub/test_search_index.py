@@ -261,6 +261,7 @@ def index_contents():
                 "published_at",
                 "year",
                 "type_id",
+                "facet_keys",
             )
         }
         for d in SearchDocument.objects.all()

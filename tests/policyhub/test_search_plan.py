@@ -29,8 +29,10 @@ def test_sqlite_plan_uses_the_covering_indexes():
         cursor.execute(f"EXPLAIN QUERY PLAN {sql}")
         plan = "\n".join(row[-1] for row in cursor.fetchall())
     assert "COVERING INDEX search_document_match" in plan
-    # Publications' visibility is read from the status copy in that index, not looked up.
+    # Publications' visibility is read from the status copy in that index, not looked up;
+    # facets are counted from the packed values in that index too.
     assert "publications_publication" not in sql
+    assert "policyhub_searchfacet" not in sql
 
 
 def test_hinted_statement_still_hides_drafts_and_scheduled_items():
@@ -95,6 +97,11 @@ def index_names():
         }
 
 
+def test_facets_are_counted_from_the_packed_values_without_a_filter():
+    PublicationFactory.create_batch(2, title="Grain corridor talks", tags=["sanctions"])
+    assert "policyhub_searchfacet" not in search_statement("grain corridor")
+
+
 def test_covering_index_only_where_the_search_reads_it():
     # SQLite reads every match through it; on PostgreSQL it only drew the planner into
     # scanning it whole for the visibility test (policyhub migration 0009).
@@ -111,7 +118,8 @@ def test_postgresql_ranks_candidates_by_row_address():
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute(f"EXPLAIN {sql}")
         plan = "\n".join(row[0] for row in cursor.fetchall())
-    assert "Tid Scan on policyhub_searchdocument" in plan
+    # Two: the ranked candidates and the sampled documents' packed facet values.
+    assert plan.count("Tid Scan on policyhub_searchdocument") == 2
     assert "BitmapAnd" not in plan
     # The address is only a way to the row: the ranking is over the matches themselves.
     results = search("grain corridor")

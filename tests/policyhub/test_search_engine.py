@@ -4,10 +4,12 @@ from datetime import timedelta
 
 import pytest
 from django.core.paginator import EmptyPage
+from django.db import connection
 from django.utils import timezone
 
 from policyhub.models import Synonym
-from policyhub.search import search
+from policyhub.search import engine, search
+from policyhub.search.documents import visible_documents
 from policyhub.search.facets import Filters
 from publications.models import Publication
 from tests.factories import (
@@ -185,3 +187,12 @@ def test_empty_query_runs_nothing():
     results = search('  "" - OR ')
     assert results.is_empty_query
     assert results.page is None
+
+
+def test_the_visibility_clause_is_compiled_once_and_takes_each_moment():
+    engine._compiled_visibility.clear()
+    for moment in (timezone.now(), timezone.now() + timedelta(days=3, microseconds=7)):
+        query = visible_documents(moment).query
+        expected = query.get_compiler(connection=connection).compile(query.where)
+        assert engine._visibility_sql(moment) == (expected[0], list(expected[1]))
+    assert len(engine._compiled_visibility) == 1

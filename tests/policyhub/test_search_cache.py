@@ -135,3 +135,11 @@ def test_a_synonym_can_be_saved_while_the_cache_is_down(cache_down):
         Synonym.objects.create(terms="DPRK, Pyongyang")
         assert searched("dprk")[0].total == 1
     assert searched("dprk")[0].total == 1
+
+
+def test_a_new_synonym_applies_to_the_next_search():
+    PublicationFactory(title="Pyongyang talks")
+    assert searched("dprk")[0].total == 0
+    Synonym.objects.create(terms="DPRK, Pyongyang")
+    results, ran = searched("dprk")
+    assert (results.total, ran) == (1, 1)

@@ -12,7 +12,8 @@ import logging
 from django.core.cache import cache
 from django.db import models
 from django.db.models.functions import Lower
-from redis.exceptions import RedisError
+
+from .cache import CACHE_ERRORS
 
 logger = logging.getLogger("policyhub.search")
 
@@ -20,8 +21,6 @@ SYNONYM_CACHE_KEY = "search:synonym-groups"
 # Saving a synonym deletes the cached groups; should the cache be unreachable just then, the old
 # groups would otherwise be served for good once it is back.
 SYNONYM_CACHE_SECONDS = 600
-# What an unreachable cache raises (Redis; a socket error from any other backend).
-CACHE_ERRORS = (RedisError, OSError)
 
 
 class SynonymQuerySet(models.QuerySet):

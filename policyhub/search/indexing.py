@@ -16,15 +16,15 @@ BATCH_SIZE = 500
 VISIBILITY_TABLES = tuple(m._meta.db_table for m in (Publication, PolicyOption, PolicyQuestion))
 
 
-def _documents(entries):
-    """The entries' documents, with their facet values packed into them."""
+def _pack_facet_keys(entries):
+    """Each document carries its facet values packed (SearchDocument.facet_keys)."""
     for entry in entries:
         entry.document.facet_keys = SearchFacet.pack(entry.facets)
-    return [entry.document for entry in entries]
 
 
 def _store(entries):
-    documents = SearchDocument.objects.bulk_create(_documents(entries))
+    _pack_facet_keys(entries)
+    documents = SearchDocument.objects.bulk_create([entry.document for entry in entries])
     SearchFacet.objects.bulk_create(
         [
             SearchFacet(document=document, facet=facet, value=value)
@@ -68,7 +68,7 @@ def _insert(entries, first_id, swap=None):
     """
     ops = connection.ops
     documents, facets = [], []
-    _documents(entries)
+    _pack_facet_keys(entries)
     for number, entry in enumerate(entries, start=first_id):
         entry.document.pk = number
         row = []

@@ -3,9 +3,9 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 
-from publications.admin import CSPNonceMediaMixin
-from publications.revision_admin import RevisionAdminMixin
-from publications.workflow_admin import PublishStateFilter, WorkflowAdminMixin
+from policyhub.editorial.admin import CSPNonceMediaMixin
+from policyhub.editorial.revision_admin import RevisionAdminMixin
+from policyhub.editorial.workflow_admin import PublishStateFilter, WorkflowAdminMixin
 
 from .models import Actor, OptionSource, PolicyOption, PolicyQuestion, Track
 

@@ -5,15 +5,10 @@ from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
-from publications.links import slug_url
-from publications.models import (
-    Publication,
-    Publishable,
-    PublishableQuerySet,
-    Region,
-    RevisionRelations,
-)
-from publications.richtext import RichTextField
+from policyhub.editorial.links import slug_url
+from policyhub.editorial.models import Publishable, PublishableQuerySet, RevisionRelations
+from policyhub.editorial.richtext import RichTextField
+from publications.models import Publication, Region
 
 
 class Track(models.Model):
@@ -63,6 +58,7 @@ class PolicyQuestionQuerySet(PublishableQuerySet):
 
 
 class PolicyQuestion(Publishable):
+    on_dashboard = False
     title = models.CharField(max_length=300)
     slug = models.SlugField(max_length=300, unique=True)
     summary = models.TextField(blank=True)
@@ -336,7 +332,7 @@ class PolicyOption(Publishable):
             .order_by("to_policyoption__title")
             .values_list("from_policyoption_id", "to_policyoption_id", "to_policyoption__title"),
         }
-        from publications.revisions import collect_relations
+        from policyhub.editorial.revisions import collect_relations
 
         tags = TaggedOption.objects.filter(content_object_id__in=pks)
         collect_relations(snapshots, queries, tags.values_list("content_object_id", "tag__name"))
@@ -361,7 +357,7 @@ class PolicyOption(Publishable):
 
     def restore_relations(self, snapshot):
         """Make the relations what ``snapshot`` says; returns notes on what could not be."""
-        from publications.revisions import existing_ids
+        from policyhub.editorial.revisions import existing_ids
 
         notes = []
         if "actors" in snapshot:

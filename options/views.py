@@ -5,8 +5,8 @@ from django.conf import settings
 from django.shortcuts import render
 from django.views.generic import DetailView, ListView, TemplateView
 
-from publications import datacache
-from publications.preview import PreviewMixin
+from policyhub.editorial import datacache
+from policyhub.editorial.preview import PreviewMixin
 
 from .compare import MAX_OPTIONS, MIN_OPTIONS, comparison_rows, parse_slugs
 from .facets import facet_counts

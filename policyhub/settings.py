@@ -49,8 +49,12 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "django_prose_editor",
+    "policyhub.editorial",
     "publications",
     "options",
+    "policyhub.search",
+    "policyhub.interchange",
+    "policyhub.operations",
     "policyhub",
 ]
 
@@ -60,7 +64,7 @@ INSTALLED_APPS = [
 # calling the middleware below it, and SecurityMiddleware's HTTPS redirect returns early; both
 # responses still get the CSP and X-Frame-Options headers.
 MIDDLEWARE = [
-    "policyhub.cache.PageCacheUpdateMiddleware",
+    "policyhub.editorial.cache.PageCacheUpdateMiddleware",
     "policyhub.middleware.SiteCSPMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -68,13 +72,13 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     # Acts only on 404s: an old slug answers 301 to the item's current address.
-    "policyhub.redirects.OldSlugRedirectMiddleware",
+    "policyhub.editorial.redirects.OldSlugRedirectMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Revisions record who saved, whatever admin view or action did the save.
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "policyhub.cache.PageCacheFetchMiddleware",
+    "policyhub.editorial.cache.PageCacheFetchMiddleware",
     # Last, as django-axes requires: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]

@@ -4,8 +4,9 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, register_converter
 
-from . import feeds, health, views
+from . import feeds, views
 from .converters import UnicodeSlugConverter
+from .operations import health
 from .sitemaps import sitemaps
 
 register_converter(UnicodeSlugConverter, "uslug")

@@ -10,7 +10,7 @@ from django.views.decorators.cache import cache_page
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_GET
 
-from publications import datacache
+from policyhub.editorial import datacache
 from publications.models import Publication
 from publications.views import SubjectPublicationsView
 

@@ -4,8 +4,11 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.db.models import Count, Prefetch
 from django.template.defaultfilters import pluralize
 from django.template.response import TemplateResponse
-from js_asset import Media
 from taggit.models import Tag
+
+from policyhub.editorial.admin import CSPNonceMediaMixin
+from policyhub.editorial.revision_admin import RevisionAdminMixin
+from policyhub.editorial.workflow_admin import PublishStateFilter, WorkflowAdminMixin
 
 from .models import (
     Authorship,
@@ -16,24 +19,11 @@ from .models import (
     RelatedPublication,
     Topic,
 )
-from .revision_admin import RevisionAdminMixin
 from .tags import merge_tags, most_used, tag_usages, with_usage_counts
-from .workflow_admin import PublishStateFilter, WorkflowAdminMixin
 
 admin.site.site_header = "PolicyHub admin"
 admin.site.site_title = "PolicyHub admin"
 admin.site.index_title = "Content"
-
-
-class CSPNonceMediaMixin:
-    """Give the change form's scripts (the rich-text editor's inline import map) the request's
-    Content Security Policy nonce, so the admin needs no 'unsafe-inline' for scripts."""
-
-    def render_change_form(self, request, context, *args, **kwargs):
-        nonce = getattr(request, "csp_nonce", None)
-        if nonce is not None and "media" in context:
-            context["media"] = Media.from_media(context["media"], nonce=str(nonce))
-        return super().render_change_form(request, context, *args, **kwargs)
 
 
 class AuthorshipInline(admin.TabularInline):

@@ -8,6 +8,8 @@ from datetime import UTC, datetime, timedelta
 
 from django.utils import timezone
 
+from policyhub.editorial.richtext import RichTextField, sanitize_html
+
 from .models import (
     Authorship,
     Person,
@@ -17,7 +19,6 @@ from .models import (
     RelatedPublication,
     Topic,
 )
-from .richtext import RichTextField, sanitize_html
 
 PUBLICATION_TYPES = [
     {

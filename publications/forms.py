@@ -11,7 +11,8 @@ from django.utils import timezone
 from django.utils.text import Truncator
 from taggit.models import Tag
 
-from . import datacache
+from policyhub.editorial import datacache
+
 from .models import Person, Publication, PublicationType, Region, TaggedPublication, Topic
 
 SLUG_RE = re.compile(r"^[-\w]{1,300}$")

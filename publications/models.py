@@ -1,322 +1,33 @@
-import collections
-import datetime
-import functools
-import zoneinfo
-from urllib.parse import urlsplit
-
 from django.conf import settings
-from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import connections, models, transaction
-from django.db.models.functions import ExtractYear
+from django.db import connections, models
 from django.utils import timezone
 from django.utils.functional import cached_property
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 from taggit.models import Tag, TaggedItemBase
 
-from . import datacache, workflow
-from .citations import Work
-from .images import (
+from policyhub.editorial import datacache
+from policyhub.editorial.fields import HttpsURLField
+from policyhub.editorial.images import (
     HERO_WIDTHS,
     PHOTO_WIDTHS,
     CheckedImageField,
     ResponsiveImage,
     save_with_renditions,
 )
-from .links import slug_url
-from .richtext import RichTextField
-from .validators import ReservedSlugValidator
+from policyhub.editorial.links import slug_url
+from policyhub.editorial.models import (
+    UNKNOWN,
+    Publishable,
+    PublishableQuerySet,
+    RevisionRelations,
+)
+from policyhub.editorial.richtext import RichTextField
+from policyhub.editorial.validators import ReservedSlugValidator
 
-
-class HttpsURLField(models.URLField):
-    """A URL typed without a scheme ("www.38north.org") becomes https://, as in Django 6.
-
-    Forms validate the scheme, but ``objects.create()`` (imports, scripts) does not, and a stored
-    ``javascript:`` URL would run in the reader's browser when the link is followed. As with
-    ``RichTextField``, what is stored is made safe whatever path the value took: a URL with any
-    other scheme than the ones the form accepts is dropped.
-    """
-
-    SAFE_SCHEMES = {"", "http", "https", "ftp", "ftps"}
-
-    def formfield(self, **kwargs):
-        return super().formfield(**{"assume_scheme": "https", **kwargs})
-
-    def pre_save(self, model_instance, add):
-        value = super().pre_save(model_instance, add)
-        if value and not self.has_safe_scheme(value):
-            value = ""
-            setattr(model_instance, self.attname, value)
-        return value
-
-    @classmethod
-    def has_safe_scheme(cls, value):
-        # urlsplit drops tabs and newlines and leading blanks, as browsers do ("java\tscript:").
-        try:
-            return urlsplit(value).scheme.lower() in cls.SAFE_SCHEMES
-        except ValueError:
-            return False
-
-
-@functools.cache
-def new_year_shift(tzname):
-    """``(shift, exceptions)``: the local year of a moment is the UTC year of the moment plus
-    ``shift`` seconds (the usual offset on 1 January), except in the ``(start, end, year)`` UTC
-    ranges of the years whose 1 January had another offset (wartime, a changed standard time).
-    Checked from 1900 to 2100."""
-    zone = zoneinfo.ZoneInfo(tzname)
-    starts = {
-        year: datetime.datetime(year, 1, 1, tzinfo=zone)
-        .astimezone(datetime.UTC)
-        .replace(tzinfo=None)
-        for year in range(1900, 2101)
-    }
-    offsets = collections.Counter(datetime.datetime(y, 1, 1) - s for y, s in starts.items())
-    shift = offsets.most_common(1)[0][0]
-    exceptions = []
-    for year, start in starts.items():
-        assumed = datetime.datetime(year, 1, 1) - shift
-        if start < assumed:
-            exceptions.append((start, assumed, year))
-        elif assumed < start:
-            exceptions.append((assumed, start, year - 1))
-    return int(shift.total_seconds()), exceptions
-
-
-class UnindexedValue(models.Func):
-    """A column's value that SQLite's planner will not read through the column's index (a unary
-    plus). Counting publications by type, it walked the type index in order, to group without
-    sorting, and looked up every row for its status: ~300 ms at 100,000 publications, against
-    ~40 ms reading status, time and type from one covering index and sorting the groups."""
-
-    template = "%(expressions)s"
-
-    def as_sqlite(self, compiler, connection, **extra_context):
-        return self.as_sql(compiler, connection, template="+%(expressions)s", **extra_context)
-
-
-class LocalYear(ExtractYear):
-    """``ExtractYear`` that SQLite computes itself. Django's SQLite version calls a Python
-    function for every row (the year facet spent most of its time there). A local year starts at
-    local midnight on 1 January, so the local year of a moment is the UTC year of the moment
-    shifted by the offset on 1 January, whatever the offset in July."""
-
-    def as_sqlite(self, compiler, connection, **extra_context):
-        shift, exceptions = new_year_shift(self.get_tzname() or "UTC")
-        sql, params = compiler.compile(self.lhs)
-        # Stored as "YYYY-MM-DD HH:MM:SS[.ffffff]" in UTC: text comparison is time order.
-        cases, case_params = "", []
-        for start, end, year in exceptions:
-            cases += f"WHEN {sql} >= %s AND {sql} < %s THEN %s "
-            case_params += [*params, str(start), *params, str(end), year]
-        year_sql = f"CAST(strftime('%%Y', {sql}, %s) AS integer)"
-        year_params = [*params, f"{shift:+d} seconds"]
-        if not cases:
-            return year_sql, year_params
-        return f"CASE {cases}ELSE {year_sql} END", [*case_params, *year_params]
-
-
-class PublishableQuerySet(models.QuerySet):
-    """The one definition of "published", shared by every publishable model in the project."""
-
-    @staticmethod
-    def published_condition(at=None):
-        return models.Q(status=Publishable.Status.PUBLISHED, published_at__lte=at or timezone.now())
-
-    def published(self, at=None):
-        # Through the class: the search applies this to its own document rows, which carry a
-        # copy of the status and publish time (policyhub/search/documents.py).
-        return self.filter(PublishableQuerySet.published_condition(at))
-
-    def hidden(self, at=None):
-        """Everything ``published(at)`` leaves out: drafts, items in review, unpublished and
-        scheduled ones, and published ones without a publish time."""
-        return self.exclude(PublishableQuerySet.published_condition(at))
-
-    def drafts(self):
-        return self.filter(status=Publishable.Status.DRAFT)
-
-    def in_review(self):
-        return self.filter(status=Publishable.Status.REVIEW)
-
-    def unpublished(self):
-        return self.filter(status=Publishable.Status.UNPUBLISHED)
-
-    def scheduled(self, at=None):
-        return self.filter(
-            status=Publishable.Status.PUBLISHED, published_at__gt=at or timezone.now()
-        )
-
-
-_UNKNOWN = object()  # the stored status was not loaded (a deferred field)
-
-
-class StateChange(models.Model):
-    """One move of a publishable item through the workflow: who, when, from what to what."""
-
-    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
-    object_id = models.PositiveBigIntegerField()
-    item = GenericForeignKey("content_type", "object_id")
-    from_status = models.CharField(
-        max_length=12, choices=workflow.Status.choices, blank=True, help_text="Empty: created."
-    )
-    to_status = models.CharField(max_length=12, choices=workflow.Status.choices)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["-at", "-pk"]
-        get_latest_by = "at"
-        indexes = [
-            models.Index(fields=["content_type", "object_id", "at"], name="state_change_item"),
-        ]
-
-    def __str__(self):
-        return f"{self.from_status or 'new'} → {self.to_status}"
-
-
-class RevisionRelations(models.Model):
-    """Base of every historical record: the item's relations as they were after that save.
-
-    simple-history copies a row's own fields; tags, ordered authors and sources live in other
-    tables (through models, taggit) that it cannot follow, so each record also keeps a JSON
-    snapshot, ``{"tags": [{"label": ...}], "authors": [{"id": ..., "label": ...}], ...}``, made
-    by the model's ``relations_snapshot()`` (see ``publications/revisions.py``).
-    """
-
-    relations = models.JSONField(default=dict, blank=True, editable=False)
-
-    class Meta:
-        abstract = True
-
-
-class Publishable(models.Model):
-    """Status and publish time: content is visible to readers only once both say so.
-
-    Every change of status made through ``save()`` (the admin, the model methods, scripts) is
-    logged as a ``StateChange``; set ``changed_by`` first to say who made it. Bulk
-    ``QuerySet.update()`` sends no signal and logs nothing.
-    """
-
-    # Restoring an earlier revision never changes these: a restore must not publish or
-    # unpublish anything behind the editor's back (publishing has its own permission).
-    REVISION_KEEP_FIELDS = ("status", "published_at", "created_at", "updated_at", "created_by")
-
-    Status = workflow.Status
-
-    status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
-    published_at = models.DateTimeField(
-        "publish time",
-        null=True,
-        blank=True,
-        help_text="Readers see the item from this moment on. Leave empty to publish now.",
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        editable=False,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    state_changes = GenericRelation(StateChange)
-
-    changed_by = None  # the user behind the next save(), for the log; not a field
-    _loaded_status = None  # the status as stored, None for an item not saved yet
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs):
-        if self.status == self.Status.PUBLISHED and self.published_at is None:
-            # Whole seconds, as the admin's form edits it: a later save of the unchanged form
-            # then changes nothing (nor the cached counts, which a changed publish time retires).
-            self.published_at = timezone.now().replace(microsecond=0)
-        user = self.changed_by if getattr(self.changed_by, "pk", None) else None
-        if self._state.adding and self.created_by_id is None:
-            self.created_by = user
-        previous = self._loaded_status
-        if previous is _UNKNOWN:
-            previous = type(self)._base_manager.filter(pk=self.pk).values_list("status").get()[0]
-        update_fields = kwargs.get("update_fields")
-        with transaction.atomic(using=kwargs.get("using")):
-            super().save(*args, **kwargs)
-            if previous != self.status and (update_fields is None or "status" in update_fields):
-                StateChange.objects.create(
-                    item=self, from_status=previous or "", to_status=self.status, user=user
-                )
-        self._loaded_status = self.status
-
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        instance = super().from_db(db, field_names, values)
-        instance._loaded_status = instance.__dict__.get("status", _UNKNOWN)
-        return instance
-
-    def refresh_from_db(self, *args, **kwargs):
-        super().refresh_from_db(*args, **kwargs)
-        fields = kwargs.get("fields") or (args[1] if len(args) > 1 else None)
-        if fields is None or "status" in fields:
-            self._loaded_status = self.status
-
-    def move_to(self, status, user=None):
-        """Move through the workflow, checked by ``workflow.check`` (for ``user`` when given).
-
-        save() rather than a queryset update(): timestamps, the log and save hooks (the search
-        index) stay in step. Returns False when the item already has that status.
-        """
-        current = self._stored_status()
-        workflow.check(type(self), current, status, user)
-        if current == status:
-            return False
-        self.status = status
-        self.changed_by = user
-        self.save()
-        return True
-
-    def publish(self, user=None):
-        """Publish now, or at the publish time already set (a scheduled item stays scheduled)."""
-        return self.move_to(self.Status.PUBLISHED, user)
-
-    def unpublish(self, user=None):
-        return self.move_to(self.Status.UNPUBLISHED, user)
-
-    def submit_for_review(self, user=None):
-        return self.move_to(self.Status.REVIEW, user)
-
-    def _stored_status(self):
-        if self._state.adding:
-            return workflow.NEW
-        if self._loaded_status is _UNKNOWN:
-            return type(self)._base_manager.filter(pk=self.pk).values_list("status").get()[0]
-        return self._loaded_status
-
-    @property
-    def is_published(self):
-        return (
-            self.status == self.Status.PUBLISHED
-            and self.published_at is not None
-            and self.published_at <= timezone.now()
-        )
-
-    @property
-    def is_scheduled(self):
-        return (
-            self.status == self.Status.PUBLISHED
-            and self.published_at is not None
-            and self.published_at > timezone.now()
-        )
-
-    @property
-    def state_label(self):
-        """What editors call the state: the status, or "Scheduled" while the time is ahead."""
-        return "Scheduled" if self.is_scheduled else self.get_status_display()
+from .citations import Work
+from .facets import LocalYear, UnindexedValue
 
 
 class Person(models.Model):
@@ -791,7 +502,7 @@ class Publication(Publishable):
 
     def _counted_values(self):
         return tuple(
-            self.__dict__.get(field.attname, _UNKNOWN)
+            self.__dict__.get(field.attname, UNKNOWN)
             for field in self._meta.concrete_fields
             if field.name not in self.UNCOUNTED_FIELDS
         )
@@ -800,7 +511,7 @@ class Publication(Publishable):
         """Whether the last save changed nothing a count depends on (read by the cache's
         ``post_save`` handler). False when unsure: a new row, or fields not loaded."""
         loaded = getattr(self, "_loaded_counted_values", None)
-        return loaded is not None and _UNKNOWN not in loaded and loaded == self._counted_values()
+        return loaded is not None and UNKNOWN not in loaded and loaded == self._counted_values()
 
     def as_citation(self, url):
         """This publication as a ``citations.Work``; ``url`` is its absolute URL."""
@@ -855,7 +566,7 @@ class Publication(Publishable):
             .order_by("order", "pk")
             .values_list("from_publication_id", "to_publication_id", "to_publication__title"),
         }
-        from .revisions import collect_relations
+        from policyhub.editorial.revisions import collect_relations
 
         tags = TaggedPublication.objects.filter(content_object_id__in=pks)
         return collect_relations(
@@ -864,7 +575,7 @@ class Publication(Publishable):
 
     def restore_relations(self, snapshot):
         """Make the relations what ``snapshot`` says; returns notes on what could not be."""
-        from .revisions import existing_ids
+        from policyhub.editorial.revisions import existing_ids
 
         notes = []
         if "authors" in snapshot:

@@ -14,7 +14,7 @@ from django.db import models, transaction
 from django.db.models.functions import Coalesce
 from taggit.models import Tag
 
-from .revisions import record_many
+from policyhub.editorial.revisions import record_many
 
 
 @dataclass(frozen=True)

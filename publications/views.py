@@ -7,10 +7,12 @@ from django.utils.functional import cached_property
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView
 
-from . import citations, datacache
+from policyhub.editorial import datacache
+from policyhub.editorial.preview import PreviewMixin
+
+from . import citations
 from .forms import PublicationFilterForm
 from .models import Person, Publication, Region, Topic
-from .preview import PreviewMixin
 
 
 class RememberedCountPaginator(Paginator):

@@ -73,7 +73,7 @@ def admin_client(client, django_user_model):
 def roles(db):
     """The Contributors and Editors groups. The migration creates them, but a transactional test
     elsewhere in the run flushes the database, so tests ask for them here (idempotent)."""
-    from policyhub.roles import ensure_roles
+    from policyhub.editorial.roles import ensure_roles
 
     return ensure_roles()
 

@@ -11,7 +11,8 @@ from factory.django import DjangoModelFactory
 from PIL import Image, ImageCms, PngImagePlugin
 
 from options.models import Actor, OptionSource, PolicyOption, PolicyQuestion, Track
-from policyhub.models import OldSlug, Synonym
+from policyhub.editorial.models import OldSlug
+from policyhub.search.models import Synonym
 from publications.models import (
     Authorship,
     Person,

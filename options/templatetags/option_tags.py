@@ -7,7 +7,7 @@ from django.utils.http import urlencode
 from taggit.models import Tag
 
 from options.models import OptionSource, PolicyOption
-from publications import datacache
+from policyhub.editorial import datacache
 from publications.models import Publication
 
 register = template.Library()

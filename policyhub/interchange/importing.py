@@ -28,6 +28,11 @@ from options.models import (
     TaggedOption,
     Track,
 )
+from policyhub.editorial import cache as page_cache
+from policyhub.editorial.revisions import record_many
+from policyhub.editorial.richtext import sanitize_html
+from policyhub.search import indexing, signals
+from policyhub.search.models import SearchDocument
 from publications.models import (
     Authorship,
     Person,
@@ -38,12 +43,7 @@ from publications.models import (
     TaggedPublication,
     Topic,
 )
-from publications.revisions import record_many
-from publications.richtext import sanitize_html
 
-from .. import cache as page_cache
-from ..models import SearchDocument
-from ..search import indexing, signals
 from .parsing import OptionRecord, ParseError, Parser, PublicationRecord, read_lines
 
 BATCH_SIZE = 1000

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from options.models import OptionSource, PolicyOption
-from publications.models import Publishable
+from policyhub.editorial.models import Publishable
 
 # Editorial status in the file → stored status. Read from the model, so statuses added there
 # (review, unpublished) are accepted here as they land; add an entry to map another name.

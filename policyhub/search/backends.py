@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.db.models.sql import Query
 
-from ..models import SearchDocument
+from .models import SearchDocument
 from .query import ParsedQuery, to_fts5, to_postgres, to_postgres_rank
 
 DOCUMENTS = SearchDocument._meta.db_table
@@ -40,18 +40,16 @@ class Match:
 def sqlite_match(query: ParsedQuery, connection) -> Match:
     # bm25 weights per column: title 10, meta (summary, tags, authors, topics) 4, body 1.
     return Match(
-        from_sql=(
-            f"policyhub_search_fts JOIN {DOCUMENTS} ON {DOCUMENTS}.id = policyhub_search_fts.rowid"
-        ),
-        where_sql="policyhub_search_fts MATCH %s",
+        from_sql=(f"search_fts JOIN {DOCUMENTS} ON {DOCUMENTS}.id = search_fts.rowid"),
+        where_sql="search_fts MATCH %s",
         params=(to_fts5(query),),
         # The same MATCH again (bm25 only exists inside a full-text query), ranking only the
         # candidates. "+rowid" keeps FTS5 from being driven by the id list, one look-up per id.
         rank_sql=(
-            "SELECT policyhub_search_fts.rowid AS id, "
-            "bm25(policyhub_search_fts, 10.0, 4.0, 1.0) AS score "
-            "FROM policyhub_search_fts WHERE policyhub_search_fts MATCH %s "
-            "AND +policyhub_search_fts.rowid IN (SELECT id FROM candidates)"
+            "SELECT search_fts.rowid AS id, "
+            "bm25(search_fts, 10.0, 4.0, 1.0) AS score "
+            "FROM search_fts WHERE search_fts MATCH %s "
+            "AND +search_fts.rowid IN (SELECT id FROM candidates)"
         ),
         rank_params=(to_fts5(query),),
     )

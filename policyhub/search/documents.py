@@ -29,7 +29,7 @@ from publications.models import (
     Topic,
 )
 
-from ..models import SearchDocument, SearchFacet
+from .models import SearchDocument, SearchFacet
 
 Kind = SearchDocument.Kind
 Facet = SearchFacet.Facet

@@ -16,12 +16,12 @@ from django.core.paginator import Paginator
 from django.db import connection, transaction
 from django.utils import timezone
 
-from publications import datacache
+from policyhub.editorial import datacache
 
-from ..models import SearchDocument, SearchFacet, Synonym
 from . import backends
 from .documents import content_visible_documents, visible_documents
 from .facets import FacetCounts, Filters, facet_groups
+from .models import SearchDocument, SearchFacet, Synonym
 from .query import ParsedQuery, parse_query
 from .snippets import Highlighter
 
@@ -43,8 +43,8 @@ FACET_SAMPLE = 2000
 # this many matches nothing changes. Product reasoning in bench/README.md.
 RANKED = 2000
 FACET_FILTER_SQL = (
-    "policyhub_searchdocument.id IN "
-    "(SELECT document_id FROM policyhub_searchfacet WHERE facet = %s AND value = %s)"
+    "search_searchdocument.id IN "
+    "(SELECT document_id FROM search_searchfacet WHERE facet = %s AND value = %s)"
 )
 # Table names and clauses below are ours; every value is a bound parameter.
 MATCHES_SQL = """

@@ -7,7 +7,7 @@ from taggit.models import Tag
 
 from publications.models import Person, PublicationType, Region, Topic
 
-from ..models import SearchDocument
+from .models import SearchDocument
 
 OPTIONS_SHOWN = 12
 # Facet name in the index -> the model its values point at.

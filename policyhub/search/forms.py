@@ -8,9 +8,9 @@ from taggit.models import Tag
 from publications.forms import QueryStringMixin, SlugChoiceField
 from publications.models import Person, PublicationType, Region, Topic
 
-from ..models import SearchDocument
 from .engine import SORTS
 from .facets import Filters
+from .models import SearchDocument
 
 
 def without_control_characters(text):

@@ -7,9 +7,9 @@ from tqdm import tqdm
 from options.models import PolicyOption, PolicyQuestion
 from publications.models import Publication
 
-from ..models import SearchDocument, SearchFacet
 from . import postgresql_swap, sqlite_schema, triggers
 from .documents import SOURCES, RegionTree
+from .models import SearchDocument, SearchFacet
 
 BATCH_SIZE = 500
 # Content tables that visible_documents() reads on every search.
@@ -176,7 +176,7 @@ def optimize():
             if not connection.in_atomic_block:
                 # Flushes the GIN index's pending list: after a bulk load its entries made a
                 # 2,500-match query fetch and recheck twice the rows (59 ms against 44 ms).
-                cursor.execute("VACUUM policyhub_searchdocument")
+                cursor.execute("VACUUM search_searchdocument")
                 # Sets the visibility map of the content tables the visibility check reads, so
                 # it can scan the narrow publication_visibility index instead of the table:
                 # 11 ms against 72 ms per search after a bulk load that autovacuum had not

@@ -25,7 +25,7 @@ import time
 
 from django.db import OperationalError, transaction
 
-from ..models import SearchDocument, SearchFacet
+from .models import SearchDocument, SearchFacet
 
 DOCUMENTS = SearchDocument._meta.db_table
 FACETS = SearchFacet._meta.db_table

@@ -21,8 +21,8 @@ from publications.models import (
     Topic,
 )
 
-from ..models import SearchDocument, SearchFacet, Synonym
 from .indexing import reindex, remove
+from .models import SearchDocument, SearchFacet, Synonym
 
 Kind = SearchDocument.Kind
 UID = "policyhub.search"

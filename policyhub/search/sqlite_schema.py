@@ -1,25 +1,25 @@
 """Repair and bulk-load helpers for the SQLite FTS5 index created in migration 0002.
 
 The triggers are repeated here (with IF NOT EXISTS) because a future migration that rebuilds
-policyhub_searchdocument on SQLite would silently drop them; rebuild_search_index restores them.
+search_searchdocument on SQLite would silently drop them; rebuild_search_index restores them.
 """
 
 TRIGGERS = {
-    "policyhub_search_fts_ai": (
-        "AFTER INSERT ON policyhub_searchdocument BEGIN "
-        "INSERT INTO policyhub_search_fts(rowid, title, meta, body) "
+    "search_fts_ai": (
+        "AFTER INSERT ON search_searchdocument BEGIN "
+        "INSERT INTO search_fts(rowid, title, meta, body) "
         "VALUES (new.id, new.title, new.meta, new.body); END"
     ),
-    "policyhub_search_fts_ad": (
-        "AFTER DELETE ON policyhub_searchdocument BEGIN "
-        "INSERT INTO policyhub_search_fts(policyhub_search_fts, rowid, title, meta, body) "
+    "search_fts_ad": (
+        "AFTER DELETE ON search_searchdocument BEGIN "
+        "INSERT INTO search_fts(search_fts, rowid, title, meta, body) "
         "VALUES ('delete', old.id, old.title, old.meta, old.body); END"
     ),
-    "policyhub_search_fts_au": (
-        "AFTER UPDATE OF title, meta, body ON policyhub_searchdocument BEGIN "
-        "INSERT INTO policyhub_search_fts(policyhub_search_fts, rowid, title, meta, body) "
+    "search_fts_au": (
+        "AFTER UPDATE OF title, meta, body ON search_searchdocument BEGIN "
+        "INSERT INTO search_fts(search_fts, rowid, title, meta, body) "
         "VALUES ('delete', old.id, old.title, old.meta, old.body); "
-        "INSERT INTO policyhub_search_fts(rowid, title, meta, body) "
+        "INSERT INTO search_fts(rowid, title, meta, body) "
         "VALUES (new.id, new.title, new.meta, new.body); END"
     ),
 }
@@ -34,6 +34,6 @@ def drop_triggers(connection):
 def rebuild(connection):
     """Re-read every document into the FTS index, then put the triggers back."""
     with connection.cursor() as cursor:
-        cursor.execute("INSERT INTO policyhub_search_fts(policyhub_search_fts) VALUES ('rebuild')")
+        cursor.execute("INSERT INTO search_fts(search_fts) VALUES ('rebuild')")
         for name, body in TRIGGERS.items():
             cursor.execute(f"CREATE TRIGGER IF NOT EXISTS {name} {body}")

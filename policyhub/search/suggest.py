@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from taggit.models import Tag
 
-from ..models import SearchDocument, SearchFacet
 from .documents import visible_documents
+from .models import SearchDocument, SearchFacet
 
 TITLE_LIMIT = 8
 PEOPLE_LIMIT = 4

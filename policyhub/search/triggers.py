@@ -16,57 +16,57 @@ PUBLICATIONS = "publications_publication"
 # A deleted publication's document is hidden here and removed by the post_delete signal; a
 # raw DELETE has no signal, and deleting the row here would bypass its facets' foreign key.
 SQLITE = {
-    "policyhub_search_publication_au": (
+    "search_publication_au": (
         "AFTER UPDATE OF status, published_at ON publications_publication BEGIN "
-        "UPDATE policyhub_searchdocument SET status = new.status, "
+        "UPDATE search_searchdocument SET status = new.status, "
         "published_at = new.published_at "
         "WHERE kind = 'publication' AND object_id = new.id; END"
     ),
-    "policyhub_search_publication_ad": (
+    "search_publication_ad": (
         "AFTER DELETE ON publications_publication BEGIN "
-        "UPDATE policyhub_searchdocument SET status = NULL "
+        "UPDATE search_searchdocument SET status = NULL "
         "WHERE kind = 'publication' AND object_id = old.id; END"
     ),
 }
 POSTGRESQL_FUNCTION = """
-CREATE OR REPLACE FUNCTION policyhub_search_publication_copy() RETURNS trigger AS $$
+CREATE OR REPLACE FUNCTION search_publication_copy() RETURNS trigger AS $$
 BEGIN
     IF TG_OP = 'DELETE' THEN
-        UPDATE policyhub_searchdocument SET status = NULL
+        UPDATE search_searchdocument SET status = NULL
         WHERE kind = 'publication' AND object_id = OLD.id;
         RETURN OLD;
     END IF;
-    UPDATE policyhub_searchdocument SET status = NEW.status, published_at = NEW.published_at
+    UPDATE search_searchdocument SET status = NEW.status, published_at = NEW.published_at
     WHERE kind = 'publication' AND object_id = NEW.id;
     RETURN NEW;
 END
 $$ LANGUAGE plpgsql
 """
 POSTGRESQL = {
-    "policyhub_search_publication_au": (
+    "search_publication_au": (
         "AFTER UPDATE OF status, published_at ON publications_publication FOR EACH ROW "
         "WHEN (OLD.status IS DISTINCT FROM NEW.status "
         "OR OLD.published_at IS DISTINCT FROM NEW.published_at) "
-        "EXECUTE FUNCTION policyhub_search_publication_copy()"
+        "EXECUTE FUNCTION search_publication_copy()"
     ),
-    "policyhub_search_publication_ad": (
+    "search_publication_ad": (
         "AFTER DELETE ON publications_publication FOR EACH ROW "
-        "EXECUTE FUNCTION policyhub_search_publication_copy()"
+        "EXECUTE FUNCTION search_publication_copy()"
     ),
 }
 # Documents whose copy differs from their publication, refreshed by ensure(); only those are
 # written (on PostgreSQL each update rewrites a ~4 kB row). Valid SQL on both databases.
 REFRESH = """
-UPDATE policyhub_searchdocument SET
+UPDATE search_searchdocument SET
     status = (SELECT p.status FROM publications_publication p
-              WHERE p.id = policyhub_searchdocument.object_id),
+              WHERE p.id = search_searchdocument.object_id),
     published_at = (SELECT p.published_at FROM publications_publication p
-                    WHERE p.id = policyhub_searchdocument.object_id)
+                    WHERE p.id = search_searchdocument.object_id)
 WHERE kind = 'publication' AND (
     status IS DISTINCT FROM (SELECT p.status FROM publications_publication p
-                             WHERE p.id = policyhub_searchdocument.object_id)
+                             WHERE p.id = search_searchdocument.object_id)
     OR published_at IS DISTINCT FROM (SELECT p.published_at FROM publications_publication p
-                                      WHERE p.id = policyhub_searchdocument.object_id)
+                                      WHERE p.id = search_searchdocument.object_id)
 )
 """
 

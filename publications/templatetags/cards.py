@@ -3,7 +3,7 @@ from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
-from publications import datacache
+from policyhub.editorial import datacache
 from publications.models import Publication
 
 register = template.Library()

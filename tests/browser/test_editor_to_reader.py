@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from PIL import Image
 
-from policyhub.roles import EDITORS
+from policyhub.editorial.roles import EDITORS
 from publications.models import Publication
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -4,7 +4,7 @@ from django.test import Client
 from django.urls import reverse
 
 from options.models import OptionSource
-from publications.revisions import record_relations
+from policyhub.editorial.revisions import record_relations
 from tests.admin_forms import change_form_data
 from tests.factories import (
     ActorFactory,

@@ -6,7 +6,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 
-from policyhub.cache import current_generation
+from policyhub.editorial.cache import current_generation
 from publications.models import Person, Publication
 from tests.factories import PersonFactory, PublicationFactory, image_file
 

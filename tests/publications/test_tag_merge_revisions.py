@@ -7,8 +7,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from taggit.models import Tag
 
+from policyhub.editorial.revisions import record_relations
 from publications.models import Publication
-from publications.revisions import record_relations
 from publications.tags import merge_tags
 from tests.factories import PolicyOptionFactory, PolicyQuestionFactory, PublicationFactory
 

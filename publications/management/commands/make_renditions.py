@@ -2,7 +2,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
-from publications.images import HERO_WIDTHS, PHOTO_WIDTHS, update_renditions
+from policyhub.editorial.images import HERO_WIDTHS, PHOTO_WIDTHS, update_renditions
 from publications.models import Person, Publication
 
 JOBS = [

@@ -7,7 +7,7 @@ from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from publications.image_metadata import MalformedImage, strip_metadata
+from policyhub.editorial.image_metadata import MalformedImage, strip_metadata
 from publications.models import Person, Publication
 
 FIELDS = [(Publication, "hero_image"), (Person, "photo")]

@@ -1,0 +1,413 @@
+"""Whole-page cache for anonymous readers, shared by every app server through the cache backend.
+
+Two middleware classes, as with Django's own cache middleware, because the halves need different
+places in ``MIDDLEWARE``:
+
+- ``PageCacheUpdateMiddleware`` comes first, so it sees the finished response (cookies set by the
+  session, CSRF and messages middleware, the final ``Vary``) and stores it only when it is the same
+  for every anonymous reader.
+- ``PageCacheFetchMiddleware`` comes last, after the CSP middleware, and answers a hit before the
+  view runs. The hit then travels back out through every other middleware, so the CSP middleware
+  writes a header with *this* request's nonce. A stored page keeps a placeholder where its
+  nonce was, and the hit puts this request's nonce there: no two responses share a nonce.
+
+Invalidation is one write: keys carry a *generation* token kept in the cache, and any change to
+content readers see (signals below) replaces the token, on every server at once when the cache is
+Redis. Scheduled items need no cron either: an entry never outlives the next publish time.
+
+``remember()`` keeps computed data (the publication list's facet counts) by the same rules, for
+the requests the page cache cannot answer (editors, every combination of filters and pages).
+"""
+
+import hashlib
+import logging
+import math
+import secrets
+import time
+
+from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Min
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpResponse
+from django.utils import timezone
+from redis.exceptions import RedisError
+
+from .models import publishable_models
+
+logger = logging.getLogger("policyhub.editorial.cache")
+
+GENERATION_KEY = "pagecache:generation"
+# A second token for counts (facets, totals): replaced by every change except an edit confined to
+# a publication's text, which leaves every count as it was.
+COUNTS_GENERATION_KEY = "pagecache:counts-generation"
+# What readers see: content apps add their labels (``watch()``) from ``AppConfig.ready()``.
+WATCHED_APPS = set()
+WATCHED_MODELS = set()
+
+# Computed by the response, or by the outer middleware, on every request.
+UNSTORED_HEADERS = {
+    "content-length",
+    "content-security-policy",
+    "content-security-policy-report-only",
+    "set-cookie",
+    "x-cache",
+}
+# What an unreachable cache raises (Redis; a socket error from any other backend).
+CACHE_ERRORS = (RedisError, OSError)
+CACHEABLE_VARY = {"accept-encoding", "cookie"}
+UNCACHEABLE_CACHE_CONTROL = {"private", "no-store", "no-cache"}
+
+
+# Generation ---------------------------------------------------------------------------------
+
+
+def current_generation(key=GENERATION_KEY):
+    generation = cache.get(key)
+    if generation is None:
+        # A random token, never a counter: if the key is evicted, a fresh token cannot collide
+        # with one that older entries still carry.
+        cache.add(key, secrets.token_hex(8), timeout=None)
+        generation = cache.get(key)
+    return generation
+
+
+def invalidate(counts=True):
+    """Retire every cached page, on every server sharing the cache; and every cached count,
+    unless the change cannot have moved one."""
+    try:
+        keys = [GENERATION_KEY, COUNTS_GENERATION_KEY] if counts else [GENERATION_KEY]
+        cache.set_many({key: secrets.token_hex(8) for key in keys}, timeout=None)
+    except CACHE_ERRORS:
+        # An unreachable cache holds no pages to retire; the edit itself must not fail.
+        logger.warning("Page cache: could not invalidate", exc_info=True)
+
+
+def _moves_counts(sender, instance, action, pk_set, created):
+    if action is not None:
+        # m2m_changed: adding or removing nothing (the admin re-saving unchanged relations)
+        # changes nothing; a clear has no pk_set and counts as a change.
+        return pk_set is None or bool(pk_set)
+    if hasattr(sender, "instance_type"):
+        return False  # the revision history (simple_history's models)
+    if created is not False:
+        return True  # a new row, or a delete
+    only_uncounted = getattr(instance, "changed_only_uncounted_fields", None)
+    return only_uncounted is None or not only_uncounted()
+
+
+def _content_changed(
+    sender, using="default", action=None, instance=None, pk_set=None, created=None, **kwargs
+):
+    if action is not None and not action.startswith("post_"):
+        return  # m2m_changed: pre_add etc.
+    meta = sender._meta
+    if meta.app_label not in WATCHED_APPS and meta.label_lower not in WATCHED_MODELS:
+        return
+    counts = _moves_counts(sender, instance, action, pk_set, created)
+    # Now, for this request; and again after commit, because between the two another server may
+    # have rendered the old rows under the new generation.
+    invalidate(counts)
+    if transaction.get_connection(using).in_atomic_block:
+        transaction.on_commit(lambda: invalidate(counts), using=using)
+
+
+def watch(*labels):
+    """Changes to these apps (``"publications"``) or models (``"search.synonym"``) retire pages."""
+    for label in labels:
+        (WATCHED_MODELS if "." in label else WATCHED_APPS).add(label.lower())
+
+
+def connect():
+    """Any save, delete or m2m change in a watched app retires the cached pages.
+
+    Wider than strictly needed (an authorship row, a tagged item, a track): cheap, and no page
+    can be missed. ``QuerySet.update()`` and ``bulk_create()`` send no signals: run
+    ``manage.py clear_page_cache`` after them.
+    """
+    uid = "policyhub.editorial.cache"
+    post_save.connect(_content_changed, dispatch_uid=f"{uid}.save")
+    post_delete.connect(_content_changed, dispatch_uid=f"{uid}.delete")
+    m2m_changed.connect(_content_changed, dispatch_uid=f"{uid}.m2m")
+
+
+# Scheduled publishing -----------------------------------------------------------------------
+
+
+def _next_publish_after(at):
+    times = [
+        model.objects.scheduled(at=at).aggregate(next=Min("published_at"))["next"]
+        for model in publishable_models()
+    ]
+    times = [moment.timestamp() for moment in times if moment is not None]
+    return min(times, default=None)
+
+
+def next_publish_time(generation, at):
+    """The earliest publish time after ``at`` (a timestamp, or None), cached per generation.
+
+    A stored answer "computed at c: next is n" still holds for any ``at`` in [c, n): nothing was
+    scheduled between c and n, and a change to any schedule starts a new generation.
+    """
+    key = f"pagecache:{generation}:next-publish"
+    at_ts = at.timestamp()
+    stored = cache.get(key)
+    if stored is not None:
+        computed_at, next_ts = stored
+        if computed_at <= at_ts and (next_ts is None or next_ts > at_ts):
+            return next_ts
+    next_ts = _next_publish_after(at)
+    cache.set(key, (at_ts, next_ts), timeout=settings.PAGE_CACHE_SECONDS)
+    return next_ts
+
+
+# Data derived from content ------------------------------------------------------------------
+
+
+# One process computes a missing value while the others wait for it (up to this long), rather
+# than every worker recounting the same facets at once after a publish.
+COMPUTE_LOCK_SECONDS = 30
+WAIT_FOR_OTHERS_SECONDS = 5
+WAIT_STEP_SECONDS = 0.05
+
+
+def remember(name, compute, *, counts=False):
+    """``compute()``, cached like a page: under the content generation, never past the next
+    publish time. ``name`` must say everything the value depends on besides the content.
+    ``counts``: the value is made of counts only (no titles, no text), so it is kept across
+    edits of a publication's text (``Publication.UNCOUNTED_FIELDS``).
+
+    While one process computes a missing value, others asking for it wait for that one
+    (``WAIT_FOR_OTHERS_SECONDS`` at most, then compute it themselves)."""
+    return remember_many(
+        {name: name}, lambda missing: {name: compute()}, counts=counts, single_flight=True
+    )[name]
+
+
+def remember_many(names, compute, *, counts=False, single_flight=False):
+    """``{item: value}`` for every item of ``names`` (``{item: name}``), like ``remember()`` but
+    in one cache round trip; ``compute(missing_items)`` returns ``{item: value}`` for the rest.
+    ``single_flight``: see ``remember()`` (for one costly value, not many cheap ones)."""
+    started = timezone.now()
+    try:
+        generation = current_generation(COUNTS_GENERATION_KEY if counts else GENERATION_KEY)
+        keys = {
+            item: f"pagecache:{generation}:data:{hashlib.sha256(name.encode()).hexdigest()}"
+            for item, name in names.items()
+        }
+        entries = cache.get_many(keys.values())
+    except CACHE_ERRORS:
+        logger.warning("Data cache: unavailable", exc_info=True)
+        return compute(list(names))
+    found = _fresh(keys, entries, started)
+    missing = [item for item in names if item not in found]
+    if not missing:
+        return found
+    lock = None
+    if single_flight:
+        lock, waited = _take_turn(keys, missing, started)
+        if waited:
+            return {**found, **waited}
+    try:
+        computed = compute(missing)
+        _store_data(keys, computed, generation, started)
+    finally:
+        if lock is not None:
+            _release(lock)
+    return {**found, **computed}
+
+
+def _fresh(keys, entries, started):
+    found = {}
+    for item, key in keys.items():
+        entry = entries.get(key)
+        if entry is not None and entry["expires"] > started.timestamp():
+            found[item] = entry["value"]
+    return found
+
+
+def _take_turn(keys, missing, started):
+    """(our lock key or None, {item: value} another process computed meanwhile)."""
+    lock = f"{keys[missing[0]]}:computing"
+    try:
+        if cache.add(lock, 1, timeout=COMPUTE_LOCK_SECONDS):
+            return lock, {}
+        deadline = time.monotonic() + WAIT_FOR_OTHERS_SECONDS
+        wanted = {item: keys[item] for item in missing}
+        while time.monotonic() < deadline:
+            time.sleep(WAIT_STEP_SECONDS)
+            waited = _fresh(wanted, cache.get_many(wanted.values()), started)
+            if len(waited) == len(missing):
+                return None, waited
+            if cache.get(lock) is None:  # the other process failed, or the entry expired
+                break
+    except CACHE_ERRORS:
+        logger.warning("Data cache: unavailable", exc_info=True)
+    return None, {}
+
+
+def _release(lock):
+    try:
+        cache.delete(lock)
+    except CACHE_ERRORS:
+        logger.warning("Data cache: could not release a lock", exc_info=True)
+
+
+def _store_data(keys, computed, generation, started):
+    try:
+        expires = expiry(generation, started)
+        timeout = math.floor(expires - timezone.now().timestamp())
+        if timeout >= 1:
+            cache.set_many(
+                {
+                    keys[item]: {"value": value, "expires": expires}
+                    for item, value in computed.items()
+                },
+                timeout=timeout,
+            )
+    except CACHE_ERRORS:
+        logger.warning("Data cache: could not store", exc_info=True)
+
+
+# Requests and entries -----------------------------------------------------------------------
+
+
+def is_candidate(request):
+    """Could a cached page answer this request? Editors and anything private never qualify."""
+    if not settings.PAGE_CACHE_ENABLED or request.method not in ("GET", "HEAD"):
+        return False
+    if request.path_info.startswith(tuple(settings.PAGE_CACHE_EXCLUDED_PATHS)):
+        return False
+    # A session means an editor (or a reader with state); messages would be shown once, to them.
+    cookies = request.COOKIES
+    if settings.SESSION_COOKIE_NAME in cookies or CookieStorage.cookie_name in cookies:
+        return False
+    return "HTTP_AUTHORIZATION" not in request.META
+
+
+def _encodings(request):
+    accepted = request.META.get("HTTP_ACCEPT_ENCODING", "")
+    tokens = {part.split(";")[0].strip().lower() for part in accepted.split(",")}
+    return ",".join(sorted(tokens & {"br", "gzip", "zstd"}))
+
+
+def page_key(request, generation):
+    # Vary: Accept-Encoding, always honoured: one entry per set of encodings the client accepts.
+    identity = f"{request.build_absolute_uri()}|{_encodings(request)}"
+    digest = hashlib.sha256(identity.encode()).hexdigest()
+    return f"pagecache:{generation}:page:{digest}"
+
+
+def _storable(request, response):
+    if request.method != "GET" or response.status_code != 200 or response.streaming:
+        return False
+    if response.cookies:
+        return False
+    cache_control = {
+        part.split("=")[0].strip().lower() for part in response.get("Cache-Control", "").split(",")
+    }
+    if cache_control & UNCACHEABLE_CACHE_CONTROL:
+        return False
+    # Vary: Cookie is what any page reading the session gets; the request carried no session
+    # (is_candidate), so the page is the one every cookie-less reader gets.
+    vary = {part.strip().lower() for part in response.get("Vary", "").split(",") if part.strip()}
+    return vary <= CACHEABLE_VARY
+
+
+def expiry(generation, started):
+    """When something computed from the content of ``generation`` since ``started`` goes stale.
+
+    It was computed without what appears at the next publish time: it must not outlive it.
+    """
+    expires = started.timestamp() + settings.PAGE_CACHE_SECONDS
+    next_publish = next_publish_time(generation, started)
+    if next_publish is not None:
+        expires = min(expires, next_publish)
+    return expires
+
+
+def _store(request, response, pending):
+    now = timezone.now()
+    expires = expiry(pending["generation"], pending["started"])
+    timeout = math.floor(expires - now.timestamp())
+    if timeout < 1:
+        return
+    content = response.content
+    nonce = getattr(request, "_csp_nonce", None)
+    placeholder = None
+    if isinstance(nonce, str) and nonce.encode() in content:
+        placeholder = secrets.token_hex(16)
+        content = content.replace(nonce.encode(), placeholder.encode())
+    entry = {
+        "status": response.status_code,
+        "headers": [
+            (name, value)
+            for name, value in response.headers.items()
+            if name.lower() not in UNSTORED_HEADERS
+        ],
+        "content": content,
+        "nonce_placeholder": placeholder,
+        "expires": expires,
+    }
+    cache.set(pending["key"], entry, timeout=timeout)
+
+
+def _response_from(entry, request):
+    content = entry["content"]
+    if entry["nonce_placeholder"]:
+        # Reading csp_nonce makes the CSP middleware (outside this one) put it in the header.
+        nonce = str(request.csp_nonce).encode()
+        content = content.replace(entry["nonce_placeholder"].encode(), nonce)
+    response = HttpResponse(content, status=entry["status"])
+    for name, value in entry["headers"]:
+        response[name] = value
+    response["X-Cache"] = "hit"
+    return response
+
+
+# Middleware ---------------------------------------------------------------------------------
+
+
+class PageCacheFetchMiddleware:
+    """Last in MIDDLEWARE: answer from the cache, or note where the response should be stored."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not is_candidate(request):
+            return self.get_response(request)
+        started = timezone.now()
+        try:
+            generation = current_generation()
+            key = page_key(request, generation)
+            entry = cache.get(key)
+        except CACHE_ERRORS:
+            # A cache outage costs speed, not pages.
+            logger.warning("Page cache: unavailable", exc_info=True)
+            return self.get_response(request)
+        if entry is not None and entry["expires"] > started.timestamp():
+            return _response_from(entry, request)
+        request._page_cache_pending = {"key": key, "generation": generation, "started": started}
+        response = self.get_response(request)
+        response["X-Cache"] = "miss"
+        return response
+
+
+class PageCacheUpdateMiddleware:
+    """First in MIDDLEWARE: store the finished response if every anonymous reader may share it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        pending = getattr(request, "_page_cache_pending", None)
+        if pending is not None and _storable(request, response):
+            try:
+                _store(request, response, pending)
+            except CACHE_ERRORS:
+                logger.warning("Page cache: could not store", exc_info=True)
+        return response

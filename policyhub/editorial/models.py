@@ -1,0 +1,249 @@
+"""The editorial core: what makes content publishable, and the records kept around it."""
+
+from django.apps import apps
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+from django.utils import timezone
+
+from . import workflow
+
+
+class PublishableQuerySet(models.QuerySet):
+    """The one definition of "published", shared by every publishable model in the project."""
+
+    @staticmethod
+    def published_condition(at=None):
+        return models.Q(status=Publishable.Status.PUBLISHED, published_at__lte=at or timezone.now())
+
+    def published(self, at=None):
+        # Through the class: the search applies this to its own document rows, which carry a
+        # copy of the status and publish time (policyhub/search/documents.py).
+        return self.filter(PublishableQuerySet.published_condition(at))
+
+    def hidden(self, at=None):
+        """Everything ``published(at)`` leaves out: drafts, items in review, unpublished and
+        scheduled ones, and published ones without a publish time."""
+        return self.exclude(PublishableQuerySet.published_condition(at))
+
+    def drafts(self):
+        return self.filter(status=Publishable.Status.DRAFT)
+
+    def in_review(self):
+        return self.filter(status=Publishable.Status.REVIEW)
+
+    def unpublished(self):
+        return self.filter(status=Publishable.Status.UNPUBLISHED)
+
+    def scheduled(self, at=None):
+        return self.filter(
+            status=Publishable.Status.PUBLISHED, published_at__gt=at or timezone.now()
+        )
+
+
+UNKNOWN = object()  # a field not loaded (deferred)
+
+
+class StateChange(models.Model):
+    """One move of a publishable item through the workflow: who, when, from what to what."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    item = GenericForeignKey("content_type", "object_id")
+    from_status = models.CharField(
+        max_length=12, choices=workflow.Status.choices, blank=True, help_text="Empty: created."
+    )
+    to_status = models.CharField(max_length=12, choices=workflow.Status.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        get_latest_by = "at"
+        indexes = [
+            models.Index(fields=["content_type", "object_id", "at"], name="state_change_item"),
+        ]
+
+    def __str__(self):
+        return f"{self.from_status or 'new'} → {self.to_status}"
+
+
+class RevisionRelations(models.Model):
+    """Base of every historical record: the item's relations as they were after that save.
+
+    simple-history copies a row's own fields; tags, ordered authors and sources live in other
+    tables (through models, taggit) that it cannot follow, so each record also keeps a JSON
+    snapshot, ``{"tags": [{"label": ...}], "authors": [{"id": ..., "label": ...}], ...}``, made
+    by the model's ``relations_snapshot()`` (see ``publications/revisions.py``).
+    """
+
+    relations = models.JSONField(default=dict, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+class Publishable(models.Model):
+    """Status and publish time: content is visible to readers only once both say so.
+
+    Every change of status made through ``save()`` (the admin, the model methods, scripts) is
+    logged as a ``StateChange``; set ``changed_by`` first to say who made it. Bulk
+    ``QuerySet.update()`` sends no signal and logs nothing.
+    """
+
+    # Restoring an earlier revision never changes these: a restore must not publish or
+    # unpublish anything behind the editor's back (publishing has its own permission).
+    REVISION_KEEP_FIELDS = ("status", "published_at", "created_at", "updated_at", "created_by")
+
+    Status = workflow.Status
+
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(
+        "publish time",
+        null=True,
+        blank=True,
+        help_text="Readers see the item from this moment on. Leave empty to publish now.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    state_changes = GenericRelation(StateChange)
+
+    on_dashboard = True  # listed on the editors' dashboard (dashboard.py)
+    changed_by = None  # the user behind the next save(), for the log; not a field
+    _loaded_status = None  # the status as stored, None for an item not saved yet
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            # Whole seconds, as the admin's form edits it: a later save of the unchanged form
+            # then changes nothing (nor the cached counts, which a changed publish time retires).
+            self.published_at = timezone.now().replace(microsecond=0)
+        user = self.changed_by if getattr(self.changed_by, "pk", None) else None
+        if self._state.adding and self.created_by_id is None:
+            self.created_by = user
+        previous = self._loaded_status
+        if previous is UNKNOWN:
+            previous = type(self)._base_manager.filter(pk=self.pk).values_list("status").get()[0]
+        update_fields = kwargs.get("update_fields")
+        with transaction.atomic(using=kwargs.get("using")):
+            super().save(*args, **kwargs)
+            if previous != self.status and (update_fields is None or "status" in update_fields):
+                StateChange.objects.create(
+                    item=self, from_status=previous or "", to_status=self.status, user=user
+                )
+        self._loaded_status = self.status
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._loaded_status = instance.__dict__.get("status", UNKNOWN)
+        return instance
+
+    def refresh_from_db(self, *args, **kwargs):
+        super().refresh_from_db(*args, **kwargs)
+        fields = kwargs.get("fields") or (args[1] if len(args) > 1 else None)
+        if fields is None or "status" in fields:
+            self._loaded_status = self.status
+
+    def move_to(self, status, user=None):
+        """Move through the workflow, checked by ``workflow.check`` (for ``user`` when given).
+
+        save() rather than a queryset update(): timestamps, the log and save hooks (the search
+        index) stay in step. Returns False when the item already has that status.
+        """
+        current = self._stored_status()
+        workflow.check(type(self), current, status, user)
+        if current == status:
+            return False
+        self.status = status
+        self.changed_by = user
+        self.save()
+        return True
+
+    def publish(self, user=None):
+        """Publish now, or at the publish time already set (a scheduled item stays scheduled)."""
+        return self.move_to(self.Status.PUBLISHED, user)
+
+    def unpublish(self, user=None):
+        return self.move_to(self.Status.UNPUBLISHED, user)
+
+    def submit_for_review(self, user=None):
+        return self.move_to(self.Status.REVIEW, user)
+
+    def _stored_status(self):
+        if self._state.adding:
+            return workflow.NEW
+        if self._loaded_status is UNKNOWN:
+            return type(self)._base_manager.filter(pk=self.pk).values_list("status").get()[0]
+        return self._loaded_status
+
+    @property
+    def is_published(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def is_scheduled(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at > timezone.now()
+        )
+
+    @property
+    def state_label(self):
+        """What editors call the state: the status, or "Scheduled" while the time is ahead."""
+        return "Scheduled" if self.is_scheduled else self.get_status_display()
+
+
+def publishable_models():
+    """Every concrete publishable model of the installed apps."""
+    return [model for model in apps.get_models() if issubclass(model, Publishable)]
+
+
+class OldSlug(models.Model):
+    """A slug an item used to have: its old address answers 301 to the item's current one.
+
+    Recorded by ``redirects.py`` when a slug changes. The target is the object, not its
+    new slug, so a chain of renames (A → B → C) always leads straight to the current address.
+    """
+
+    class Kind(models.TextChoices):
+        PUBLICATION = "publication", "Publication"
+        OPTION = "option", "Policy option"
+        PERSON = "person", "Person"
+        TOPIC = "topic", "Topic"
+        REGION = "region", "Region"
+
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    slug = models.CharField("old slug", max_length=300)
+    object_id = models.PositiveBigIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["kind", "slug"]
+        verbose_name = "old address"
+        verbose_name_plural = "old addresses"
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "slug"], name="unique_old_slug_per_kind")
+        ]
+        indexes = [models.Index(fields=["kind", "object_id"], name="old_slug_target")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.slug}"

@@ -1,0 +1,172 @@
+"""Search models: editor-managed synonyms and the index tables.
+
+The index is a denormalised copy of what readers may find: one ``SearchDocument`` per published
+(or scheduled) publication and policy option and per person, plus ``SearchFacet`` rows for the
+many-valued filters. The full-text side lives in the database, next to these tables, and is
+maintained there (see migration 0002): an FTS5 table kept in step by triggers on SQLite, a
+generated, weighted tsvector column with a GIN index on PostgreSQL.
+"""
+
+import logging
+
+from django.core.cache import cache
+from django.db import models
+from django.db.models.functions import Lower
+
+from policyhub.editorial.cache import CACHE_ERRORS
+
+logger = logging.getLogger("policyhub.search")
+
+SYNONYM_CACHE_KEY = "search:synonym-groups"
+# Saving a synonym deletes the cached groups; should the cache be unreachable just then, the old
+# groups would otherwise be served for good once it is back.
+SYNONYM_CACHE_SECONDS = 600
+
+
+class SynonymQuerySet(models.QuerySet):
+    def groups(self):
+        """Every group as a list of terms, cached until a synonym is saved or deleted."""
+        try:
+            groups = cache.get(SYNONYM_CACHE_KEY)
+        except CACHE_ERRORS:
+            logger.warning("Synonyms: cache unavailable", exc_info=True)
+            return [synonym.term_list for synonym in self.all()]
+        if groups is None:
+            groups = [synonym.term_list for synonym in self.all()]
+            try:
+                cache.set(SYNONYM_CACHE_KEY, groups, timeout=SYNONYM_CACHE_SECONDS)
+            except CACHE_ERRORS:
+                logger.warning("Synonyms: could not cache the groups", exc_info=True)
+        return groups
+
+
+class Synonym(models.Model):
+    terms = models.CharField(
+        max_length=500,
+        help_text='Words or phrases that mean the same, separated by commas: "DPRK, North Korea".',
+    )
+    note = models.CharField(max_length=300, blank=True)
+
+    objects = SynonymQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["terms"]
+
+    def __str__(self):
+        return " ⇔ ".join(self.term_list)
+
+    @property
+    def term_list(self):
+        return [term.strip() for term in self.terms.split(",") if term.strip()]
+
+    @staticmethod
+    def clear_cache():
+        try:
+            cache.delete(SYNONYM_CACHE_KEY)
+        except CACHE_ERRORS:
+            logger.warning("Synonyms: could not clear the cached groups", exc_info=True)
+
+
+class SearchDocument(models.Model):
+    """One searchable item. Text is plain (tags stripped) and escaped only when rendered.
+
+    ``published_at`` is the moment readers may see the item (null for people, who are public
+    records): scheduled items are indexed ahead and filtered at query time, so no cron job.
+    Warning for future migrations: on SQLite, a migration that rebuilds this table drops the
+    FTS triggers; run ``manage.py rebuild_search_index`` afterwards (it recreates them).
+    """
+
+    class Kind(models.TextChoices):
+        PUBLICATION = "publication", "Publication"
+        OPTION = "option", "Policy option"
+        PERSON = "person", "Person"
+
+    # Small, filtered columns first: SQLite reads a row's columns in order, so anything
+    # stored after the long text costs a walk through its overflow pages.
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    object_id = models.PositiveBigIntegerField()
+    published_at = models.DateTimeField(null=True, blank=True)
+    # A publication's own status, kept in step by database triggers (search/triggers.py) so a
+    # search tests visibility on this row; null for options and people, whose visibility is
+    # read from their own tables.
+    status = models.CharField(max_length=12, null=True, blank=True)
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    type_id = models.PositiveBigIntegerField(null=True, blank=True)
+    url = models.CharField(max_length=500)
+    title = models.CharField(max_length=300)
+    summary = models.TextField(blank=True, help_text="Shown in results.")
+    meta = models.TextField(blank=True, help_text="Summary, tags, authors, topics (weight B).")
+    body = models.TextField(blank=True, help_text="Body text (weight C).")
+    # The document's SearchFacet values packed in one string ("a7 g12 r3 t5": SearchFacet.CODES),
+    # so a search counts the facets of its sampled matches from their index rows rather than
+    # looking up ten facet rows each (bench/README.md, "Sixth round"). Null until indexed.
+    facet_keys = models.TextField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["kind", "object_id"]
+        get_latest_by = "published_at"
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "object_id"], name="search_document_unique")
+        ]
+        # No btree on published_at on purpose: the full-text index drives every search, and
+        # PostgreSQL's planner preferred a published_at bitmap scan over the GIN index.
+        # Lower(title) serves the suggest box's prefix ranges.
+        # search_document_match covers everything a search reads per match (the join from
+        # the full-text rowid, visibility, counts, ordering), so SQLite never touches the
+        # wide rows of the matches that are not on the page. PostgreSQL reads the narrow heap
+        # rows instead and does not have it (migration 0009).
+        indexes = [
+            models.Index(Lower("title"), name="search_document_title_lower"),
+            models.Index(
+                fields=[
+                    *["id", "kind", "object_id", "type_id", "year", "published_at", "status"],
+                    "facet_keys",
+                ],
+                name="search_document_match",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.title}"
+
+
+class SearchFacet(models.Model):
+    """A filterable value of a document: a topic, region (and its ancestors), tag or author id."""
+
+    class Facet(models.TextChoices):
+        TOPIC = "topic", "Topic"
+        REGION = "region", "Region"
+        TAG = "tag", "Tag"
+        AUTHOR = "author", "Author"
+
+    # One letter per facet in SearchDocument.facet_keys.
+    CODES = {Facet.TOPIC: "t", Facet.REGION: "r", Facet.TAG: "g", Facet.AUTHOR: "a"}
+    FACET_OF_CODE = {code: facet for facet, code in CODES.items()}
+
+    document = models.ForeignKey(SearchDocument, on_delete=models.CASCADE, related_name="facets")
+    facet = models.CharField(max_length=8, choices=Facet.choices)
+    value = models.PositiveBigIntegerField()
+
+    class Meta:
+        ordering = ["document", "facet", "value"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["facet", "value", "document"], name="search_facet_unique"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["document", "facet", "value"], name="search_facet_document"),
+        ]
+
+    def __str__(self):
+        return f"{self.facet}={self.value}"
+
+    @classmethod
+    def pack(cls, facets):
+        """``SearchDocument.facet_keys`` for (facet, value) pairs: "a7 g12 r3 t5"."""
+        return " ".join(sorted({f"{cls.CODES[facet]}{value}" for facet, value in facets}))
+
+    @classmethod
+    def unpack_key(cls, key):
+        """(facet, value) of one packed key."""
+        return cls.FACET_OF_CODE[key[0]], int(key[1:])

@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings as django_settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import InMemoryUploadedFile, SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
@@ -135,7 +137,7 @@ def test_an_image_with_too_many_pixels_is_refused_from_its_header(admin_client):
     )
 
     assert form_errors(response)["hero_image"] == [
-        "“huge.png” is 12,000 × 12,000 pixels; the limit is 40 megapixels."
+        "“huge.png” is 12,000 × 12,000 pixels; the limit is 25 megapixels."
     ]
 
 
@@ -155,7 +157,7 @@ def test_a_pixel_bomb_beyond_pillows_own_limit_is_refused_not_a_500(admin_client
 
     [message] = form_errors(response)["hero_image"]
     assert message.startswith("“bomb.png” has more than ")
-    assert message.endswith("; the limit is 40 megapixels.")
+    assert message.endswith("; the limit is 25 megapixels.")
 
 
 BOMB_CHECK = """
@@ -412,13 +414,29 @@ def test_saving_without_changing_the_image_does_not_redo_the_renditions(monkeypa
     Publication.objects.get().save(update_fields=["title"])
 
 
-def test_an_unusable_stored_image_saves_without_renditions(caplog):
-    publication = PublicationFactory(
+def test_an_image_over_the_limits_saved_by_a_script_is_refused_not_stored(settings):
+    # Storing means re-encoding, which means decoding: the checks run for every new file.
+    publication = PublicationFactory.build(
         hero_image=SimpleUploadedFile("bomb.png", png_header(12_000, 12_000))
     )
 
+    with pytest.raises(ValidationError, match="12,000 × 12,000 pixels"):
+        publication.save()
+
+    assert not Publication.objects.exists()
+    assert not (Path(settings.MEDIA_ROOT) / "heroes").exists()
+
+
+def test_an_unusable_stored_image_saves_without_renditions(caplog):
+    publication = PublicationFactory()
+    name = default_storage.save("heroes/bomb.png", ContentFile(png_header(12_000, 12_000)))
+    Publication.objects.filter(pk=publication.pk).update(hero_image=name)
+    publication.refresh_from_db()
+
+    publication.save()
+
     assert publication.hero_renditions == {}
-    assert "No renditions for heroes/" in caplog.text
+    assert "No renditions for heroes/bomb.png" in caplog.text
 
 
 # Reader pages ---------------------------------------------------------------------------------

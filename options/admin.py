@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 
-from publications.admin import CSPNonceMediaMixin
+from publications.admin import TAG_FIELD, CSPNonceMediaMixin
 from publications.revision_admin import RevisionAdminMixin
 from publications.workflow_admin import PublishStateFilter, WorkflowAdminMixin
 
@@ -65,6 +65,7 @@ class PolicyOptionAdmin(
 ):
     preview_url_name = "options:preview"
     form = PolicyOptionAdminForm
+    formfield_overrides = TAG_FIELD
     inlines = [OptionSourceInline]
     list_display = [
         "title",

@@ -1,12 +1,15 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.db import router
 from django.db.models import Count, Prefetch
 from django.template.defaultfilters import pluralize
 from django.template.response import TemplateResponse
 from js_asset import Media
+from taggit.managers import TaggableManager
 from taggit.models import Tag
 
+from .images import delete_files_on_rollback
 from .models import (
     Authorship,
     Person,
@@ -17,7 +20,7 @@ from .models import (
     Topic,
 )
 from .revision_admin import RevisionAdminMixin
-from .tags import merge_tags, most_used, tag_usages, with_usage_counts
+from .tags import TagNamesField, merge_tags, most_used, tag_usages, with_usage_counts
 from .workflow_admin import PublishStateFilter, WorkflowAdminMixin
 
 admin.site.site_header = "PolicyHub admin"
@@ -34,6 +37,19 @@ class CSPNonceMediaMixin:
         if nonce is not None and "media" in context:
             context["media"] = Media.from_media(context["media"], nonce=str(nonce))
         return super().render_change_form(request, context, *args, **kwargs)
+
+
+class ImageFilesAdminMixin:
+    """A change form whose save rolls back (any error, in the model's save or in saving its
+    tags, authors and other relations afterwards) leaves no uploaded image or renditions behind."""
+
+    def changeform_view(self, request, *args, **kwargs):
+        with delete_files_on_rollback(router.db_for_write(self.model)):
+            return super().changeform_view(request, *args, **kwargs)
+
+
+# Tag names longer than a tag can hold are a form error, not a failed save.
+TAG_FIELD = {TaggableManager: {"form_class": TagNamesField}}
 
 
 class AuthorshipInline(admin.TabularInline):
@@ -57,8 +73,13 @@ class RelatedPublicationInline(admin.TabularInline):
 
 @admin.register(Publication)
 class PublicationAdmin(
-    RevisionAdminMixin, CSPNonceMediaMixin, WorkflowAdminMixin, admin.ModelAdmin
+    ImageFilesAdminMixin,
+    RevisionAdminMixin,
+    CSPNonceMediaMixin,
+    WorkflowAdminMixin,
+    admin.ModelAdmin,
 ):
+    formfield_overrides = TAG_FIELD
     preview_url_name = "publications:preview"
     list_display = [
         "title",
@@ -121,7 +142,7 @@ class PublicationAdmin(
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(ImageFilesAdminMixin, admin.ModelAdmin):
     list_display = ["name", "role", "affiliation", "publication_count"]
     search_fields = ["name", "affiliation"]
     prepopulated_fields = {"slug": ["name"]}

@@ -16,7 +16,8 @@ pixels, a TIFF, a file named .jpg that is a GIF) and would leave resizing to req
   model is saved (from the image already decoded for an upload), and records their names and sizes
   in a JSON field; reader pages build ``<img srcset>`` from that record (``ResponsiveImage``) and
   never open an image themselves.
-- ``delete_files_on_rollback`` removes the files a save wrote when its transaction rolls back.
+- ``delete_files_on_rollback`` (the admin's change forms) and ``delete_files_on_error`` (every
+  model save) remove the files a save wrote when it fails or its transaction rolls back.
 """
 
 import contextvars
@@ -221,30 +222,42 @@ def _stored(storage, name):
         written.append((storage, name))
 
 
+def _delete(written):
+    for storage, name in written:
+        try:
+            storage.delete(name)
+        except OSError:
+            logger.warning("Could not delete %s after a failed save", name)
+
+
 @contextmanager
-def delete_files_on_rollback(using=DEFAULT_DB_ALIAS):
-    """Run the block in a transaction; if it rolls back (an exception, or ``set_rollback``), the
-    originals and renditions written inside are deleted: no row refers to them. Nested blocks
-    leave the decision to the outermost one."""
+def delete_files_on_error():
+    """Delete the originals and renditions written inside the block if it raises: no row
+    refers to them. A nested block leaves that to the outermost one."""
     if _written.get() is not None:
-        with transaction.atomic(using=using):
-            yield
+        yield None
         return
     written = []
     token = _written.set(written)
-    rolled_back = True
     try:
+        yield written
+    except BaseException:
+        _delete(written)
+        raise
+    finally:
+        _written.reset(token)
+
+
+@contextmanager
+def delete_files_on_rollback(using=DEFAULT_DB_ALIAS):
+    """Run the block in a transaction; if it rolls back (an exception, or ``set_rollback``),
+    the files written inside are deleted."""
+    with delete_files_on_error() as written:
         with transaction.atomic(using=using):
             yield
             rolled_back = transaction.get_rollback(using=using)
-    finally:
-        _written.reset(token)
-        if rolled_back:
-            for storage, name in written:
-                try:
-                    storage.delete(name)
-                except OSError:
-                    logger.warning("Could not delete %s after a rollback", name)
+        if rolled_back and written:
+            _delete(written)
 
 
 def commit_new_image(field_file):
@@ -445,13 +458,15 @@ def update_renditions(instance, image_field, renditions_field, widths, *, force=
 
 def save_with_renditions(instance, image_field, renditions_field, widths, save, kwargs):
     """For a model's ``save()``: update the renditions unless ``update_fields`` leaves the image
-    out, and write the record with the row."""
-    update_fields = kwargs.get("update_fields")
-    if update_fields is None or image_field in update_fields:
-        changed = update_renditions(instance, image_field, renditions_field, widths)
-        if changed and update_fields is not None:
-            kwargs["update_fields"] = {*update_fields, renditions_field}
-    save(**kwargs)
+    out, and write the record with the row. If the row cannot be written, the files written for
+    it are deleted (a transaction around the save, as the admin's, does the same on rollback)."""
+    with delete_files_on_error():
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or image_field in update_fields:
+            changed = update_renditions(instance, image_field, renditions_field, widths)
+            if changed and update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, renditions_field}
+        save(**kwargs)
 
 
 @dataclass(frozen=True)

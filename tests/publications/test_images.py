@@ -11,10 +11,12 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import InMemoryUploadedFile, SimpleUploadedFile
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from PIL import Image
 
 from publications import images
+from publications.admin import PublicationAdmin
 from publications.images import check_image
 from publications.models import Person, Publication
 from publications.revisions import restore
@@ -546,3 +548,58 @@ def test_query_budgets_are_unchanged_with_images(
     with django_assert_max_num_queries(BUDGETS[name]):
         response = client.get(url)
     assert 'width="' in response.content.decode()
+
+
+# Failed saves leave no files -------------------------------------------------------------------
+
+
+def media_files(settings):
+    return sorted(
+        str(path.relative_to(settings.MEDIA_ROOT))
+        for path in Path(settings.MEDIA_ROOT).rglob("*")
+        if path.is_file()
+    )
+
+
+def test_a_tag_longer_than_a_tag_can_hold_is_a_form_error(admin_client, settings):
+    # PostgreSQL refused the 101-character name at save (a 500), after the image was stored.
+    response = add_publication(
+        admin_client, hero_image=image_file("hero.png"), tags=f"sanctions, {'x' * 101}"
+    )
+
+    assert form_errors(response)["tags"] == [
+        f"A tag can be at most 100 characters long; “{'x' * 40}…” has 101."
+    ]
+    assert not Publication.objects.exists()
+    assert media_files(settings) == []
+
+
+def test_an_exception_after_the_admin_saved_the_row_leaves_no_files(
+    admin_client, settings, monkeypatch
+):
+    # Relations (tags, authors) are saved after the row and its files: a failure there rolls
+    # the row back, and the files must go with it.
+    def fail(*args, **kwargs):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(PublicationAdmin, "save_related", fail)
+
+    with pytest.raises(RuntimeError):
+        add_publication(admin_client, hero_image=image_file("hero.png", size=(600, 300)))
+
+    assert not Publication.objects.exists()
+    assert media_files(settings) == []
+
+
+def test_a_model_save_that_fails_leaves_no_files(settings):
+    PublicationFactory(slug="taken")
+    publication = PublicationFactory.build(
+        slug="taken",
+        publication_type=PublicationTypeFactory(),
+        hero_image=image_file("hero.png", size=(600, 300)),
+    )
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        publication.save()
+
+    assert media_files(settings) == []

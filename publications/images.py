@@ -205,7 +205,6 @@ def without_metadata(upload, info=None, image=None):
     copy = ContentFile(data, name=upload.name)
     copy.metadata_removed = True
     copy.image = image
-    copy.checked_image = ImageInfo(info.format, *image.size)
     copy.content_type = getattr(upload, "content_type", None)
     return copy
 

@@ -6,6 +6,7 @@ from django.db.models import Count
 from policyhub.editorial.admin import CSPNonceMediaMixin
 from policyhub.editorial.revision_admin import RevisionAdminMixin
 from policyhub.editorial.workflow_admin import PublishStateFilter, WorkflowAdminMixin
+from publications.admin import TAG_FIELD
 
 from .models import Actor, OptionSource, PolicyOption, PolicyQuestion, Track
 
@@ -65,6 +66,7 @@ class PolicyOptionAdmin(
 ):
     preview_url_name = "options:preview"
     form = PolicyOptionAdminForm
+    formfield_overrides = TAG_FIELD
     inlines = [OptionSourceInline]
     list_display = [
         "title",

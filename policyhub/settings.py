@@ -216,8 +216,9 @@ STORAGES = {
 WHITENOISE_MAX_AGE = env.int("WHITENOISE_MAX_AGE", default=3600)
 
 # Uploaded images larger than this many pixels are refused (Django alone accepts a 12 KiB PNG
-# that decodes to 10000x10000 pixels).
-MAX_IMAGE_PIXELS = env.int("MAX_IMAGE_PIXELS", default=40_000_000)
+# that decodes to 10000x10000 pixels). Each upload is decoded and re-encoded in the request, so
+# this bounds its time and memory (bench/README.md, "Image uploads"); 24 MP cameras fit.
+MAX_IMAGE_PIXELS = env.int("MAX_IMAGE_PIXELS", default=25_000_000)
 # Uploaded images larger than this many bytes are refused (publications/images.py). The web
 # server's own body limit (nginx client_max_body_size) should be a little above it.
 MAX_IMAGE_UPLOAD_SIZE = env.int("MAX_IMAGE_UPLOAD_SIZE", default=10 * 1024 * 1024)

@@ -4,9 +4,10 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.db.models import Count, Prefetch
 from django.template.defaultfilters import pluralize
 from django.template.response import TemplateResponse
+from taggit.managers import TaggableManager
 from taggit.models import Tag
 
-from policyhub.editorial.admin import CSPNonceMediaMixin
+from policyhub.editorial.admin import CSPNonceMediaMixin, ImageFilesAdminMixin
 from policyhub.editorial.revision_admin import RevisionAdminMixin
 from policyhub.editorial.workflow_admin import PublishStateFilter, WorkflowAdminMixin
 
@@ -19,11 +20,15 @@ from .models import (
     RelatedPublication,
     Topic,
 )
-from .tags import merge_tags, most_used, tag_usages, with_usage_counts
+from .tags import TagNamesField, merge_tags, most_used, tag_usages, with_usage_counts
 
 admin.site.site_header = "PolicyHub admin"
 admin.site.site_title = "PolicyHub admin"
 admin.site.index_title = "Content"
+
+
+# Tag names longer than a tag can hold are a form error, not a failed save.
+TAG_FIELD = {TaggableManager: {"form_class": TagNamesField}}
 
 
 class AuthorshipInline(admin.TabularInline):
@@ -47,8 +52,13 @@ class RelatedPublicationInline(admin.TabularInline):
 
 @admin.register(Publication)
 class PublicationAdmin(
-    RevisionAdminMixin, CSPNonceMediaMixin, WorkflowAdminMixin, admin.ModelAdmin
+    ImageFilesAdminMixin,
+    RevisionAdminMixin,
+    CSPNonceMediaMixin,
+    WorkflowAdminMixin,
+    admin.ModelAdmin,
 ):
+    formfield_overrides = TAG_FIELD
     preview_url_name = "publications:preview"
     list_display = [
         "title",
@@ -111,7 +121,7 @@ class PublicationAdmin(
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(ImageFilesAdminMixin, admin.ModelAdmin):
     list_display = ["name", "role", "affiliation", "publication_count"]
     search_fields = ["name", "affiliation"]
     prepopulated_fields = {"slug": ["name"]}

@@ -10,8 +10,10 @@ import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django import forms
 from django.db import models, transaction
 from django.db.models.functions import Coalesce
+from taggit.forms import TagField
 from taggit.models import Tag
 
 from policyhub.editorial.revisions import record_many
@@ -183,3 +185,20 @@ def comma_separated_tags(text):
 
 def comma_joined_tags(tags):
     return ", ".join(sorted(tag.name for tag in tags))
+
+
+class TagNamesField(TagField):
+    """taggit's admin field, refusing a name longer than a tag can hold: PostgreSQL would
+    refuse the row at save, after the form had said yes (SQLite stores it)."""
+
+    def clean(self, value):
+        names = super().clean(value)
+        limit = Tag._meta.get_field("name").max_length
+        for name in names:
+            if len(name) > limit:
+                raise forms.ValidationError(
+                    "A tag can be at most %(limit)s characters long; “%(start)s…” has %(length)s.",
+                    code="tag_too_long",
+                    params={"limit": limit, "start": name[:40], "length": len(name)},
+                )
+        return names

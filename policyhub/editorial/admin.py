@@ -1,6 +1,8 @@
 from django.contrib import admin
+from django.db import router
 from js_asset import Media
 
+from .images import delete_files_on_rollback
 from .models import OldSlug
 
 
@@ -13,6 +15,15 @@ class CSPNonceMediaMixin:
         if nonce is not None and "media" in context:
             context["media"] = Media.from_media(context["media"], nonce=str(nonce))
         return super().render_change_form(request, context, *args, **kwargs)
+
+
+class ImageFilesAdminMixin:
+    """A change form whose save rolls back (any error, in the model's save or in saving its
+    tags, authors and other relations afterwards) leaves no uploaded image or renditions behind."""
+
+    def changeform_view(self, request, *args, **kwargs):
+        with delete_files_on_rollback(router.db_for_write(self.model)):
+            return super().changeform_view(request, *args, **kwargs)
 
 
 @admin.register(OldSlug)

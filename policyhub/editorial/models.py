@@ -77,7 +77,7 @@ class RevisionRelations(models.Model):
     simple-history copies a row's own fields; tags, ordered authors and sources live in other
     tables (through models, taggit) that it cannot follow, so each record also keeps a JSON
     snapshot, ``{"tags": [{"label": ...}], "authors": [{"id": ..., "label": ...}], ...}``, made
-    by the model's ``relations_snapshot()`` (see ``publications/revisions.py``).
+    by the model's ``relations_snapshot()`` (see ``revisions.py``).
     """
 
     relations = models.JSONField(default=dict, blank=True, editable=False)

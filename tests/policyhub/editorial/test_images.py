@@ -8,13 +8,17 @@ from pathlib import Path
 import pytest
 from django.conf import settings as django_settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import InMemoryUploadedFile, SimpleUploadedFile
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from PIL import Image
 
 from policyhub.editorial import images
 from policyhub.editorial.images import check_image
 from policyhub.editorial.revisions import restore
+from publications.admin import PublicationAdmin
 from publications.models import Person, Publication
 from tests.factories import PersonFactory, PublicationFactory, PublicationTypeFactory, image_file
 from tests.test_query_budgets import PAGES
@@ -135,7 +139,7 @@ def test_an_image_with_too_many_pixels_is_refused_from_its_header(admin_client):
     )
 
     assert form_errors(response)["hero_image"] == [
-        "“huge.png” is 12,000 × 12,000 pixels; the limit is 40 megapixels."
+        "“huge.png” is 12,000 × 12,000 pixels; the limit is 25 megapixels."
     ]
 
 
@@ -155,7 +159,7 @@ def test_a_pixel_bomb_beyond_pillows_own_limit_is_refused_not_a_500(admin_client
 
     [message] = form_errors(response)["hero_image"]
     assert message.startswith("“bomb.png” has more than ")
-    assert message.endswith("; the limit is 40 megapixels.")
+    assert message.endswith("; the limit is 25 megapixels.")
 
 
 BOMB_CHECK = """
@@ -166,6 +170,7 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from PIL import Image
 from policyhub.editorial.images import check_image
+from policyhub.editorial.revisions import restore
 
 def peak():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
@@ -412,13 +417,29 @@ def test_saving_without_changing_the_image_does_not_redo_the_renditions(monkeypa
     Publication.objects.get().save(update_fields=["title"])
 
 
-def test_an_unusable_stored_image_saves_without_renditions(caplog):
-    publication = PublicationFactory(
+def test_an_image_over_the_limits_saved_by_a_script_is_refused_not_stored(settings):
+    # Storing means re-encoding, which means decoding: the checks run for every new file.
+    publication = PublicationFactory.build(
         hero_image=SimpleUploadedFile("bomb.png", png_header(12_000, 12_000))
     )
 
+    with pytest.raises(ValidationError, match="12,000 × 12,000 pixels"):
+        publication.save()
+
+    assert not Publication.objects.exists()
+    assert not (Path(settings.MEDIA_ROOT) / "heroes").exists()
+
+
+def test_an_unusable_stored_image_saves_without_renditions(caplog):
+    publication = PublicationFactory()
+    name = default_storage.save("heroes/bomb.png", ContentFile(png_header(12_000, 12_000)))
+    Publication.objects.filter(pk=publication.pk).update(hero_image=name)
+    publication.refresh_from_db()
+
+    publication.save()
+
     assert publication.hero_renditions == {}
-    assert "No renditions for heroes/" in caplog.text
+    assert "No renditions for heroes/bomb.png" in caplog.text
 
 
 # Reader pages ---------------------------------------------------------------------------------
@@ -528,3 +549,58 @@ def test_query_budgets_are_unchanged_with_images(
     with django_assert_max_num_queries(BUDGETS[name]):
         response = client.get(url)
     assert 'width="' in response.content.decode()
+
+
+# Failed saves leave no files -------------------------------------------------------------------
+
+
+def media_files(settings):
+    return sorted(
+        str(path.relative_to(settings.MEDIA_ROOT))
+        for path in Path(settings.MEDIA_ROOT).rglob("*")
+        if path.is_file()
+    )
+
+
+def test_a_tag_longer_than_a_tag_can_hold_is_a_form_error(admin_client, settings):
+    # PostgreSQL refused the 101-character name at save (a 500), after the image was stored.
+    response = add_publication(
+        admin_client, hero_image=image_file("hero.png"), tags=f"sanctions, {'x' * 101}"
+    )
+
+    assert form_errors(response)["tags"] == [
+        f"A tag can be at most 100 characters long; “{'x' * 40}…” has 101."
+    ]
+    assert not Publication.objects.exists()
+    assert media_files(settings) == []
+
+
+def test_an_exception_after_the_admin_saved_the_row_leaves_no_files(
+    admin_client, settings, monkeypatch
+):
+    # Relations (tags, authors) are saved after the row and its files: a failure there rolls
+    # the row back, and the files must go with it.
+    def fail(*args, **kwargs):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(PublicationAdmin, "save_related", fail)
+
+    with pytest.raises(RuntimeError):
+        add_publication(admin_client, hero_image=image_file("hero.png", size=(600, 300)))
+
+    assert not Publication.objects.exists()
+    assert media_files(settings) == []
+
+
+def test_a_model_save_that_fails_leaves_no_files(settings):
+    PublicationFactory(slug="taken")
+    publication = PublicationFactory.build(
+        slug="taken",
+        publication_type=PublicationTypeFactory(),
+        hero_image=image_file("hero.png", size=(600, 300)),
+    )
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        publication.save()
+
+    assert media_files(settings) == []

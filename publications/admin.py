@@ -76,7 +76,7 @@ class PublicationAdmin(
         "topics",
         "regions",
     ]
-    search_fields = ["title", "summary", "authors__name"]
+    search_fields = ["title", "summary", "authors__name", "tags__name"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["publication_type", "topics", "regions"]

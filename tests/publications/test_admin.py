@@ -120,6 +120,24 @@ def test_publication_search_finds_author_name(admin_client):
     assert b"Someone else" not in response.content
 
 
+@pytest.mark.parametrize(
+    "query", ["Quartermaine", "groundwater", "aquifers"], ids=["author", "summary", "tag"]
+)
+def test_publication_search_looks_beyond_the_title(admin_client, query):
+    author = PersonFactory(name="Wilhelmina Quartermaine")
+    PublicationFactory(title="Found", summary="On groundwater.", authors=[author], tags=["aquifers"])
+    PublicationFactory(title="Someone else's")
+    response = admin_client.get(admin_url(Publication, "changelist"), {"q": query})
+    assert b"Found" in response.content
+    assert b"Someone else" not in response.content
+
+
+def test_body_editor_leaves_the_browser_spellcheck_on(admin_client):
+    response = admin_client.get(admin_url(Publication, "change", PublicationFactory().pk))
+    widget = response.context["adminform"].form.fields["body"].widget
+    assert "NoSpellCheck" not in widget.get_config()["extensions"]
+
+
 def test_publish_action_sets_status_and_missing_time(admin_client):
     draft = PublicationFactory(draft=True)
     past = timezone.now() - timedelta(days=30)

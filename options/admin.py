@@ -118,6 +118,7 @@ class PolicyOptionAdmin(
 class PolicyQuestionAdmin(
     OptionCountMixin, CSPNonceMediaMixin, WorkflowAdminMixin, admin.ModelAdmin
 ):
+    preview_url_name = "options:question_preview"
     list_display = ["title", "state_label", "published_at", "option_total"]
     list_filter = [PublishStateFilter, "status", "regions"]
     search_fields = ["title", "slug", "summary"]

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 
-from publications.admin import CSPNonceMediaMixin
+from publications.admin import CSPNonceMediaMixin, SlugClashAdminMixin
 from publications.revision_admin import RevisionAdminMixin
 from publications.workflow_admin import PublishStateFilter, WorkflowAdminMixin
 
@@ -61,7 +61,11 @@ class OptionSourceInline(admin.StackedInline):
 
 @admin.register(PolicyOption)
 class PolicyOptionAdmin(
-    RevisionAdminMixin, CSPNonceMediaMixin, WorkflowAdminMixin, admin.ModelAdmin
+    SlugClashAdminMixin,
+    RevisionAdminMixin,
+    CSPNonceMediaMixin,
+    WorkflowAdminMixin,
+    admin.ModelAdmin,
 ):
     preview_url_name = "options:preview"
     form = PolicyOptionAdminForm
@@ -116,7 +120,11 @@ class PolicyOptionAdmin(
 
 @admin.register(PolicyQuestion)
 class PolicyQuestionAdmin(
-    OptionCountMixin, CSPNonceMediaMixin, WorkflowAdminMixin, admin.ModelAdmin
+    SlugClashAdminMixin,
+    OptionCountMixin,
+    CSPNonceMediaMixin,
+    WorkflowAdminMixin,
+    admin.ModelAdmin,
 ):
     preview_url_name = "options:question_preview"
     list_display = ["title", "state_label", "published_at", "option_total"]

@@ -2,6 +2,7 @@
 publications, policy options, people and taxonomy, search, then users and login records."""
 
 from django.contrib import admin
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 
 # The index's sections: (name, [(app label, model name), ...]); the first section that names a
 # model takes it. Apps and models not named here keep their own section, before the users.
@@ -30,7 +31,22 @@ SECTIONS = [
 LAST_APPS = ["auth", "axes"]
 
 
+class AutocompleteView(AutocompleteJsonView):
+    """Entries labelled by the ModelAdmin's ``autocomplete_label(obj)`` where it has one, so
+    items with alike titles can be told apart."""
+
+    def serialize_result(self, obj, to_field_name):
+        result = super().serialize_result(obj, to_field_name)
+        label = getattr(self.model_admin, "autocomplete_label", None)
+        if label is not None:
+            result["text"] = label(obj)
+        return result
+
+
 class PolicyHubAdminSite(admin.AdminSite):
+    def autocomplete_view(self, request):
+        return AutocompleteView.as_view(admin_site=self)(request)
+
     def get_app_list(self, request, app_label=None):
         app_list = super().get_app_list(request, app_label)
         if app_label is not None:

@@ -4,6 +4,9 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.db.models import Count, Prefetch
 from django.template.defaultfilters import pluralize
 from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
 from js_asset import Media
 from taggit.models import Tag
 
@@ -36,6 +39,41 @@ class CSPNonceMediaMixin:
         return super().render_change_form(request, context, *args, **kwargs)
 
 
+class SlugClashAdminMixin:
+    """A slug already taken names the item that holds it, with a link to its change page."""
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change, **kwargs)
+
+        class SlugClashForm(form_class):
+            def clean_slug(self):
+                parent = getattr(super(), "clean_slug", None)
+                slug = parent() if parent else self.cleaned_data["slug"]
+                model = type(self.instance)
+                holder = (
+                    model._default_manager.filter(slug=slug).exclude(pk=self.instance.pk).first()
+                )
+                if holder is not None:
+                    opts = model._meta
+                    url = reverse(
+                        f"admin:{opts.app_label}_{opts.model_name}_change", args=[holder.pk]
+                    )
+                    raise forms.ValidationError(
+                        format_html(
+                            'The slug “{}” is already used by <a href="{}">{}</a>. '
+                            "Choose another slug.",
+                            slug,
+                            url,
+                            holder,
+                        ),
+                        code="unique",
+                    )
+                return slug
+
+        SlugClashForm.__name__ = form_class.__name__
+        return SlugClashForm
+
+
 class AuthorshipInline(admin.TabularInline):
     model = Authorship
     autocomplete_fields = ["person"]
@@ -57,7 +95,11 @@ class RelatedPublicationInline(admin.TabularInline):
 
 @admin.register(Publication)
 class PublicationAdmin(
-    RevisionAdminMixin, CSPNonceMediaMixin, WorkflowAdminMixin, admin.ModelAdmin
+    SlugClashAdminMixin,
+    RevisionAdminMixin,
+    CSPNonceMediaMixin,
+    WorkflowAdminMixin,
+    admin.ModelAdmin,
 ):
     preview_url_name = "publications:preview"
     list_display = [
@@ -110,6 +152,11 @@ class PublicationAdmin(
                 "tags",
             )
         )
+
+    def autocomplete_label(self, obj):
+        # Alike titles are told apart by what editors know the item by.
+        date = timezone.localtime(obj.published_at).date() if obj.published_at else "no date"
+        return f"{obj.title} ({obj.publication_type.name}, {date}, {obj.state_label})"
 
     @admin.display(description="authors")
     def author_names(self, obj):

@@ -74,6 +74,24 @@ class SlugClashAdminMixin:
         return SlugClashForm
 
 
+class PublicationAdminForm(forms.ModelForm):
+    class Meta:
+        model = Publication
+        fields = "__all__"  # noqa: DJ007 - the admin's fieldsets choose what is shown
+
+    def full_clean(self):
+        super().full_clean()
+        # A browser never sends a chosen file twice: when the form comes back with errors, the
+        # hero image is gone while its alt text, caption and credit are still filled in.
+        upload = self.files.get(self.add_prefix("hero_image"))
+        if self.is_bound and self._errors and upload and "hero_image" not in self._errors:
+            self.add_error(
+                "hero_image",
+                f"“{upload.name}” was not saved because of the errors on this page: "
+                "choose it again before you save.",
+            )
+
+
 class AuthorshipInline(admin.TabularInline):
     model = Authorship
     autocomplete_fields = ["person"]
@@ -102,6 +120,7 @@ class PublicationAdmin(
     admin.ModelAdmin,
 ):
     preview_url_name = "publications:preview"
+    form = PublicationAdminForm
     list_display = [
         "title",
         "publication_type",

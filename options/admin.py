@@ -6,7 +6,7 @@ from django.db.models import Count
 from policyhub.editorial.admin import CSPNonceMediaMixin
 from policyhub.editorial.revision_admin import RevisionAdminMixin
 from policyhub.editorial.workflow_admin import PublishStateFilter, WorkflowAdminMixin
-from publications.admin import TAG_FIELD
+from publications.admin import TAG_FIELD, SlugClashAdminMixin
 
 from .models import Actor, OptionSource, PolicyOption, PolicyQuestion, Track
 
@@ -62,7 +62,11 @@ class OptionSourceInline(admin.StackedInline):
 
 @admin.register(PolicyOption)
 class PolicyOptionAdmin(
-    RevisionAdminMixin, CSPNonceMediaMixin, WorkflowAdminMixin, admin.ModelAdmin
+    SlugClashAdminMixin,
+    RevisionAdminMixin,
+    CSPNonceMediaMixin,
+    WorkflowAdminMixin,
+    admin.ModelAdmin,
 ):
     preview_url_name = "options:preview"
     form = PolicyOptionAdminForm
@@ -118,8 +122,13 @@ class PolicyOptionAdmin(
 
 @admin.register(PolicyQuestion)
 class PolicyQuestionAdmin(
-    OptionCountMixin, CSPNonceMediaMixin, WorkflowAdminMixin, admin.ModelAdmin
+    SlugClashAdminMixin,
+    OptionCountMixin,
+    CSPNonceMediaMixin,
+    WorkflowAdminMixin,
+    admin.ModelAdmin,
 ):
+    preview_url_name = "options:question_preview"
     list_display = ["title", "state_label", "published_at", "option_total"]
     list_filter = [PublishStateFilter, "status", "regions"]
     search_fields = ["title", "slug", "summary"]

@@ -48,6 +48,9 @@ class TaggedQuestion(TaggedItemBase):
 
 
 class PolicyQuestionQuerySet(PublishableQuerySet):
+    def for_detail(self):
+        return self.prefetch_related("regions", "tags")
+
     def with_option_counts(self):
         """Published questions with ``option_count``: their published options only."""
         return self.annotate(

@@ -127,7 +127,7 @@ class QuestionDetailView(DetailView):
     context_object_name = "question"
 
     def get_queryset(self):
-        return PolicyQuestion.objects.published().prefetch_related("regions", "tags")
+        return PolicyQuestion.objects.published().for_detail()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -142,6 +142,10 @@ class QuestionDetailView(DetailView):
         )
         context["publications"] = self.object.cited_publications()
         return context
+
+
+class QuestionPreviewView(PreviewMixin, QuestionDetailView):
+    model = PolicyQuestion
 
 
 def compare(request):

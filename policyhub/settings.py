@@ -35,8 +35,8 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 SITE_LOGO = env.str("SITE_LOGO", default="")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
-    "django.contrib.auth",
+    "policyhub.appconfigs.PolicyHubAdminConfig",
+    "policyhub.appconfigs.UsersConfig",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
@@ -44,10 +44,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "django.contrib.sitemaps",
-    "taggit",
+    "policyhub.appconfigs.TagsConfig",
     "simple_history",
     "csp",
-    "axes",
+    "policyhub.appconfigs.LoginAttemptsConfig",
     "django_prose_editor",
     "policyhub.editorial",
     "publications",

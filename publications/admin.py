@@ -4,6 +4,9 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.db.models import Count, Prefetch
 from django.template.defaultfilters import pluralize
 from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
 from taggit.managers import TaggableManager
 from taggit.models import Tag
 
@@ -31,6 +34,59 @@ admin.site.index_title = "Content"
 TAG_FIELD = {TaggableManager: {"form_class": TagNamesField}}
 
 
+class SlugClashAdminMixin:
+    """A slug already taken names the item that holds it, with a link to its change page."""
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change, **kwargs)
+
+        class SlugClashForm(form_class):
+            def clean_slug(self):
+                parent = getattr(super(), "clean_slug", None)
+                slug = parent() if parent else self.cleaned_data["slug"]
+                model = type(self.instance)
+                holder = (
+                    model._default_manager.filter(slug=slug).exclude(pk=self.instance.pk).first()
+                )
+                if holder is not None:
+                    opts = model._meta
+                    url = reverse(
+                        f"admin:{opts.app_label}_{opts.model_name}_change", args=[holder.pk]
+                    )
+                    raise forms.ValidationError(
+                        format_html(
+                            'The slug “{}” is already used by <a href="{}">{}</a>. '
+                            "Choose another slug.",
+                            slug,
+                            url,
+                            holder,
+                        ),
+                        code="unique",
+                    )
+                return slug
+
+        SlugClashForm.__name__ = form_class.__name__
+        return SlugClashForm
+
+
+class PublicationAdminForm(forms.ModelForm):
+    class Meta:
+        model = Publication
+        fields = "__all__"  # noqa: DJ007 - the admin's fieldsets choose what is shown
+
+    def full_clean(self):
+        super().full_clean()
+        # A browser never sends a chosen file twice: when the form comes back with errors, the
+        # hero image is gone while its alt text, caption and credit are still filled in.
+        upload = self.files.get(self.add_prefix("hero_image"))
+        if self.is_bound and self._errors and upload and "hero_image" not in self._errors:
+            self.add_error(
+                "hero_image",
+                f"“{upload.name}” was not saved because of the errors on this page: "
+                "choose it again before you save.",
+            )
+
+
 class AuthorshipInline(admin.TabularInline):
     model = Authorship
     autocomplete_fields = ["person"]
@@ -53,6 +109,7 @@ class RelatedPublicationInline(admin.TabularInline):
 @admin.register(Publication)
 class PublicationAdmin(
     ImageFilesAdminMixin,
+    SlugClashAdminMixin,
     RevisionAdminMixin,
     CSPNonceMediaMixin,
     WorkflowAdminMixin,
@@ -60,6 +117,7 @@ class PublicationAdmin(
 ):
     formfield_overrides = TAG_FIELD
     preview_url_name = "publications:preview"
+    form = PublicationAdminForm
     list_display = [
         "title",
         "publication_type",
@@ -76,7 +134,7 @@ class PublicationAdmin(
         "topics",
         "regions",
     ]
-    search_fields = ["title", "summary", "authors__name"]
+    search_fields = ["title", "summary", "authors__name", "tags__name"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["publication_type", "topics", "regions"]
@@ -110,6 +168,11 @@ class PublicationAdmin(
                 "tags",
             )
         )
+
+    def autocomplete_label(self, obj):
+        # Alike titles are told apart by what editors know the item by.
+        date = timezone.localtime(obj.published_at).date() if obj.published_at else "no date"
+        return f"{obj.title} ({obj.publication_type.name}, {date}, {obj.state_label})"
 
     @admin.display(description="authors")
     def author_names(self, obj):

@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.forms.boundfield import BoundField
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -37,6 +38,19 @@ def saved_by(revision):
 
 def saved_at(revision):
     return timezone.localtime(revision.history_date).strftime("%Y-%m-%d %H:%M:%S")
+
+
+class UnlabelledBoundField(BoundField):
+    # The admin's fieldset template labels every field; HTML allows no label on a hidden input.
+    def label_tag(self, *args, **kwargs):
+        return ""
+
+
+class RevisionTokenField(forms.CharField):
+    widget = forms.HiddenInput
+
+    def get_bound_field(self, form, field_name):
+        return UnlabelledBoundField(form, self, field_name)
 
 
 class LoadedRevisionFormMixin:
@@ -99,9 +113,8 @@ class RevisionAdminMixin:
                 base.__name__,
                 (LoadedRevisionFormMixin, base),
                 {
-                    LOADED_REVISION: forms.CharField(
+                    LOADED_REVISION: RevisionTokenField(
                         required=False,
-                        widget=forms.HiddenInput,
                         initial=revision_token(latest_revision(obj)),
                     )
                 },

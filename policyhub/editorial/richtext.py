@@ -28,6 +28,8 @@ RICH_TEXT_EXTENSIONS = {
     "TableRow": True,
     "TableHeader": True,
     "TableCell": True,
+    # On by default in prose-editor; editors want the browser's spellcheck in long texts.
+    "NoSpellCheck": False,
 }
 
 sanitize_html = create_sanitizer(RICH_TEXT_EXTENSIONS)

@@ -241,6 +241,18 @@ class WorkflowAdminMixin:
         obj.changed_by = request.user
         super().save_model(request, obj, form, change)
 
+    def visible_to_readers(self, obj):
+        queryset = self.model._default_manager.all()
+        # An option also needs its question published: its queryset says so in visible().
+        readers = getattr(queryset, "visible", queryset.published)
+        return readers().filter(pk=obj.pk).exists()
+
+    def get_view_on_site_url(self, obj=None):
+        # Until readers can see it, the public address is a 404: the Preview button is the way.
+        if obj is not None and self.preview_url_name and not self.visible_to_readers(obj):
+            return None
+        return super().get_view_on_site_url(obj)
+
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None and obj.pk and self.preview_url_name:
             context["preview_url"] = reverse(self.preview_url_name, args=[obj.pk])

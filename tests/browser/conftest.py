@@ -50,3 +50,17 @@ def page(chromium, live_server):
     page.set_default_timeout(10_000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def superuser_page(page, django_user_model):
+    """``page`` logged into the admin as a superuser, on the admin index; ``page.user`` is them."""
+    page.user = django_user_model.objects.create_superuser(
+        "chief", "chief@example.org", "a long passphrase"
+    )
+    page.goto("/admin/login/")
+    page.get_by_label("Username").fill("chief")
+    page.get_by_label("Password").fill("a long passphrase")
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/admin/")
+    return page

@@ -66,3 +66,12 @@ def test_editor_can_write_and_save_a_publication_body(editor_page):
     publication.refresh_from_db()
     assert "Freshly typed paragraph" in publication.body
     assert "Old text" not in publication.body
+
+
+def test_rich_text_editor_keeps_the_browser_spellcheck(editor_page):
+    publication = PublicationFactory()
+    editor_page.goto(reverse("admin:publications_publication_change", args=[publication.pk]))
+    editor = editor_page.locator(".prose-editor > .ProseMirror")
+    editor.wait_for()
+
+    assert editor.evaluate("element => element.spellcheck") is True

@@ -1,5 +1,5 @@
 import inspect
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import factory.django
 import pytest
@@ -14,6 +14,7 @@ from taggit.models import Tag
 
 from publications.models import Publication
 from tests import factories
+from tests.admin_forms import change_form_data
 from tests.factories import (
     PersonFactory,
     PublicationFactory,
@@ -118,6 +119,26 @@ def test_publication_search_finds_author_name(admin_client):
     response = admin_client.get(admin_url(Publication, "changelist"), {"q": "Quartermaine"})
     assert b"Found by author" in response.content
     assert b"Someone else" not in response.content
+
+
+@pytest.mark.parametrize(
+    "query", ["Quartermaine", "groundwater", "aquifers"], ids=["author", "summary", "tag"]
+)
+def test_publication_search_looks_beyond_the_title(admin_client, query):
+    author = PersonFactory(name="Wilhelmina Quartermaine")
+    PublicationFactory(
+        title="Found", summary="On groundwater.", authors=[author], tags=["aquifers"]
+    )
+    PublicationFactory(title="Someone else's")
+    response = admin_client.get(admin_url(Publication, "changelist"), {"q": query})
+    assert b"Found" in response.content
+    assert b"Someone else" not in response.content
+
+
+def test_body_editor_leaves_the_browser_spellcheck_on(admin_client):
+    response = admin_client.get(admin_url(Publication, "change", PublicationFactory().pk))
+    widget = response.context["adminform"].form.fields["body"].widget
+    assert "NoSpellCheck" not in widget.get_config()["extensions"]
 
 
 def test_publish_action_sets_status_and_missing_time(admin_client):
@@ -267,3 +288,63 @@ def test_staff_editor_with_content_permissions_can_work(client):
     assert response.status_code == 200
     assert [r["text"] for r in response.json()["results"]] == ["Mediation, Negotiation & Dialogue"]
     assert client.get(reverse("admin:auth_user_changelist")).status_code == 403
+
+
+@pytest.mark.parametrize(
+    "make",
+    [PublicationFactory, factories.PolicyOptionFactory, factories.PolicyQuestionFactory],
+    ids=["publication", "option", "question"],
+)
+def test_a_slug_clash_names_and_links_the_item_holding_it(admin_client, make):
+    holder = make(title="Water & the <state>", slug="water")
+    other = make(slug="other")
+    url, data = change_form_data(admin_client, other)
+    data["slug"] = "water"
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    holder_url = admin_url(type(holder), "change", holder.pk)
+    assert f'already used by <a href="{holder_url}">Water &amp; the &lt;state&gt;</a>' in html
+    other.refresh_from_db()
+    assert other.slug == "other"
+
+
+@pytest.mark.parametrize(
+    "app_label, model_name, field_name",
+    [
+        ("publications", "relatedpublication", "to_publication"),
+        ("options", "optionsource", "publication"),
+    ],
+)
+def test_publication_autocomplete_tells_alike_titles_apart(
+    admin_client, app_label, model_name, field_name
+):
+    published_at = timezone.make_aware(datetime(2024, 3, 5, 12))
+    PublicationFactory(
+        title="Water security",
+        publication_type=PublicationTypeFactory(name="Report", slug="report"),
+        published_at=published_at,
+    )
+    PublicationFactory(
+        title="Water security",
+        publication_type=PublicationTypeFactory(name="Brief", slug="brief"),
+        draft=True,
+    )
+
+    response = admin_client.get(
+        "/admin/autocomplete/",
+        {
+            "app_label": app_label,
+            "model_name": model_name,
+            "field_name": field_name,
+            "term": "water",
+        },
+    )
+
+    labels = sorted(result["text"] for result in response.json()["results"])
+    assert labels == [
+        "Water security (Brief, no date, Draft)",
+        "Water security (Report, 2024-03-05, Published)",
+    ]

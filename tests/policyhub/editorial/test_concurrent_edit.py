@@ -1,11 +1,14 @@
+import re
+
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
+from django.urls import reverse
 
 from policyhub.editorial.revisions import record_relations
 from publications.models import Publication
 from tests.admin_forms import change_form_data
-from tests.factories import PublicationFactory
+from tests.factories import PolicyOptionFactory, PublicationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -106,3 +109,18 @@ def test_a_forged_loaded_revision_is_refused_not_a_500(two_editors, forged):
     assert response.status_code == 200
     assert "after you opened it" in response.content.decode()
     assert Publication.objects.get(pk=publication.pk).title == "Original"
+
+
+@pytest.mark.parametrize(
+    "make", [PublicationFactory, PolicyOptionFactory], ids=["publication", "option"]
+)
+def test_the_hidden_revision_input_has_no_label(admin_client, make):
+    obj = make()
+    opts = obj._meta
+    url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+    html = admin_client.get(url).content.decode()
+
+    assert re.search(
+        r'<input type="hidden" name="loaded_revision"[^>]* id="id_loaded_revision"', html
+    )
+    assert 'for="id_loaded_revision"' not in html

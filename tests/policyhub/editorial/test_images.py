@@ -604,3 +604,19 @@ def test_a_model_save_that_fails_leaves_no_files(settings):
         publication.save()
 
     assert media_files(settings) == []
+
+
+def test_after_an_error_elsewhere_the_form_says_the_image_must_be_chosen_again(admin_client):
+    response = add_publication(admin_client, title="", hero_image=image_file("rink.png"))
+
+    errors = form_errors(response)
+    assert "title" in errors
+    assert errors["hero_image"] == [
+        "“rink.png” was not saved because of the errors on this page: "
+        "choose it again before you save."
+    ]
+    # Shown beside the field, above the file input.
+    html = response.content.decode()
+    assert html.index("“rink.png” was not saved") < html.index('name="hero_image"')
+    # Nothing to say when no image was chosen.
+    assert "hero_image" not in form_errors(add_publication(admin_client, title=""))

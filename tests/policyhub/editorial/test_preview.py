@@ -150,3 +150,48 @@ def test_preview_of_a_live_item_says_it_is_live(client, editor):
     client.force_login(editor)
     html = client.get(preview_url("publication", live.pk)).content.decode()
     assert "Preview — published." in html and "Already out" in html
+
+
+def view_on_site_cases():
+    from tests.factories import PolicyOptionFactory, PolicyQuestionFactory, PublicationFactory
+
+    return {
+        "publication": (PublicationFactory, "publications:preview"),
+        "option": (PolicyOptionFactory, "options:preview"),
+        "question": (PolicyQuestionFactory, "options:question_preview"),
+    }
+
+
+@pytest.mark.parametrize("state", STATES)
+@pytest.mark.parametrize("kind", ["publication", "option", "question"])
+def test_a_hidden_item_offers_its_preview_instead_of_view_on_site(admin_client, kind, state):
+    factory, preview_name = view_on_site_cases()[kind]
+    item = factory(title=f"Hidden {kind}", **STATES[state])
+    response = admin_client.get(change_url(item))
+
+    assert response.context["has_absolute_url"] is False
+    assert "View on site" not in response.content.decode()
+    url = reverse(preview_name, args=[item.pk])
+    assert f'href="{url}"' in response.content.decode()
+    preview = admin_client.get(url)
+    assert preview.status_code == 200
+    assert f"Hidden {kind}" in preview.content.decode()
+
+
+def test_an_option_under_a_draft_question_has_no_view_on_site(admin_client):
+    from tests.factories import PolicyOptionFactory, PolicyQuestionFactory
+
+    option = PolicyOptionFactory(question=PolicyQuestionFactory(draft=True))
+    assert admin_client.get(change_url(option)).context["has_absolute_url"] is False
+
+
+@pytest.mark.parametrize("kind", ["publication", "option", "question"])
+def test_a_live_item_keeps_view_on_site(admin_client, kind):
+    factory, _ = view_on_site_cases()[kind]
+    item = factory()
+    response = admin_client.get(change_url(item))
+
+    assert response.context["has_absolute_url"] is True
+    site = admin_client.get(response.context["absolute_url"], follow=True)
+    assert site.status_code == 200
+    assert site.redirect_chain[-1][0].endswith(item.get_absolute_url())

@@ -914,7 +914,10 @@ class Importer:
             self.report.unchanged[noun] -= len(relinked_only)
             titles = dict(model.objects.filter(pk__in=relinked_only).values_list("pk", "title"))
             self.report.changes += [("updated", noun, titles[pk]) for pk in sorted(titles)]
-            missing = self.without_revision(model) - written - relinked_only
+            lacking = self.without_revision(model)
+            missing = set(lacking) - written - relinked_only
+            # One with no revision at all was created by the interrupted run: "+", as it would be.
+            self.created[model] |= {pk for pk, never in lacking.items() if never}
             self.report.repaired |= {(noun, pk) for pk in missing}
             pending.append((model, sorted(written | relinked_only | missing)))
         total = sum(len(pks) for _, pks in pending)
@@ -930,21 +933,22 @@ class Importer:
                 )
 
     def without_revision(self, model):
-        """The items of the file whose last change has no revision yet: an import interrupted
-        between its batches and its revisions left them so."""
+        """The items of the file whose last change has no revision yet, {pk: whether it has
+        none at all}: an import interrupted between its batches and its revisions left them so."""
         history = model.history.model
         latest = (
             history.objects.filter(id=OuterRef("pk"))
             .order_by("-history_date")
             .values("history_date")[:1]
         )
-        found, ids = set(), sorted(self.named[model])
+        found, ids = {}, sorted(self.named[model])
         for start in range(0, len(ids), self.batch_size):
-            found |= set(
-                model.objects.filter(pk__in=ids[start : start + self.batch_size])
+            found.update(
+                (pk, revised is None)
+                for pk, revised in model.objects.filter(pk__in=ids[start : start + self.batch_size])
                 .annotate(revised=Subquery(latest))
                 .filter(Q(revised__isnull=True) | Q(revised__lt=F("updated_at")))
-                .values_list("pk", flat=True)
+                .values_list("pk", "revised")
             )
         return found
 
@@ -971,8 +975,12 @@ class Importer:
                 )
                 missing |= set(chunk) - indexed
             if model is not Person:
-                missing |= self.without_revision(model) - self.touched[kind] - self.relinked[model]
-            self.report.repaired |= {(str(kind), pk) for pk in missing}
+                missing |= set(self.without_revision(model)) - self.touched[kind]
+            # Relinked items lack a revision because of this run's links; still indexed, as a
+            # run before may have changed them too, but not reported as repaired.
+            self.report.repaired |= {
+                (str(kind), pk) for pk in missing - self.relinked.get(model, set())
+            }
             self.stale[kind] = missing
 
     def update_index(self, progress=None):

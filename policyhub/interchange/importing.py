@@ -1043,8 +1043,8 @@ def touch_updated_at(model, pks, now):
 
 
 def _reaches_up(parents, start, goal):
-    """Whether region ``goal`` is ``start`` or one of its ancestors' ... descendants: walking
-    up from ``start`` through ``parents`` ({region: parent}) meets ``goal``."""
+    """Whether walking up from region ``start`` through ``parents`` ({region: parent}) meets
+    ``goal``: then making ``start`` the parent of ``goal`` would close a cycle."""
     seen, node = set(), start
     while node is not None and node not in seen:
         if node == goal:

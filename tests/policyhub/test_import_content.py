@@ -652,3 +652,15 @@ def test_a_bad_image_path_is_a_bad_line(write, capsys):
         run(path)
     assert "line 1: image file" in capsys.readouterr().err
     assert list(Publication.objects.values_list("slug", flat=True)) == ["b"]
+
+
+def test_a_region_cannot_be_put_inside_itself(write, capsys):
+    path = write(
+        {"kind": "region", "name": "Asia", "parent": "Korea"},
+        {"kind": "region", "name": "Korea", "parent": "Asia"},
+    )
+    with pytest.raises(CommandError, match="1 unresolved"):
+        run(path)
+    assert 'line 2: parent region "Asia" not set' in capsys.readouterr().err
+    assert Region.objects.get(name="Asia").parent.name == "Korea"
+    assert Region.objects.get(name="Korea").parent is None

@@ -1004,6 +1004,9 @@ def check(path):
             continue
         if result is not None and result.unknown:
             problems.append(ParseError(number, unknown_keys(result).reason))
+        image = getattr(result, "image", None) or getattr(result, "photo", None)
+        if image and image.file and not (Path(path).parent / image.file).is_file():
+            problems.append(ParseError(number, f'image file "{image.file}" not found'))
         if isinstance(result, PublicationRecord):
             references += [
                 (number, "related publication", "publication", s) for s in result.related or ()

@@ -27,6 +27,8 @@ from tests.factories import (
     PublicationFactory,
     RegionFactory,
     TopicFactory,
+    image_file,
+    publication_line,
 )
 
 pytestmark = pytest.mark.django_db
@@ -66,6 +68,7 @@ def content():
 
 
 def export_text(tmp_path, name="out.jsonl"):
+    tmp_path.mkdir(parents=True, exist_ok=True)
     path = tmp_path / name
     call_command("export_content", str(path))
     return path.read_bytes()
@@ -159,3 +162,35 @@ def test_export_query_count_does_not_grow(tmp_path, django_assert_max_num_querie
     with django_assert_max_num_queries(30):
         export_text(tmp_path)
     assert connection.vendor in {"sqlite", "postgresql"}
+
+
+def test_images_are_exported_beside_the_file_and_round_trip(tmp_path, settings):
+    source = tmp_path / "in"
+    (source / "images").mkdir(parents=True)
+    (source / "images" / "hero.png").write_bytes(image_file("hero.png", (800, 400)).read())
+    (source / "in.jsonl").write_text(
+        json.dumps(
+            publication_line("a", image={"file": "images/hero.png", "alt": "A map", "credit": "Us"})
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    call_command("import_content", str(source / "in.jsonl"), "--no-progress")
+    first = export_text(tmp_path / "out1")
+    line = next(json.loads(x) for x in first.decode().splitlines() if '"publication"' in x)
+    stored = Publication.objects.get(slug="a").hero_image
+    assert line["image"] == {"file": f"images/{stored.name}", "alt": "A map", "credit": "Us"}
+    assert (tmp_path / "out1" / line["image"]["file"]).read_bytes() == stored.read()
+
+    empty_the_database()
+    settings.MEDIA_ROOT = tmp_path / "other-media"  # another site's storage
+    call_command("import_content", str(tmp_path / "out1" / "out.jsonl"), "--no-progress")
+    assert export_text(tmp_path / "out2") == first
+    assert Publication.objects.get(slug="a").hero_renditions
+
+
+def test_export_to_stdout_writes_no_image_files(capsys, tmp_path):
+    PublicationFactory(slug="a", hero_image=image_file("hero.png"), hero_alt="Alt")
+    call_command("export_content", "-")
+    line = next(json.loads(x) for x in capsys.readouterr().out.splitlines() if '"a"' in x)
+    assert line["image"] == {"alt": "Alt"}

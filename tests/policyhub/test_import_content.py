@@ -664,3 +664,11 @@ def test_a_region_cannot_be_put_inside_itself(write, capsys):
     assert 'line 2: parent region "Asia" not set' in capsys.readouterr().err
     assert Region.objects.get(name="Asia").parent.name == "Korea"
     assert Region.objects.get(name="Korea").parent is None
+
+
+def test_strict_checks_that_image_files_exist(write, capsys):
+    path = write(publication("a"), publication("b", image={"file": "images/missing.png"}))
+    with pytest.raises(CommandError, match="nothing was imported"):
+        run(path, "--strict")
+    assert 'line 2: image file "images/missing.png" not found' in capsys.readouterr().err
+    assert not Publication.objects.exists()

@@ -619,9 +619,9 @@ class Importer:
         changed_ids = {q.pk for q in changed} | links
         labels = {by_slug[r.slug]: r.title for r in records}
         self.count(batch, "question", records, new_ids, changed_ids, labels.get)
-        self.touched_options_of(PolicyQuestion, changed_ids - new_ids, batch[0])
+        self.touched_options_of(changed_ids - new_ids, batch[0])
 
-    def touched_options_of(self, model, question_ids, touched):
+    def touched_options_of(self, question_ids, touched):
         # An option's search document shows whether its question is visible.
         if question_ids:
             touched[SearchDocument.Kind.OPTION] |= set(
@@ -721,8 +721,8 @@ class Importer:
         links |= self.write_images(Publication, owners, "image")
         new_ids = {p.pk for p in new}
         changed_ids = {p.pk for p in changed} | links
-        # A change of links alone moves the publish record's clock too, so a rerun after an
-        # interruption can tell the item still lacks its revision.
+        # A change of links alone moves updated_at too, so a rerun after an interruption can
+        # tell the item still lacks its revision.
         touch_updated_at(Publication, links - new_ids - {p.pk for p in changed}, now)
         labels = {by_slug[r.slug]: r.title for r in records}
         self.count(batch, "publication", records, new_ids, changed_ids, labels.get)

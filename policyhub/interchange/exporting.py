@@ -1,20 +1,35 @@
-"""Every publication and policy option (drafts, scheduled and the rest included) as JSON Lines.
+"""Every item of the interchange format (drafts, scheduled and the rest included) as JSON Lines.
 
 The output is canonical, so export → import into an empty database → export gives the same
-bytes: publications then options, each by slug; lists in a fixed order (authors, related
-publications and sources in their editorial order, everything else by name or slug); times in
-UTC with a "Z"; keys in the documented order; UTF-8 without escapes.
+bytes: kinds in the order they can be imported (taxonomies and people before what uses them),
+each sorted by name or slug; lists in a fixed order (authors, related publications and sources
+in their editorial order, everything else by name or slug); times in UTC with a "Z"; keys in the
+documented order; UTF-8 without escapes. Empty values are left out: importing the file into a
+site that has a value keeps it, as an absent key leaves a value alone.
 """
 
 import json
+import shutil
 from datetime import UTC
+from pathlib import Path
 
 from django.db.models import Prefetch
 
-from options.models import OptionSource, PolicyOption
-from publications.models import Authorship, Publication, RelatedPublication
+from options.models import Actor, OptionSource, PolicyOption, PolicyQuestion, Track
+from policyhub.search.models import Synonym
+from publications.models import (
+    Authorship,
+    Person,
+    Publication,
+    PublicationType,
+    Region,
+    RelatedPublication,
+    Topic,
+)
 
 CHUNK = 2000
+IMAGES = "images"
+EMPTY = ("", [], {}, None)
 
 
 def iso(value):
@@ -27,54 +42,175 @@ def by_name(objects):
     return sorted(obj.name for obj in objects)
 
 
-def publication_line(publication):
+def tag_names(obj):
+    return sorted((tag.name for tag in obj.tags.all()), key=lambda n: (n.casefold(), n))
+
+
+def line(kind, **values):
+    """A line without its empty values ("" / [] / {} / None); false and 0 are values."""
     return {
-        "kind": "publication",
-        "slug": publication.slug,
-        "title": publication.title,
-        "type": publication.publication_type.name,
-        "summary": publication.summary,
-        "body": publication.body,
-        "status": publication.status,
-        "published": iso(publication.published_at),
-        "authors": [
-            {"name": a.person.name, "bio": a.person.bio} for a in publication.authorships.all()
-        ],
-        "topics": by_name(publication.topics.all()),
-        "regions": by_name(publication.regions.all()),
-        "tags": sorted(
-            (tag.name for tag in publication.tags.all()), key=lambda n: (n.casefold(), n)
+        "kind": kind,
+        **{key: value for key, value in values.items() if value not in EMPTY},
+    }
+
+
+class Images:
+    """Copies stored images beside the exported file, under ``images/``, named as stored, and
+    gives the path a line names; with no folder (standard output) no file is written."""
+
+    def __init__(self, folder):
+        self.folder = folder
+
+    def path(self, field_file):
+        if not field_file or self.folder is None:
+            return None
+        relative = f"{IMAGES}/{field_file.name}"
+        target = self.folder / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            with (
+                field_file.storage.open(field_file.name, "rb") as source,
+                open(target, "wb") as out,
+            ):
+                shutil.copyfileobj(source, out)
+        except OSError:
+            return None  # a stored name whose file is gone: the texts are still exported
+        return relative
+
+
+def image(images, field_file, **texts):
+    value = {"file": images.path(field_file), **texts}
+    return {key: text for key, text in value.items() if text} or None
+
+
+def term_lines():
+    for kind, model in (("type", PublicationType), ("topic", Topic)):
+        for obj in model.objects.order_by("name", "pk"):
+            yield line(kind, name=obj.name, description=obj.description)
+    regions = {r.pk: r for r in Region.objects.all()}
+
+    def depth(region):
+        return len(region.ancestors())
+
+    for region in sorted(regions.values(), key=lambda r: (depth(r), r.name, r.pk)):
+        parent = regions.get(region.parent_id)
+        yield line(
+            "region",
+            name=region.name,
+            description=region.description,
+            parent=parent.name if parent else None,
+        )
+
+
+def person_line(person, images):
+    return line(
+        "person",
+        name=person.name,
+        role=person.role,
+        affiliation=person.affiliation,
+        bio=person.bio,
+        link=person.link,
+        photo=image(images, person.photo, alt=person.photo_alt),
+    )
+
+
+def publication_line(publication, images):
+    return line(
+        "publication",
+        slug=publication.slug,
+        title=publication.title,
+        type=publication.publication_type.name,
+        summary=publication.summary,
+        body=publication.body,
+        status=publication.status,
+        published=iso(publication.published_at),
+        featured=publication.featured,
+        authors=[{"name": a.person.name} for a in publication.authorships.all()],
+        topics=by_name(publication.topics.all()),
+        regions=by_name(publication.regions.all()),
+        tags=tag_names(publication),
+        image=image(
+            images,
+            publication.hero_image,
+            alt=publication.hero_alt,
+            caption=publication.hero_caption,
+            credit=publication.hero_credit,
         ),
-        "source": publication.source_note or None,
-        "related": [link.to_publication.slug for link in publication.related_links.all()],
+        source=publication.source_note,
+        source_url=publication.source_url,
+        related=[link.to_publication.slug for link in publication.related_links.all()],
+    )
+
+
+def track_and_actor_lines():
+    for track in Track.objects.order_by("name", "pk"):
+        yield line("track", name=track.name, description=track.description, order=track.order)
+    for actor in Actor.objects.order_by("name", "pk"):
+        yield line("actor", name=actor.name, description=actor.description)
+
+
+def question_line(question):
+    return line(
+        "question",
+        slug=question.slug,
+        title=question.title,
+        summary=question.summary,
+        context=question.context,
+        status=question.status,
+        published=iso(question.published_at),
+        regions=by_name(question.regions.all()),
+        tags=tag_names(question),
+    )
+
+
+def source_item(source):
+    return {
+        key: value
+        for key, value in (
+            ("publication", source.publication.slug),
+            ("stance", source.stance),
+            ("quote", source.quote),
+            ("note", source.note),
+        )
+        if value
     }
 
 
 def option_line(option):
-    return {
-        "kind": "option",
-        "slug": option.slug,
-        "title": option.title,
-        "question": option.question.title,
-        "track": option.track.name,
-        "level": option.level,
-        "timeframe": option.timeframe,
-        "summary": option.summary,
-        "description": option.description,
-        "status": option.status,
-        "published": iso(option.published_at),
-        "real_world_status": option.real_world_status,
-        "actors": by_name(option.actors.all()),
-        "prerequisites": sorted(p.slug for p in option.prerequisites.all()),
-        "tags": sorted((tag.name for tag in option.tags.all()), key=lambda n: (n.casefold(), n)),
-        "sources": [
-            {"publication": s.publication.slug, "stance": s.stance, "note": s.note}
-            for s in option.source_links.all()
-        ],
-    }
+    return line(
+        "option",
+        slug=option.slug,
+        title=option.title,
+        question=option.question.title,
+        track=option.track.name,
+        level=option.level,
+        timeframe=option.timeframe,
+        summary=option.summary,
+        description=option.description,
+        goals=option.goals,
+        risks=option.risks,
+        conditions=option.conditions,
+        status=option.status,
+        published=iso(option.published_at),
+        real_world_status=option.real_world_status,
+        status_note=option.status_note,
+        status_date=option.status_date.isoformat() if option.status_date else None,
+        actors=by_name(option.actors.all()),
+        prerequisites=sorted(p.slug for p in option.prerequisites.all()),
+        tags=tag_names(option),
+        sources=[source_item(s) for s in option.source_links.all()],
+    )
 
 
-def records():
+def records(folder=None):
+    images = Images(folder)
+    yield from term_lines()
+    for person in Person.objects.order_by("name", "pk").iterator(chunk_size=CHUNK):
+        yield person_line(person, images)
+    yield from track_and_actor_lines()
+    questions = PolicyQuestion.objects.order_by("slug").prefetch_related("regions", "tags")
+    for question in questions:
+        yield question_line(question)
     publications = (
         Publication.objects.order_by("slug")
         .select_related("publication_type")
@@ -92,7 +228,7 @@ def records():
         )
     )
     for publication in publications.iterator(chunk_size=CHUNK):
-        yield publication_line(publication)
+        yield publication_line(publication, images)
     options = (
         PolicyOption.objects.order_by("slug")
         .select_related("question", "track")
@@ -103,19 +239,22 @@ def records():
             Prefetch(
                 "source_links",
                 queryset=OptionSource.objects.select_related("publication").only(
-                    "option_id", "stance", "note", "order", "publication__slug"
+                    "option_id", "stance", "quote", "note", "order", "publication__slug"
                 ),
             ),
         )
     )
     for option in options.iterator(chunk_size=CHUNK):
         yield option_line(option)
+    for synonym in Synonym.objects.order_by("terms", "pk"):
+        yield line("synonym", terms=synonym.terms, note=synonym.note)
 
 
-def export(handle):
-    """Write every item to a text file opened for writing; returns the number of lines."""
+def export(handle, folder=None):
+    """Write every item to a text file opened for writing; returns the number of lines. Images
+    are copied into ``folder``/images/ (the file's own folder); without one they are left out."""
     count = 0
-    for record in records():
+    for record in records(Path(folder) if folder is not None else None):
         handle.write(json.dumps(record, ensure_ascii=False) + "\n")
         count += 1
     return count

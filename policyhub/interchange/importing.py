@@ -14,7 +14,10 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.db import DatabaseError, connection, transaction
+from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.text import slugify
 from taggit.models import Tag
@@ -26,13 +29,21 @@ from options.models import (
     PolicyOption,
     PolicyQuestion,
     TaggedOption,
+    TaggedQuestion,
     Track,
 )
 from policyhub.editorial import cache as page_cache
+from policyhub.editorial.images import (
+    HERO_WIDTHS,
+    PHOTO_WIDTHS,
+    open_image,
+    update_renditions,
+    without_metadata,
+)
 from policyhub.editorial.revisions import record_many
 from policyhub.editorial.richtext import sanitize_html
 from policyhub.search import indexing, signals
-from policyhub.search.models import SearchDocument
+from policyhub.search.models import SearchDocument, Synonym
 from publications.models import (
     Authorship,
     Person,
@@ -44,12 +55,23 @@ from publications.models import (
     Topic,
 )
 
-from .parsing import OptionRecord, ParseError, Parser, PublicationRecord, read_lines
+from .parsing import (
+    KINDS,
+    OptionRecord,
+    ParseError,
+    Parser,
+    ParseWarning,
+    PublicationRecord,
+    present,
+    read_lines,
+    unknown_keys,
+)
 
 BATCH_SIZE = 1000
 # Above this many changed items one full rebuild beats reindexing them one batch at a time.
 REBUILD_ABOVE = 2000
 PUBLISHED = Publication.Status.PUBLISHED
+PLURALS = {kind: "people" if kind == "person" else f"{kind}s" for kind in KINDS}
 
 
 @dataclass
@@ -60,6 +82,11 @@ class Report:
     created: Counter = field(default_factory=Counter)
     updated: Counter = field(default_factory=Counter)
     unchanged: Counter = field(default_factory=Counter)
+    # Items a rerun found without their revision or search document (an interrupted import).
+    repaired: set = field(default_factory=set)  # (kind, pk)
+    warnings: list[ParseWarning] = field(default_factory=list)
+    # (verb, kind, label) for each item created or updated, for a per-item log (load_demo).
+    changes: list = field(default_factory=list)
     strict_refused: bool = False
 
     @property
@@ -73,11 +100,19 @@ class Report:
     def summary(self):
         if self.strict_refused:
             return f"{len(self.problems)} problem(s) found; --strict: nothing was imported."
+        counted = self.created + self.updated + self.unchanged
         parts = [
-            f"{kind}s: {self.created[kind]} created, {self.updated[kind]} updated, "
+            f"{PLURALS[kind]}: {self.created[kind]} created, {self.updated[kind]} updated, "
             f"{self.unchanged[kind]} unchanged"
-            for kind in ("publication", "option")
+            for kind in KINDS
+            if kind in ("publication", "option") or counted[kind]
         ]
+        if self.repaired:
+            parts.append(
+                f"{len(self.repaired)} item(s) given their missing revision or search document"
+            )
+        if self.warnings:
+            parts.append(f"{len(self.warnings)} warning(s)")
         if self.bad_lines:
             parts.append(f"{len(self.bad_lines)} bad line(s) skipped")
         if self.failed_batches:
@@ -238,26 +273,28 @@ def published_at(record, current, now):
     return current if not record.has_published else None
 
 
-def upsert_by_slug(model, records, values_of, rich_field, now):
+def upsert_by_slug(model, records, values_of, rich_fields, now):
     """Write a batch of records keyed by slug: new rows in bulk, existing rows updated only in
     the fields that differ (so a re-import of the same file changes nothing).
 
-    ``rich_field`` names the HTML field on both the record and the model. Returns the new rows,
-    the changed rows and ``{slug: pk}`` for the whole batch.
+    ``values_of(record)`` gives {field: value}; ABSENT values leave the field alone (a new row
+    gets the model default). ``rich_fields`` are HTML, sanitised as in the admin. Returns the
+    new rows, the changed rows and ``{slug: pk}`` for the whole batch.
     """
     existing = model.objects.in_bulk([r.slug for r in records], field_name="slug")
     new, changed, fields = [], [], set()
     for record in records:
-        values = values_of(record)
-        html = getattr(record, rich_field)
+        values = {name: value for name, value in values_of(record).items() if present(value)}
         current = existing.get(record.slug)
         if current is None:
             values["published_at"] = published_at(record, None, now)
             # create() runs RichTextField.pre_save: sanitised as in the admin.
-            new.append(model(slug=record.slug, **{rich_field: html}, **values))
+            new.append(model(slug=record.slug, **values))
             continue
         values["published_at"] = published_at(record, current.published_at, now)
-        values[rich_field] = sanitize_html(html) if html else ""
+        for name in rich_fields:
+            if name in values:
+                values[name] = sanitize_html(values[name]) if values[name] else ""
         differs = [name for name, value in values.items() if getattr(current, name) != value]
         if differs:
             for name in differs:
@@ -271,15 +308,75 @@ def upsert_by_slug(model, records, values_of, rich_field, now):
     return new, changed, {row.slug: row.pk for row in [*new, *existing.values()]}
 
 
+def present_lists(records, attr, value_of):
+    """{owner: desired links} for the records whose line has ``attr``: a list left out of a line
+    leaves the item's links as they are."""
+    return {
+        owner: value_of(getattr(record, attr))
+        for owner, record in records
+        if present(getattr(record, attr))
+    }
+
+
+def load_image(path):
+    """The file at ``path`` checked as an upload is, without its metadata; a ValidationError if
+    it is not an acceptable image."""
+    with open(path, "rb") as handle:
+        upload = File(handle, name=path.name)
+        info, image = open_image(upload)
+        return without_metadata(upload, info, image)
+
+
+def same_file(field_file, content):
+    """Whether the stored file holds exactly ``content``'s bytes (a missing file does not)."""
+    if not field_file:
+        return False
+    try:
+        with field_file.storage.open(field_file.name, "rb") as handle:
+            stored = handle.read()
+    except OSError:
+        return False
+    content.seek(0)
+    return stored == content.read()
+
+
+class BadImage(Exception):
+    pass
+
+
+# Where each model keeps its image: (image field, renditions field, widths, texts → fields).
+IMAGE_FIELDS = {
+    Publication: (
+        "hero_image",
+        "hero_renditions",
+        HERO_WIDTHS,
+        {"alt": "hero_alt", "caption": "hero_caption", "credit": "hero_credit"},
+    ),
+    Person: ("photo", "photo_renditions", PHOTO_WIDTHS, {"alt": "photo_alt"}),
+}
+
+
+def image_texts(model, image):
+    """The image's alt text, caption and credit as model field values."""
+    if not present(image):
+        return {}
+    return {name: getattr(image, part) for part, name in IMAGE_FIELDS[model][3].items()}
+
+
 class Importer:
-    def __init__(self, report, batch_size=BATCH_SIZE):
+    def __init__(self, report, batch_size=BATCH_SIZE, folder=None):
         self.report, self.batch_size = report, batch_size
+        self.folder = Path(folder or ".")
         self.touched = {SearchDocument.Kind.PUBLICATION: set(), SearchDocument.Kind.OPTION: set()}
         self.touched[SearchDocument.Kind.PERSON] = set()
         # For the revisions: the rows this import created, and those whose links by slug
         # (related publications, prerequisites, sources) changed in the second pass.
         self.created = {Publication: set(), PolicyOption: set()}
         self.relinked = {Publication: set(), PolicyOption: set()}
+        # Every item the file names, changed or not: a rerun after an interruption checks these
+        # for a missing revision or search document.
+        self.named = {Publication: set(), PolicyOption: set(), Person: set()}
+        self.stale = {}  # kind → items of the file to index though unchanged (repair_index)
         self.related, self.prerequisites, self.sources = [], [], []
         self.load_lookups()
 
@@ -304,18 +401,31 @@ class Importer:
     def write(self, records):
         if not records:
             return
-        publications = [r for r in records if isinstance(r, PublicationRecord)]
-        options = [r for r in records if isinstance(r, OptionRecord)]
+        by_kind = defaultdict(list)
+        for record in records:
+            by_kind[record.kind].append(record)
         try:
             with transaction.atomic():
                 touched = {kind: set() for kind in self.touched}
                 counts = Counter(), Counter(), Counter()
                 created = {model: set() for model in self.created}
-                if publications:
-                    created[Publication] = self.write_publications(publications, touched, counts)
-                if options:
-                    created[PolicyOption] = self.write_options(options, touched, counts)
-        except DatabaseError as error:
+                named = {model: set() for model in self.named}
+                changes = []
+                batch = (touched, counts, changes, named)
+                for kind in ("type", "topic", "region", "track", "actor"):
+                    if by_kind[kind]:
+                        self.write_terms(kind, by_kind[kind], batch)
+                if by_kind["person"]:
+                    self.write_person_lines(by_kind["person"], batch)
+                if by_kind["question"]:
+                    self.write_questions(by_kind["question"], batch)
+                if by_kind["synonym"]:
+                    self.write_synonyms(by_kind["synonym"], batch)
+                if by_kind["publication"]:
+                    created[Publication] = self.write_publications(by_kind["publication"], batch)
+                if by_kind["option"]:
+                    created[PolicyOption] = self.write_options(by_kind["option"], batch)
+        except (DatabaseError, BadImage) as error:
             # The transaction rolled back: ids created inside it are gone from the database,
             # so the lookups are reloaded rather than trusted.
             self.load_lookups()
@@ -328,16 +438,218 @@ class Importer:
             self.touched[kind] |= ids
         for model, ids in created.items():
             self.created[model] |= ids
-        for total, batch in zip(
+        for model, ids in named.items():
+            self.named[model] |= ids
+        self.report.changes += changes
+        for total, batch_counts in zip(
             (self.report.created, self.report.updated, self.report.unchanged), counts, strict=True
         ):
-            total.update(batch)
-        self.related += [(r.line, r.slug, r.related) for r in publications]
-        self.prerequisites += [(r.line, r.slug, r.prerequisites) for r in options]
-        self.sources += [(r.line, r.slug, r.sources) for r in options]
+            total.update(batch_counts)
+        publications, options = by_kind["publication"], by_kind["option"]
+        self.related += [(r.line, r.slug, r.related) for r in publications if present(r.related)]
+        self.prerequisites += [
+            (r.line, r.slug, r.prerequisites) for r in options if present(r.prerequisites)
+        ]
+        self.sources += [(r.line, r.slug, r.sources) for r in options if present(r.sources)]
 
-    def write_people(self, records, touched):
-        authors = [author for record in records for author in record.authors]
+    @staticmethod
+    def count(batch, kind, records, new_ids, changed_ids, label):
+        """Add a batch's counts and change log; ``label`` maps a pk to the item's name."""
+        _, (created, updated, unchanged), changes, _ = batch
+        changed_ids = set(changed_ids) - set(new_ids)
+        created[kind] += len(new_ids)
+        updated[kind] += len(changed_ids)
+        unchanged[kind] += len(records) - len(new_ids) - len(changed_ids)
+        changes += [("created", kind, label(pk)) for pk in sorted(new_ids)]
+        changes += [("updated", kind, label(pk)) for pk in sorted(changed_ids)]
+
+    def upsert_by_name(self, names, records, values_of):
+        """Rows matched by name: missing ones created with their values, the others updated
+        in the fields that differ. Returns (pk per record, new pks, changed pks)."""
+        values = {r.key: {k: v for k, v in values_of(r).items() if present(v)} for r in records}
+        new_ids = {obj.pk for obj in names.ensure([r.key for r in records], values)}
+        pks = [names[r.key] for r in records]
+        rows = names.model.objects.in_bulk([pk for pk in pks if pk not in new_ids])
+        changed = []
+        for record, pk in zip(records, pks, strict=True):
+            row = rows.get(pk)
+            if row is None:
+                continue
+            differs = {k: v for k, v in values[record.key].items() if getattr(row, k) != v}
+            if differs:
+                for name, value in differs.items():
+                    setattr(row, name, value)
+                changed.append((row, differs))
+        for row, differs in changed:
+            names.model.objects.filter(pk=row.pk).update(**differs)
+        return pks, new_ids, {row.pk for row, _ in changed}
+
+    def write_terms(self, kind, records, batch):
+        names = {
+            "type": self.types,
+            "topic": self.topics,
+            "region": self.regions,
+            "track": self.tracks,
+            "actor": self.actors,
+        }[kind]
+        early = set()
+        if kind == "region":
+            # Parents named before their own line are created here; a line in this batch
+            # that then fills one in counts it as created, not updated.
+            early = {r.pk for r in self.regions.ensure(r.parent for r in records if r.parent)}
+            parents = dict(Region.objects.values_list("pk", "parent_id"))
+
+        def values(record):
+            fields = {"description": record.description}
+            if kind == "track":
+                fields["order"] = record.order
+            if kind == "region" and present(record.parent):
+                fields["parent_id"] = None
+                if record.parent:
+                    parent = self.regions[record.parent]
+                    own = self.regions.ids.get(record.name)
+                    if own is not None and _reaches_up(parents, parent, own):
+                        self.report.unresolved.append(
+                            ParseError(
+                                record.line,
+                                f'parent region "{record.parent}" not set: '
+                                "a region cannot sit inside itself",
+                            )
+                        )
+                        fields.pop("parent_id")
+                    else:
+                        fields["parent_id"] = parent
+                        if own is not None:
+                            parents[own] = parent
+            return fields
+
+        pks, new_ids, changed_ids = self.upsert_by_name(names, records, values)
+        new_ids |= early & set(pks)
+        labels = {pk: name for name, pk in ((r.name, names[r.name]) for r in records)}
+        self.count(batch, kind, records, new_ids, changed_ids, labels.get)
+
+    def write_person_lines(self, records, batch):
+        touched, named = batch[0], batch[3]
+
+        def values(record):
+            return {
+                "role": record.role,
+                "affiliation": record.affiliation,
+                "bio": record.bio,
+                "link": record.link,
+                **image_texts(Person, record.photo),
+            }
+
+        pks, new_ids, changed_ids = self.upsert_by_name(self.people, records, values)
+        changed_ids |= self.write_images(Person, zip(pks, records, strict=True), "photo")
+        for record, pk in zip(records, pks, strict=True):
+            if present(record.bio):
+                self.bios[pk] = record.bio
+        touched[SearchDocument.Kind.PERSON] |= new_ids | changed_ids
+        named[Person] |= set(pks)
+        labels = dict(zip(pks, (r.name for r in records), strict=True))
+        self.count(batch, "person", records, new_ids, changed_ids, labels.get)
+
+    def write_images(self, model, owners, attr):
+        """Store the image files the lines name; returns the pks whose image changed."""
+        image_field, renditions_field, widths, _ = IMAGE_FIELDS[model]
+        wanted = {
+            pk: (record, getattr(record, attr))
+            for pk, record in owners
+            if present(getattr(record, attr)) and present(getattr(record, attr).file)
+        }
+        changed = set()
+        for instance in model.objects.filter(pk__in=wanted).only(
+            "pk", image_field, renditions_field
+        ):
+            record, image = wanted[instance.pk]
+            if not image.file:
+                if not getattr(instance, image_field):
+                    continue
+                setattr(instance, image_field, None)
+            else:
+                try:
+                    content = load_image(self.folder / image.file)
+                except (OSError, ValidationError) as error:
+                    message = error.strerror if isinstance(error, OSError) else error.messages[0]
+                    raise BadImage(f'line {record.line}: image "{image.file}": {message}') from None
+                if same_file(getattr(instance, image_field), content):
+                    continue
+                setattr(instance, image_field, content)
+            # Stores the file and makes the renditions, as a save from the admin would.
+            update_renditions(instance, image_field, renditions_field, widths)
+            model.objects.filter(pk=instance.pk).update(
+                **{
+                    image_field: getattr(instance, image_field).name or "",
+                    renditions_field: getattr(instance, renditions_field),
+                }
+            )
+            changed.add(instance.pk)
+        return changed
+
+    def write_questions(self, records, batch):
+        now = timezone.now()
+        self.regions.ensure(name for r in records for name in r.regions or ())
+        self.tags.ensure(name for r in records for name in r.tags or ())
+
+        def values(record):
+            return {
+                "title": record.title,
+                "summary": record.summary,
+                "context": record.context,
+                "status": record.status,
+            }
+
+        new, changed, by_slug = upsert_by_slug(PolicyQuestion, records, values, ["context"], now)
+        owners = [(by_slug[r.slug], r) for r in records]
+        links = sync_links(
+            PolicyQuestion.regions.through,
+            "policyquestion_id",
+            "region_id",
+            present_lists(owners, "regions", lambda names: [(self.regions[n], {}) for n in names]),
+        )
+        links |= sync_links(
+            TaggedQuestion,
+            "content_object_id",
+            "tag_id",
+            present_lists(owners, "tags", lambda names: [(self.tags[n], {}) for n in names]),
+        )
+        self.questions.load()
+        new_ids = {q.pk for q in new}
+        changed_ids = {q.pk for q in changed} | links
+        labels = {by_slug[r.slug]: r.title for r in records}
+        self.count(batch, "question", records, new_ids, changed_ids, labels.get)
+        self.touched_options_of(changed_ids - new_ids, batch[0])
+
+    def touched_options_of(self, question_ids, touched):
+        # An option's search document shows whether its question is visible.
+        if question_ids:
+            touched[SearchDocument.Kind.OPTION] |= set(
+                PolicyOption.objects.filter(question__in=question_ids).values_list("pk", flat=True)
+            )
+
+    def write_synonyms(self, records, batch):
+        existing = {
+            s.terms: s for s in Synonym.objects.filter(terms__in=[r.terms for r in records])
+        }
+        new_ids, changed_ids, labels = set(), set(), {}
+        for record in records:
+            synonym = existing.get(record.terms)
+            if synonym is None:
+                synonym = Synonym(terms=record.terms)
+            elif not present(record.note) or synonym.note == record.note:
+                labels[synonym.pk] = record.terms
+                continue
+            if present(record.note):
+                synonym.note = record.note
+            adding = synonym.pk is None
+            synonym.save()  # save() clears the cached synonym groups
+            (new_ids if adding else changed_ids).add(synonym.pk)
+            labels[synonym.pk] = record.terms
+        self.count(batch, "synonym", records, new_ids, changed_ids, labels.get)
+
+    def write_people(self, records, touched, named):
+        authors = [author for record in records for author in record.authors or ()]
         new_bios = {a.name: {"bio": a.bio} for a in authors if a.bio is not None}
         for person in self.people.ensure((a.name for a in authors), new_bios):
             self.bios[person.pk] = person.bio
@@ -345,6 +657,7 @@ class Importer:
         bios = {}
         for author in authors:
             pk = self.people[author.name]
+            named[Person].add(pk)
             if author.bio is not None and self.bios.get(pk) != author.bio:
                 bios[pk] = author.bio
         if bios:
@@ -354,105 +667,116 @@ class Importer:
             self.bios.update(bios)
             touched[SearchDocument.Kind.PERSON] |= set(bios)
 
-    def write_publications(self, records, touched, counts):
-        created, updated, unchanged = counts
+    def write_publications(self, records, batch):
+        touched, _, _, named = batch
         now = timezone.now()
         self.types.ensure(r.type for r in records)
-        self.topics.ensure(name for r in records for name in r.topics)
-        self.regions.ensure(name for r in records for name in r.regions)
-        self.tags.ensure(name for r in records for name in r.tags)
-        self.write_people(records, touched)
+        self.topics.ensure(name for r in records for name in r.topics or ())
+        self.regions.ensure(name for r in records for name in r.regions or ())
+        self.tags.ensure(name for r in records for name in r.tags or ())
+        self.write_people(records, touched, named)
 
         def values(record):
             return {
                 "title": record.title,
                 "publication_type_id": self.types[record.type],
                 "summary": record.summary,
+                "body": record.body,
                 "status": record.status,
+                "featured": record.featured,
                 "source_note": record.source,
+                "source_url": record.source_url,
+                **image_texts(Publication, record.image),
             }
 
-        new, changed, by_slug = upsert_by_slug(Publication, records, values, "body", now)
+        new, changed, by_slug = upsert_by_slug(Publication, records, values, ["body"], now)
+        owners = [(by_slug[r.slug], r) for r in records]
 
         links = set()
         links |= sync_links(
             Authorship,
             "publication_id",
             "person_id",
-            {
-                by_slug[r.slug]: [
-                    (self.people[a.name], {"order": i}) for i, a in enumerate(r.authors)
-                ]
-                for r in records
-            },
+            present_lists(
+                owners,
+                "authors",
+                lambda authors: [
+                    (self.people[a.name], {"order": i}) for i, a in enumerate(authors)
+                ],
+            ),
             extra=("order",),
         )
         for model, target, names, attr in (
             (Publication.topics.through, "topic_id", self.topics, "topics"),
             (Publication.regions.through, "region_id", self.regions, "regions"),
+            (TaggedPublication, "tag_id", self.tags, "tags"),
         ):
+            owner = "content_object_id" if model is TaggedPublication else "publication_id"
             links |= sync_links(
                 model,
-                "publication_id",
+                owner,
                 target,
-                {by_slug[r.slug]: [(names[n], {}) for n in getattr(r, attr)] for r in records},
+                present_lists(owners, attr, lambda ns, names=names: [(names[n], {}) for n in ns]),
             )
-        links |= sync_links(
-            TaggedPublication,
-            "content_object_id",
-            "tag_id",
-            {by_slug[r.slug]: [(self.tags[n], {}) for n in r.tags] for r in records},
-        )
-        changed_ids = {p.pk for p in changed} | links
+        links |= self.write_images(Publication, owners, "image")
         new_ids = {p.pk for p in new}
-        created["publication"] += len(new)
-        updated["publication"] += len(changed_ids - new_ids)
-        unchanged["publication"] += len(records) - len(new) - len(changed_ids - new_ids)
+        changed_ids = {p.pk for p in changed} | links
+        # A change of links alone moves updated_at too, so a rerun after an interruption can
+        # tell the item still lacks its revision.
+        touch_updated_at(Publication, links - new_ids - {p.pk for p in changed}, now)
+        labels = {by_slug[r.slug]: r.title for r in records}
+        self.count(batch, "publication", records, new_ids, changed_ids, labels.get)
         touched[SearchDocument.Kind.PUBLICATION] |= changed_ids | new_ids
+        named[Publication] |= set(by_slug[r.slug] for r in records)
         return new_ids
 
-    def write_options(self, records, touched, counts):
-        created, updated, unchanged = counts
+    def write_options(self, records, batch):
+        touched, _, _, named = batch
         now = timezone.now()
         self.questions.ensure(r.question for r in records)
         self.tracks.ensure(r.track for r in records)
-        self.actors.ensure(name for r in records for name in r.actors)
-        self.tags.ensure(name for r in records for name in r.tags)
+        self.actors.ensure(name for r in records for name in r.actors or ())
+        self.tags.ensure(name for r in records for name in r.tags or ())
 
         def values(record):
-            fields = {
+            return {
                 "title": record.title,
                 "question_id": self.questions[record.question],
                 "track_id": self.tracks[record.track],
                 "level": record.level,
                 "timeframe": record.timeframe,
                 "summary": record.summary,
+                "description": record.description,
+                "goals": record.goals,
+                "risks": record.risks,
+                "conditions": record.conditions,
                 "status": record.status,
+                "real_world_status": record.real_world_status,
+                "status_note": record.status_note,
+                "status_date": record.status_date,
             }
-            if record.real_world_status is not None:
-                fields["real_world_status"] = record.real_world_status
-            return fields
 
-        new, changed, by_slug = upsert_by_slug(PolicyOption, records, values, "description", now)
-
+        new, changed, by_slug = upsert_by_slug(PolicyOption, records, values, ["description"], now)
+        owners = [(by_slug[r.slug], r) for r in records]
         links = sync_links(
             PolicyOption.actors.through,
             "policyoption_id",
             "actor_id",
-            {by_slug[r.slug]: [(self.actors[n], {}) for n in r.actors] for r in records},
+            present_lists(owners, "actors", lambda ns: [(self.actors[n], {}) for n in ns]),
         )
         links |= sync_links(
             TaggedOption,
             "content_object_id",
             "tag_id",
-            {by_slug[r.slug]: [(self.tags[n], {}) for n in r.tags] for r in records},
+            present_lists(owners, "tags", lambda ns: [(self.tags[n], {}) for n in ns]),
         )
-        changed_ids = {o.pk for o in changed} | links
         new_ids = {o.pk for o in new}
-        created["option"] += len(new)
-        updated["option"] += len(changed_ids - new_ids)
-        unchanged["option"] += len(records) - len(new) - len(changed_ids - new_ids)
+        changed_ids = {o.pk for o in changed} | links
+        touch_updated_at(PolicyOption, links - new_ids - {o.pk for o in changed}, now)
+        labels = {by_slug[r.slug]: r.title for r in records}
+        self.count(batch, "option", records, new_ids, changed_ids, labels.get)
         touched[SearchDocument.Kind.OPTION] |= changed_ids | new_ids
+        named[PolicyOption] |= set(by_slug[r.slug] for r in records)
         return new_ids
 
     # -- second pass: links by slug, once every row exists -----------------------------------
@@ -467,6 +791,7 @@ class Importer:
             ],
             owners=publications,
             targets=publications,
+            owner_model=Publication,
             what="related publication",
             model=RelatedPublication,
             fields=("from_publication_id", "to_publication_id", "order"),
@@ -478,6 +803,7 @@ class Importer:
             ],
             owners=options,
             targets=options,
+            owner_model=PolicyOption,
             what="prerequisite option",
             model=PolicyOption.prerequisites.through,
             fields=("from_policyoption_id", "to_policyoption_id"),
@@ -488,7 +814,10 @@ class Importer:
                     line,
                     slug,
                     [
-                        (s.publication, {"stance": s.stance, "note": s.note, "order": i})
+                        (
+                            s.publication,
+                            {"stance": s.stance, "quote": s.quote, "note": s.note, "order": i},
+                        )
                         for i, s in enumerate(sources)
                     ],
                 )
@@ -496,9 +825,10 @@ class Importer:
             ],
             owners=options,
             targets=publications,
+            owner_model=PolicyOption,
             what="source publication",
             model=OptionSource,
-            fields=("option_id", "publication_id", "stance", "note", "order"),
+            fields=("option_id", "publication_id", "stance", "quote", "note", "order"),
         )
 
     def _acyclic_prerequisites(self, options):
@@ -533,7 +863,7 @@ class Importer:
             kept.append((line, slug, accepted))
         return kept
 
-    def _link(self, pending, *, owners, targets, what, model, fields):
+    def _link(self, pending, *, owners, targets, owner_model, what, model, fields):
         """Write the links in batches; returns the owners whose links changed."""
         owner, target, *extra = fields
         changed = set()
@@ -552,7 +882,9 @@ class Importer:
                 desired[owners[slug]] = resolved
             try:
                 with transaction.atomic():
-                    changed |= sync_links(model, owner, target, desired, extra=tuple(extra))
+                    relinked = sync_links(model, owner, target, desired, extra=tuple(extra))
+                    touch_updated_at(owner_model, relinked, timezone.now())
+                    changed |= relinked
             except DatabaseError as error:
                 first, last = chunk[0][0], chunk[-1][0]
                 self.report.failed_batches.append(
@@ -563,7 +895,8 @@ class Importer:
     # -- revisions, once the links are in -------------------------------------------------------
 
     def record_revisions(self, source, progress=None):
-        """One revision per publication or option created or changed by this import.
+        """One revision per publication or option created or changed by this import, and for
+        each item of the file an interrupted run left without one.
 
         Written after the second pass so the relations snapshot has the links by slug too; an
         item changed only there (a related publication, a source) counts as updated.
@@ -579,7 +912,14 @@ class Importer:
             relinked_only = self.relinked[model] - written
             self.report.updated[noun] += len(relinked_only)
             self.report.unchanged[noun] -= len(relinked_only)
-            pending.append((model, sorted(written | relinked_only)))
+            titles = dict(model.objects.filter(pk__in=relinked_only).values_list("pk", "title"))
+            self.report.changes += [("updated", noun, titles[pk]) for pk in sorted(titles)]
+            lacking = self.without_revision(model)
+            missing = set(lacking) - written - relinked_only
+            # One with no revision at all was created by the interrupted run: "+", as it would be.
+            self.created[model] |= {pk for pk, never in lacking.items() if never}
+            self.report.repaired |= {(noun, pk) for pk in missing}
+            pending.append((model, sorted(written | relinked_only | missing)))
         total = sum(len(pks) for _, pks in pending)
         with tqdm(total=total, unit="item", disable=progress, desc="Revisions") as bar:
             for model, pks in pending:
@@ -592,35 +932,92 @@ class Importer:
                     progress=bar.update,
                 )
 
+    def without_revision(self, model):
+        """The items of the file whose last change has no revision yet, {pk: whether it has
+        none at all}: an import interrupted between its batches and its revisions left them so."""
+        history = model.history.model
+        latest = (
+            history.objects.filter(id=OuterRef("pk"))
+            .order_by("-history_date")
+            .values("history_date")[:1]
+        )
+        found, ids = {}, sorted(self.named[model])
+        for start in range(0, len(ids), self.batch_size):
+            found.update(
+                (pk, revised is None)
+                for pk, revised in model.objects.filter(pk__in=ids[start : start + self.batch_size])
+                .annotate(revised=Subquery(latest))
+                .filter(Q(revised__isnull=True) | Q(revised__lt=F("updated_at")))
+                .values_list("pk", "revised")
+            )
+        return found
+
     # -- the search index, once -------------------------------------------------------------
 
+    def repair_index(self):
+        """Add to the items to index those of the file that need it though this run did not
+        change them: no search document, or a change an interrupted run did not index (such
+        items also lack their revision, written after the index)."""
+        kinds = (
+            (Publication, SearchDocument.Kind.PUBLICATION),
+            (PolicyOption, SearchDocument.Kind.OPTION),
+            (Person, SearchDocument.Kind.PERSON),
+        )
+        for model, kind in kinds:
+            ids = sorted(self.named[model] - self.touched[kind])
+            missing = set()
+            for start in range(0, len(ids), self.batch_size):
+                chunk = ids[start : start + self.batch_size]
+                indexed = set(
+                    SearchDocument.objects.filter(kind=kind, object_id__in=chunk).values_list(
+                        "object_id", flat=True
+                    )
+                )
+                missing |= set(chunk) - indexed
+            if model is not Person:
+                missing |= set(self.without_revision(model)) - self.touched[kind]
+            # Relinked items lack a revision because of this run's links; still indexed, as a
+            # run before may have changed them too, but not reported as repaired.
+            self.report.repaired |= {
+                (str(kind), pk) for pk in missing - self.relinked.get(model, set())
+            }
+            self.stale[kind] = missing
+
     def update_index(self, progress=None):
-        if sum(len(ids) for ids in self.touched.values()) > REBUILD_ABOVE:
+        pending = {kind: ids | self.stale.get(kind, set()) for kind, ids in self.touched.items()}
+        if sum(len(ids) for ids in pending.values()) > REBUILD_ABOVE:
             indexing.rebuild(progress=progress)
             return
-        for kind, ids in self.touched.items():
+        for kind, ids in pending.items():
             indexing.reindex(kind, ids)
 
 
 def check(path):
-    """Every problem in the file, without writing: bad lines and references to slugs found
-    neither in the file nor in the database (for ``--strict``)."""
+    """Every problem in the file, without writing: bad lines, unknown keys and references to
+    slugs found neither in the file nor in the database (for ``--strict``)."""
     parser, problems = Parser(), []
     references = []
     for number, text in read_lines(path):
         result = parser.parse(number, text)
         if isinstance(result, ParseError):
             problems.append(result)
-        elif isinstance(result, PublicationRecord):
+            continue
+        if result is not None and result.unknown:
+            problems.append(ParseError(number, unknown_keys(result).reason))
+        image = getattr(result, "image", None) or getattr(result, "photo", None)
+        if image and image.file and not (Path(path).parent / image.file).is_file():
+            problems.append(ParseError(number, f'image file "{image.file}" not found'))
+        if isinstance(result, PublicationRecord):
             references += [
-                (number, "related publication", "publication", s) for s in result.related
+                (number, "related publication", "publication", s) for s in result.related or ()
             ]
         elif isinstance(result, OptionRecord):
             references += [
-                (number, "prerequisite option", "option", s) for s in result.prerequisites
+                (number, "prerequisite option", "option", s) for s in result.prerequisites or ()
             ]
             references += [
-                (number, "source publication", "publication", s.publication) for s in result.sources
+                (number, "source publication", "publication", s.publication)
+                for s in result.sources or ()
             ]
     known = {
         "publication": set(parser.seen["publication"]),
@@ -639,6 +1036,25 @@ def check(path):
         if slug not in known[kind]:
             problems.append(ParseError(number, f'{what} "{slug}" not found'))
     return sorted(problems, key=lambda p: p.line)
+
+
+def touch_updated_at(model, pks, now):
+    """Move ``updated_at`` of items whose links alone changed (no field of their own did)."""
+    pks = sorted(pks)
+    for start in range(0, len(pks), BATCH_SIZE):
+        model.objects.filter(pk__in=pks[start : start + BATCH_SIZE]).update(updated_at=now)
+
+
+def _reaches_up(parents, start, goal):
+    """Whether walking up from region ``start`` through ``parents`` ({region: parent}) meets
+    ``goal``: then making ``start`` the parent of ``goal`` would close a cycle."""
+    seen, node = set(), start
+    while node is not None and node not in seen:
+        if node == goal:
+            return True
+        seen.add(node)
+        node = parents.get(node)
+    return False
 
 
 def _reaches(graph, start, goal):
@@ -667,7 +1083,7 @@ def import_file(path, *, strict=False, batch_size=BATCH_SIZE, progress=None):
         if report.bad_lines:
             report.strict_refused = True
             return report
-    importer = Importer(report, batch_size=batch_size)
+    importer = Importer(report, batch_size=batch_size, folder=Path(path).parent)
     parser = Parser()
     with (
         signals.suspended(),
@@ -679,6 +1095,8 @@ def import_file(path, *, strict=False, batch_size=BATCH_SIZE, progress=None):
             if isinstance(result, ParseError):
                 report.bad_lines.append(result)
             elif result is not None:
+                if warning := unknown_keys(result):
+                    report.warnings.append(warning)
                 batch.append(result)
             if len(batch) >= batch_size:
                 importer.write(batch)
@@ -687,8 +1105,11 @@ def import_file(path, *, strict=False, batch_size=BATCH_SIZE, progress=None):
         importer.write(batch)
         bar.update(bar.total - bar.n)
         importer.link()
-        importer.record_revisions(Path(path).name, progress=progress)
+    # The index before the revisions: an item's missing revision is how a rerun after an
+    # interruption knows its index entry may be stale too (repair_index).
+    importer.repair_index()
     importer.update_index(progress=progress)
+    importer.record_revisions(Path(path).name, progress=progress)
     # Bulk writes send no save signals, so cached pages would not know about them.
     page_cache.invalidate()
     return report

@@ -3,13 +3,19 @@
 Nothing here touches the database: the whole file can be checked before anything is written
 (``--strict``), and the importer only ever sees records that are well-formed. The format is
 documented in docs/interchange.md; the field tables below are its executable form.
+
+A key left out of a line is ``ABSENT`` in its record and leaves the stored value alone; only an
+explicit empty value ("", [] or null) clears it.
 """
 
 import json
+import posixpath
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, time
 
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
@@ -28,6 +34,23 @@ SLUG = re.compile(r"^[-a-zA-Z0-9_]+$")
 RESERVED_SLUGS = {"feed"}
 
 
+class _Absent:
+    """A key the line leaves out: the stored value stays as it is."""
+
+    def __bool__(self):
+        return False
+
+    def __repr__(self):
+        return "ABSENT"
+
+
+ABSENT = _Absent()
+
+
+def present(value):
+    return value is not ABSENT
+
+
 class BadLine(ValueError):
     pass
 
@@ -43,6 +66,18 @@ class Source:
     publication: str
     stance: str
     note: str
+    quote: str = ""
+
+
+@dataclass
+class Image:
+    """An image and its texts; each part ABSENT (left alone), empty (cleared) or a value.
+    ``file`` is a path relative to the JSON Lines file."""
+
+    file: object = ABSENT
+    alt: object = ABSENT
+    caption: object = ABSENT
+    credit: object = ABSENT
 
 
 @dataclass
@@ -52,17 +87,25 @@ class PublicationRecord:
     title: str
     type: str
     summary: str
-    body: str
     status: str
     published: datetime | None
     has_published: bool
-    authors: list[Author] = field(default_factory=list)
-    topics: list[str] = field(default_factory=list)
-    regions: list[str] = field(default_factory=list)
-    tags: list[str] = field(default_factory=list)
-    source: str = ""
-    related: list[str] = field(default_factory=list)
+    body: object = ABSENT
+    authors: object = ABSENT  # list[Author]
+    topics: object = ABSENT
+    regions: object = ABSENT
+    tags: object = ABSENT
+    source: object = ABSENT
+    source_url: object = ABSENT
+    featured: object = ABSENT
+    image: object = ABSENT  # Image
+    related: object = ABSENT
+    unknown: list = field(default_factory=list)
     kind = "publication"
+
+    @property
+    def key(self):
+        return self.slug
 
 
 @dataclass
@@ -75,16 +118,94 @@ class OptionRecord:
     level: str
     timeframe: str
     summary: str
-    description: str
     status: str
     published: datetime | None
     has_published: bool
-    real_world_status: str | None
-    actors: list[str] = field(default_factory=list)
-    prerequisites: list[str] = field(default_factory=list)
-    tags: list[str] = field(default_factory=list)
-    sources: list[Source] = field(default_factory=list)
+    description: object = ABSENT
+    goals: object = ABSENT
+    risks: object = ABSENT
+    conditions: object = ABSENT
+    real_world_status: object = ABSENT
+    status_note: object = ABSENT
+    status_date: object = ABSENT  # date or None
+    actors: object = ABSENT
+    prerequisites: object = ABSENT
+    tags: object = ABSENT
+    sources: object = ABSENT  # list[Source]
+    unknown: list = field(default_factory=list)
     kind = "option"
+
+    @property
+    def key(self):
+        return self.slug
+
+
+@dataclass
+class QuestionRecord:
+    line: int
+    slug: str
+    title: str
+    status: str
+    published: datetime | None
+    has_published: bool
+    summary: object = ABSENT
+    context: object = ABSENT
+    regions: object = ABSENT
+    tags: object = ABSENT
+    unknown: list = field(default_factory=list)
+    kind = "question"
+
+    @property
+    def key(self):
+        return self.slug
+
+
+@dataclass
+class PersonRecord:
+    line: int
+    name: str
+    role: object = ABSENT
+    affiliation: object = ABSENT
+    bio: object = ABSENT
+    link: object = ABSENT
+    photo: object = ABSENT  # Image (file and alt only)
+    unknown: list = field(default_factory=list)
+    kind = "person"
+
+    @property
+    def key(self):
+        return self.name
+
+
+@dataclass
+class TermRecord:
+    """A topic, region, publication type, track or actor: a name and a description (a region
+    also its parent, a track its position)."""
+
+    line: int
+    kind: str
+    name: str
+    description: object = ABSENT
+    parent: object = ABSENT  # region name or None
+    order: object = ABSENT
+    unknown: list = field(default_factory=list)
+
+    @property
+    def key(self):
+        return self.name
+
+
+@dataclass
+class SynonymRecord:
+    line: int
+    terms: str
+    note: object = ABSENT
+    unknown: list = field(default_factory=list)
+    kind = "synonym"
+
+    @property
+    def key(self):
+        return self.terms
 
 
 @dataclass
@@ -96,16 +217,39 @@ class ParseError:
         return f"line {self.line}: {self.reason}"
 
 
+@dataclass
+class ParseWarning(ParseError):
+    def __str__(self):
+        return f"line {self.line}: warning: {self.reason}"
+
+
 # Maximum lengths of the columns the values land in, so a long value is a bad line, not a
 # database error that would roll back a whole batch.
-MAX = {"slug": 300, "title": 300, "name": 100, "source": 500, "person": 200, "actor": 200}
+MAX = {
+    "slug": 300,
+    "title": 300,
+    "name": 100,
+    "source": 500,
+    "person": 200,
+    "actor": 200,
+    "term": 120,
+    "role": 300,
+    "url": 200,
+    "alt": 300,
+    "caption": 500,
+    "credit": 300,
+    "status_note": 500,
+    "terms": 500,
+    "note": 300,
+}
 
 
 def _text(data, key, *, required=True, max_length=None, blank=False):
+    """A required string, or for an optional key ABSENT (left out) or "" (null or "")."""
     if key not in data or data[key] is None:
         if required:
             raise BadLine(f'missing required field "{key}"')
-        return ""
+        return ABSENT if key not in data else ""
     value = data[key]
     if not isinstance(value, str):
         raise BadLine(f'"{key}" must be a string, not {type(value).__name__}')
@@ -117,8 +261,11 @@ def _text(data, key, *, required=True, max_length=None, blank=False):
 
 
 def _names(data, key, *, max_length=120, fold_case=False):
-    """A list of non-empty names, duplicates dropped (case-insensitively for tags)."""
-    value = data.get(key)
+    """A list of non-empty names, duplicates dropped (case-insensitively for tags); ABSENT if
+    the key is left out, [] for null."""
+    if key not in data:
+        return ABSENT
+    value = data[key]
     if value is None:
         return []
     if not isinstance(value, list):
@@ -146,10 +293,59 @@ def _slug(value, what):
 def _choice(data, key, allowed, *, required=True):
     value = _text(data, key, required=required)
     if not value and not required:
-        return None
+        return value
     if value not in allowed:
         raise BadLine(f'unknown {key} "{value}" (expected one of: {", ".join(sorted(allowed))})')
     return value
+
+
+def _bool(data, key):
+    if key not in data:
+        return ABSENT
+    value = data[key]
+    if value is None:
+        return False
+    if not isinstance(value, bool):
+        raise BadLine(f'"{key}" must be true or false')
+    return value
+
+
+def _order(data, key):
+    if key not in data:
+        return ABSENT
+    value = data[key]
+    if value is None:
+        return 0
+    if type(value) is not int or not 0 <= value <= 32767:
+        raise BadLine(f'"{key}" must be a whole number from 0 to 32767')
+    return value
+
+
+def _url(data, key):
+    value = _text(data, key, required=False, max_length=MAX["url"])
+    if value:
+        try:
+            URLValidator(schemes=["http", "https"])(value)
+        except ValidationError:
+            raise BadLine(f'"{key}" is not an http(s) URL') from None
+    return value
+
+
+def _day(data, key):
+    if key not in data:
+        return ABSENT
+    value = data[key]
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise BadLine(f'"{key}" must be an ISO date string, or null')
+    try:
+        parsed = parse_date(value)
+    except ValueError:
+        parsed = None
+    if parsed is None:
+        raise BadLine(f'bad date "{value}" in "{key}" (expected YYYY-MM-DD)')
+    return parsed
 
 
 def _published(data):
@@ -182,15 +378,54 @@ def _status(data):
 
 def _slug_list(data, key, own_slug):
     slugs = _names(data, key, max_length=MAX["slug"])
-    for slug in slugs:
+    for slug in slugs or ():
         _slug(slug, f'"{key}" entry')
-    if own_slug in slugs:
+    if slugs and own_slug in slugs:
         raise BadLine(f'"{key}" lists the item itself')
     return slugs
 
 
+def _object(data, key, keys):
+    """A nested object, ABSENT, or None for null; its unknown keys are bad."""
+    if key not in data:
+        return ABSENT
+    value = data[key]
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise BadLine(f'"{key}" must be an object')
+    unknown = sorted(set(value) - set(keys))
+    if unknown:
+        raise BadLine(f'"{key}" has unknown key(s): {", ".join(unknown)}')
+    return value
+
+
+def _file(data):
+    """A path inside the JSON Lines file's folder (no absolute path, no "..")."""
+    value = _text(data, "file", required=False, max_length=500)
+    if value:
+        normal = posixpath.normpath(value)
+        if value.startswith("/") or "\\" in value or normal.startswith(".."):
+            raise BadLine(f'image file "{value}" must be a path inside the file\'s folder')
+    return value
+
+
+def _image(data, key, *, texts=("alt", "caption", "credit")):
+    value = _object(data, key, ("file", *texts))
+    if not present(value):
+        return ABSENT
+    if value is None:  # null clears the image and its texts
+        return Image(file="", **{name: "" for name in texts})
+    image = Image(file=_file(value))
+    for name in texts:
+        setattr(image, name, _text(value, name, required=False, max_length=MAX[name]))
+    return image
+
+
 def _authors(data):
-    value = data.get("authors")
+    if "authors" not in data:
+        return ABSENT
+    value = data["authors"]
     if value is None:
         return []
     if not isinstance(value, list):
@@ -208,7 +443,9 @@ def _authors(data):
 
 
 def _sources(data):
-    value = data.get("sources")
+    if "sources" not in data:
+        return ABSENT
+    value = data["sources"]
     if value is None:
         return []
     if not isinstance(value, list):
@@ -221,23 +458,28 @@ def _sources(data):
         stance = _choice(item, "stance", STANCES)
         if slug not in seen:
             seen.add(slug)
-            sources.append(Source(slug, stance, _text(item, "note", required=False)))
+            note = _text(item, "note", required=False) or ""
+            quote = _text(item, "quote", required=False) or ""
+            sources.append(Source(slug, stance, note, quote))
     return sources
 
 
+def _key_slug(data):
+    return _slug(_text(data, "slug", max_length=MAX["slug"]), "slug")
+
+
 def _publication(line, data):
-    slug = _slug(_text(data, "slug", max_length=MAX["slug"]), "slug")
+    slug = _key_slug(data)
     if slug in RESERVED_SLUGS:
         raise BadLine(f'slug "{slug}" is reserved')
-    status = _status(data)
     return PublicationRecord(
         line=line,
         slug=slug,
         title=_text(data, "title", max_length=MAX["title"]),
-        type=_text(data, "type", max_length=120).strip(),
+        type=_text(data, "type", max_length=MAX["term"]).strip(),
         summary=_text(data, "summary"),
         body=_text(data, "body", required=False),
-        status=status,
+        status=_status(data),
         published=_published(data),
         has_published="published" in data,
         authors=_authors(data),
@@ -245,26 +487,37 @@ def _publication(line, data):
         regions=_names(data, "regions"),
         tags=_names(data, "tags", max_length=MAX["name"], fold_case=True),
         source=_text(data, "source", required=False, max_length=MAX["source"]),
+        source_url=_url(data, "source_url"),
+        featured=_bool(data, "featured"),
+        image=_image(data, "image"),
         related=_slug_list(data, "related", slug),
     )
 
 
 def _option(line, data):
-    slug = _slug(_text(data, "slug", max_length=MAX["slug"]), "slug")
+    slug = _key_slug(data)
+    real_world_status = ABSENT
+    if data.get("real_world_status") is not None:  # null: leave it (it cannot be empty)
+        real_world_status = _choice(data, "real_world_status", REAL_WORLD_STATUSES)
     return OptionRecord(
         line=line,
         slug=slug,
         title=_text(data, "title", max_length=MAX["title"]),
         question=_text(data, "question", max_length=MAX["title"]).strip(),
-        track=_text(data, "track", max_length=120).strip(),
+        track=_text(data, "track", max_length=MAX["term"]).strip(),
         level=_choice(data, "level", LEVELS),
         timeframe=_choice(data, "timeframe", TIMEFRAMES),
         summary=_text(data, "summary"),
         description=_text(data, "description", required=False),
+        goals=_text(data, "goals", required=False),
+        risks=_text(data, "risks", required=False),
+        conditions=_text(data, "conditions", required=False),
         status=_status(data),
         published=_published(data),
         has_published="published" in data,
-        real_world_status=_choice(data, "real_world_status", REAL_WORLD_STATUSES, required=False),
+        real_world_status=real_world_status,
+        status_note=_text(data, "status_note", required=False, max_length=MAX["status_note"]),
+        status_date=_day(data, "status_date"),
         actors=_names(data, "actors", max_length=MAX["actor"]),
         prerequisites=_slug_list(data, "prerequisites", slug),
         tags=_names(data, "tags", max_length=MAX["name"], fold_case=True),
@@ -272,11 +525,117 @@ def _option(line, data):
     )
 
 
-KINDS = {"publication": _publication, "option": _option}
+def _question(line, data):
+    return QuestionRecord(
+        line=line,
+        slug=_key_slug(data),
+        title=_text(data, "title", max_length=MAX["title"]).strip(),
+        summary=_text(data, "summary", required=False),
+        context=_text(data, "context", required=False),
+        status=_status(data),
+        published=_published(data),
+        has_published="published" in data,
+        regions=_names(data, "regions"),
+        tags=_names(data, "tags", max_length=MAX["name"], fold_case=True),
+    )
+
+
+def _person(line, data):
+    return PersonRecord(
+        line=line,
+        name=_text(data, "name", max_length=MAX["person"]).strip(),
+        role=_text(data, "role", required=False, max_length=MAX["role"]),
+        affiliation=_text(data, "affiliation", required=False, max_length=MAX["role"]),
+        bio=_text(data, "bio", required=False),
+        link=_url(data, "link"),
+        photo=_image(data, "photo", texts=("alt",)),
+    )
+
+
+def _term(kind, max_length):
+    def parse(line, data):
+        name = _text(data, "name", max_length=max_length).strip()
+        record = TermRecord(
+            line=line,
+            kind=kind,
+            name=name,
+            description=_text(data, "description", required=False),
+        )
+        if kind == "region":
+            record.parent = _text(data, "parent", required=False, max_length=max_length)
+            if record.parent:
+                record.parent = record.parent.strip()
+            if record.parent == name:
+                raise BadLine("a region cannot sit inside itself")
+        if kind == "track":
+            record.order = _order(data, "order")
+        return record
+
+    return parse
+
+
+def _synonym(line, data):
+    terms = _text(data, "terms", max_length=MAX["terms"])
+    if len([t for t in terms.split(",") if t.strip()]) < 2:
+        raise BadLine('"terms" must name at least two terms, separated by commas')
+    return SynonymRecord(
+        line=line, terms=terms, note=_text(data, "note", required=False, max_length=MAX["note"])
+    )
+
+
+KINDS = {
+    "type": _term("type", MAX["term"]),
+    "topic": _term("topic", MAX["term"]),
+    "region": _term("region", MAX["term"]),
+    "person": _person,
+    "track": _term("track", MAX["term"]),
+    "actor": _term("actor", MAX["actor"]),
+    "question": _question,
+    "publication": _publication,
+    "option": _option,
+    "synonym": _synonym,
+}
+
+# The keys each kind knows; any other is reported (a warning, an error under --strict).
+KEYS = {
+    "publication": {
+        "slug", "title", "type", "summary", "body", "status", "published", "featured",
+        "authors", "topics", "regions", "tags", "image", "source", "source_url", "related",
+    },
+    "option": {
+        "slug", "title", "question", "track", "level", "timeframe", "summary", "description",
+        "goals", "risks", "conditions", "status", "published", "real_world_status",
+        "status_note", "status_date", "actors", "prerequisites", "tags", "sources",
+    },
+    "question": {"slug", "title", "summary", "context", "status", "published", "regions", "tags"},
+    "person": {"name", "role", "affiliation", "bio", "link", "photo"},
+    "type": {"name", "description"},
+    "topic": {"name", "description"},
+    "region": {"name", "description", "parent"},
+    "track": {"name", "description", "order"},
+    "actor": {"name", "description"},
+    "synonym": {"terms", "note"},
+}  # fmt: skip
+
+
+def _nul_in(data):
+    """Whether any key or string in ``data`` holds a NUL character (walked without recursion)."""
+    stack = [data]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, str):
+            if "\x00" in value:
+                return True
+        elif isinstance(value, dict):
+            stack.extend(value.keys())
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+    return False
 
 
 class Parser:
-    """Parses lines one at a time, remembering slugs so a repeated one is a bad line."""
+    """Parses lines one at a time, remembering keys so a repeated one is a bad line."""
 
     def __init__(self):
         self.seen = {kind: {} for kind in KINDS}
@@ -292,20 +651,37 @@ class Parser:
                 data = json.loads(text)
             except json.JSONDecodeError as error:
                 raise BadLine(f"invalid JSON ({error.msg} at column {error.colno})") from None
+            except RecursionError:
+                raise BadLine("invalid JSON (nested too deeply)") from None
             if not isinstance(data, dict):
                 raise BadLine(f"not a JSON object but {type(data).__name__}")
+            # PostgreSQL refuses NUL in text (rolling back a whole batch); SQLite would store it.
+            if _nul_in(data):
+                raise BadLine("NUL character (\\u0000) in the line")
             kind = data.get("kind")
-            if kind not in KINDS:
+            if not isinstance(kind, str) or kind not in KINDS:
                 shown = json.dumps(kind) if kind is not None else "none"
-                raise BadLine(f'unknown kind {shown} (expected "publication" or "option")')
+                expected = ", ".join(f'"{k}"' for k in KINDS)
+                raise BadLine(f"unknown kind {shown} (expected one of {expected})")
             record = KINDS[kind](number, data)
         except BadLine as error:
             return ParseError(number, str(error))
-        earlier = self.seen[kind].get(record.slug)
+        record.unknown = sorted(set(data) - KEYS[kind] - {"kind"})
+        earlier = self.seen[kind].get(record.key)
         if earlier is not None:
-            return ParseError(number, f'duplicate {kind} slug "{record.slug}" (line {earlier})')
-        self.seen[kind][record.slug] = number
+            what = "slug" if kind in ("publication", "option", "question") else "name"
+            return ParseError(number, f'duplicate {kind} {what} "{record.key}" (line {earlier})')
+        self.seen[kind][record.key] = number
         return record
+
+
+def unknown_keys(record):
+    """A warning for a record's keys the format does not know (they are ignored)."""
+    if not record.unknown:
+        return None
+    return ParseWarning(
+        record.line, f"unknown key(s) ignored: {', '.join(json.dumps(k) for k in record.unknown)}"
+    )
 
 
 def read_lines(path):

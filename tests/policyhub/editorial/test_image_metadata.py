@@ -1,5 +1,5 @@
 """Uploaded originals are re-encoded by Pillow once, upright and without their metadata
-(publications/images.py: ``without_metadata``)."""
+(policyhub/editorial/images.py: ``without_metadata``)."""
 
 import struct
 from io import BytesIO

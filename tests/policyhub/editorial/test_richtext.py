@@ -1,4 +1,4 @@
-"""Rich text is sanitised at the model level (publications/richtext.py), whatever the path."""
+"""Rich text is sanitised at the model level (editorial/richtext.py), whatever the path."""
 
 import re
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from taggit.models import Tag
 
 from options.models import Actor, OptionSource, PolicyOption, PolicyQuestion, Track
-from policyhub.interchange.parsing import Parser
+from policyhub.interchange.parsing import KINDS, Parser
 from publications.models import (
     Authorship,
     Person,
@@ -27,6 +27,8 @@ from tests.factories import (
     PublicationFactory,
     RegionFactory,
     TopicFactory,
+    image_file,
+    publication_line,
 )
 
 pytestmark = pytest.mark.django_db
@@ -66,6 +68,7 @@ def content():
 
 
 def export_text(tmp_path, name="out.jsonl"):
+    tmp_path.mkdir(parents=True, exist_ok=True)
     path = tmp_path / name
     call_command("export_content", str(path))
     return path.read_bytes()
@@ -74,14 +77,18 @@ def export_text(tmp_path, name="out.jsonl"):
 def test_format_is_documented_and_parses_back(tmp_path, content):
     lines = export_text(tmp_path).decode("utf-8").splitlines()
     records = [json.loads(line) for line in lines]
-    assert [(r["kind"], r["slug"]) for r in records] == [
+    items = [(r["kind"], r["slug"]) for r in records if r["kind"] in ("publication", "option")]
+    assert items == [
         ("publication", "alpha"),
         ("publication", "mid"),
         ("publication", "zeta"),
         ("option", "a-opt"),
         ("option", "b-opt"),
     ]
-    mid = records[1]
+    kinds = [r["kind"] for r in records]
+    # Each kind before the kinds that name it, so the file imports in one pass.
+    assert kinds == sorted(kinds, key=list(KINDS).index)
+    mid = next(r for r in records if r.get("slug") == "mid")
     assert list(mid) == [
         "kind",
         "slug",
@@ -91,32 +98,33 @@ def test_format_is_documented_and_parses_back(tmp_path, content):
         "body",
         "status",
         "published",
+        "featured",
         "authors",
         "topics",
         "regions",
         "tags",
-        "source",
         "related",
     ]
     assert mid["published"] == "2024-01-02T03:04:05.678901Z"
-    assert mid["authors"] == [
-        {"name": "Bo", "bio": ""},
-        {"name": "Ann Ä. Author", "bio": "Writes «quietly»."},
-    ]
+    assert mid["authors"] == [{"name": "Bo"}, {"name": "Ann Ä. Author"}]
+    people = {r["name"]: r for r in records if r["kind"] == "person"}
+    assert people["Ann Ä. Author"]["bio"] == "Writes «quietly»."
+    assert "bio" not in people["Bo"]  # empty values are left out, so an import keeps a bio
     assert (mid["topics"], mid["regions"]) == (["Aid", "Trade"], ["Korea"])
     assert mid["tags"] == ["Apple", "banana", "zebra"]
-    assert (mid["source"], mid["related"]) == (None, ["zeta", "alpha"])
-    assert records[0]["published"] is None and records[0]["status"] == "draft"
-    assert records[2]["source"] == "From elsewhere"
-    option = records[4]
+    assert ("source" not in mid, mid["related"]) == (True, ["zeta", "alpha"])
+    alpha = next(r for r in records if r.get("slug") == "alpha")
+    assert "published" not in alpha and alpha["status"] == "draft"
+    assert next(r for r in records if r.get("slug") == "zeta")["source"] == "From elsewhere"
+    option = next(r for r in records if r.get("slug") == "b-opt")
     assert option["actors"] == ["EU", "UN"]
     assert option["prerequisites"] == ["a-opt"]
     assert option["sources"] == [
         {"publication": "mid", "stance": "supports", "note": "n"},
-        {"publication": "alpha", "stance": "opposes", "note": ""},
+        {"publication": "alpha", "stance": "opposes"},
     ]
     assert option["real_world_status"] == "adopted"
-    assert "Ä" in lines[1]  # UTF-8, not \\u escapes
+    assert any("Ä" in line for line in lines)  # UTF-8, not \\u escapes
     parser = Parser()
     assert all(
         type(parser.parse(n, line)).__name__.endswith("Record") for n, line in enumerate(lines, 1)
@@ -143,7 +151,7 @@ def test_round_trip_is_byte_identical(tmp_path, content):
 def test_export_to_stdout(capsys, content):
     call_command("export_content", "-")
     out = capsys.readouterr().out
-    assert len(out.splitlines()) == 5
+    assert sum('"kind": "publication"' in line for line in out.splitlines()) == 3
     assert out.endswith("\n") and not out.endswith("\n\n")
 
 
@@ -151,6 +159,38 @@ def test_export_query_count_does_not_grow(tmp_path, django_assert_max_num_querie
     for i in range(20):
         PublicationFactory(slug=f"extra-{i}").tags.add("x")
     # Two queries per chunk for each kind's rows, plus one per prefetched relation.
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(30):
         export_text(tmp_path)
     assert connection.vendor in {"sqlite", "postgresql"}
+
+
+def test_images_are_exported_beside_the_file_and_round_trip(tmp_path, settings):
+    source = tmp_path / "in"
+    (source / "images").mkdir(parents=True)
+    (source / "images" / "hero.png").write_bytes(image_file("hero.png", (800, 400)).read())
+    (source / "in.jsonl").write_text(
+        json.dumps(
+            publication_line("a", image={"file": "images/hero.png", "alt": "A map", "credit": "Us"})
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    call_command("import_content", str(source / "in.jsonl"), "--no-progress")
+    first = export_text(tmp_path / "out1")
+    line = next(json.loads(x) for x in first.decode().splitlines() if '"publication"' in x)
+    stored = Publication.objects.get(slug="a").hero_image
+    assert line["image"] == {"file": f"images/{stored.name}", "alt": "A map", "credit": "Us"}
+    assert (tmp_path / "out1" / line["image"]["file"]).read_bytes() == stored.read()
+
+    empty_the_database()
+    settings.MEDIA_ROOT = tmp_path / "other-media"  # another site's storage
+    call_command("import_content", str(tmp_path / "out1" / "out.jsonl"), "--no-progress")
+    assert export_text(tmp_path / "out2") == first
+    assert Publication.objects.get(slug="a").hero_renditions
+
+
+def test_export_to_stdout_writes_no_image_files(capsys, tmp_path):
+    PublicationFactory(slug="a", hero_image=image_file("hero.png"), hero_alt="Alt")
+    call_command("export_content", "-")
+    line = next(json.loads(x) for x in capsys.readouterr().out.splitlines() if '"a"' in x)
+    assert line["image"] == {"alt": "Alt"}

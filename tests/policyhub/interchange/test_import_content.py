@@ -12,7 +12,7 @@ from taggit.models import Tag
 from options.models import Actor, OptionSource, PolicyOption, PolicyQuestion, Track
 from policyhub.interchange import importing
 from policyhub.search import search
-from policyhub.search.models import SearchDocument
+from policyhub.search.models import SearchDocument, Synonym
 from publications.models import (
     Authorship,
     Person,
@@ -22,7 +22,13 @@ from publications.models import (
     RelatedPublication,
     Topic,
 )
-from tests.factories import PersonFactory, PublicationFactory, option_line, publication_line
+from tests.factories import (
+    PersonFactory,
+    PublicationFactory,
+    image_file,
+    option_line,
+    publication_line,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -469,3 +475,200 @@ def test_every_long_step_shows_progress_when_asked(write, capsys):
     err = capsys.readouterr().err
     assert "Importing" in err
     assert "Revisions" in err
+
+
+def test_a_nul_character_is_a_bad_line_before_anything_is_written(write, capsys):
+    path = write(
+        publication("a"),
+        publication("b", title="Bad\u0000title"),
+        publication("c", tags=["fine", "nu\u0000ll"]),
+    )
+    with pytest.raises(CommandError, match="2 bad line"):
+        run(path)
+    err = capsys.readouterr().err
+    assert "line 2: NUL character" in err and "line 3: NUL character" in err
+    assert list(Publication.objects.values_list("slug", flat=True)) == ["a"]
+
+
+def test_deeply_nested_json_is_a_bad_line(write, capsys):
+    path = write(publication("a"), '{"kind": "publication", "tags": ' + "[" * 100_000)
+    with pytest.raises(CommandError, match="1 bad line"):
+        run(path)
+    assert "line 2: invalid JSON (nested too deeply)" in capsys.readouterr().err
+    assert Publication.objects.filter(slug="a").exists()
+
+
+def test_unknown_keys_are_a_warning_and_an_error_under_strict(write, capsys):
+    path = write(publication("a"), publication("b", colour="blue", Title="typo"))
+    run(path)
+    out = capsys.readouterr()
+    assert 'line 2: warning: unknown key(s) ignored: "Title", "colour"' in out.err
+    assert "1 warning(s)" in out.out
+    assert Publication.objects.count() == 2
+
+    Publication.objects.all().delete()
+    with pytest.raises(CommandError, match="nothing was imported"):
+        run(path, "--strict")
+    assert 'line 2: unknown key(s) ignored: "Title", "colour"' in capsys.readouterr().err
+    assert not Publication.objects.exists()
+
+
+def test_an_absent_key_leaves_a_value_and_an_empty_one_clears_it(write):
+    run(
+        write(
+            {"kind": "person", "name": "Ann Author", "bio": "Writes.", "role": "Fellow"},
+            publication("a", source="From elsewhere", featured=True),
+            option("o", goals="Peace", sources=[{"publication": "a", "stance": "supports"}]),
+        )
+    )
+    lean = {
+        key: value
+        for key, value in publication("a").items()
+        if key in ("kind", "slug", "title", "type", "summary", "status")
+    }
+    run(
+        write(
+            {"kind": "person", "name": "Ann Author"},
+            lean,
+            {k: v for k, v in option("o").items() if k not in ("goals", "sources", "tags")},
+            name="lean.jsonl",
+        )
+    )
+    a, o = Publication.objects.get(slug="a"), PolicyOption.objects.get(slug="o")
+    ann = Person.objects.get(name="Ann Author")
+    assert (ann.bio, ann.role) == ("Writes.", "Fellow")
+    assert (a.source_note, a.featured, a.body) == ("From elsewhere", True, "<p>Body</p>")
+    assert [p.name for p in a.ordered_authors] == ["Ann Author"]
+    assert list(a.tags.names()) == ["North Korea"]
+    assert o.goals == "Peace" and o.source_links.count() == 1 and o.tags.count() == 1
+
+    run(
+        write(
+            {"kind": "person", "name": "Ann Author", "bio": "", "role": None},
+            {**lean, "source": "", "body": None, "tags": [], "authors": []},
+            {**option("o"), "goals": "", "sources": None},
+            name="empty.jsonl",
+        )
+    )
+    a.refresh_from_db(), o.refresh_from_db(), ann.refresh_from_db()
+    assert (ann.bio, ann.role) == ("", "")
+    assert (a.source_note, a.body, a.tags.count(), a.authorships.count()) == ("", "", 0, 0)
+    assert o.goals == "" and o.source_links.count() == 0
+
+
+def test_every_kind_of_its_own(write):
+    run(
+        write(
+            {"kind": "type", "name": "Report", "description": "Long."},
+            {"kind": "topic", "name": "Aid", "description": "Help."},
+            {"kind": "region", "name": "Korea", "parent": "Asia", "description": "Peninsula."},
+            {"kind": "region", "name": "Asia"},
+            {"kind": "track", "name": "Security", "description": "Arms.", "order": 3},
+            {"kind": "actor", "name": "UN", "description": "United Nations."},
+            {
+                "kind": "person",
+                "name": "Ann Author",
+                "role": "Fellow",
+                "affiliation": "Institute",
+                "bio": "Writes.",
+                "link": "https://example.org/ann",
+            },
+            {
+                "kind": "question",
+                "slug": "how",
+                "title": "How to engage?",
+                "summary": "Plain.",
+                "context": "<p>Context<script>x</script></p>",
+                "status": "published",
+                "published": "2024-01-01",
+                "regions": ["Korea"],
+                "tags": ["Diplomacy"],
+            },
+            {"kind": "synonym", "terms": "DPRK, North Korea", "note": "Initials."},
+            option(
+                "o",
+                goals="Peace",
+                risks="War",
+                conditions="borders reopen",
+                status_note="Partly done.",
+                status_date="2024-05-01",
+                sources=[{"publication": "older", "stance": "supports", "quote": "a passage"}],
+            ),
+            publication("older"),
+        )
+    )
+    assert PublicationType.objects.get(name="Report").description == "Long."
+    assert Topic.objects.get(name="Aid").description == "Help."
+    korea = Region.objects.get(name="Korea")
+    assert (korea.parent.name, korea.description) == ("Asia", "Peninsula.")
+    assert Track.objects.get(name="Security").order == 3
+    assert Actor.objects.get(name="UN").description == "United Nations."
+    ann = Person.objects.get(name="Ann Author")
+    assert (ann.role, ann.affiliation, ann.link) == (
+        "Fellow",
+        "Institute",
+        "https://example.org/ann",
+    )
+    question = PolicyQuestion.objects.get(slug="how")
+    assert question.context == "<p>Context</p>" and question.is_published
+    assert [r.name for r in question.regions.all()] == ["Korea"]
+    assert list(question.tags.names()) == ["Diplomacy"]
+    o = PolicyOption.objects.get(slug="o")
+    assert o.question == question
+    assert (o.goals, o.risks, o.condition_list) == ("Peace", "War", ["borders reopen"])
+    assert (o.status_note, str(o.status_date)) == ("Partly done.", "2024-05-01")
+    assert o.source_links.get().quote == "a passage"
+    assert Synonym.objects.get(terms="DPRK, North Korea").note == "Initials."
+
+
+def test_images_are_stored_through_the_image_field(write, tmp_path):
+    (tmp_path / "images").mkdir()
+    (tmp_path / "images" / "hero.png").write_bytes(image_file("hero.png", (1200, 600)).read())
+    (tmp_path / "images" / "ann.png").write_bytes(image_file("ann.png").read())
+    path = write(
+        {"kind": "person", "name": "Ann Author", "photo": {"file": "images/ann.png", "alt": "Ann"}},
+        publication(
+            "a",
+            image={"file": "images/hero.png", "alt": "A map", "caption": "Map", "credit": "Us"},
+        ),
+    )
+    run(path)
+    a = Publication.objects.get(slug="a")
+    assert a.hero_image.name.endswith("hero.png")
+    assert (a.hero_alt, a.hero_caption, a.hero_credit) == ("A map", "Map", "Us")
+    assert a.hero_renditions.get("source") == a.hero_image.name  # renditions were made
+    ann = Person.objects.get(name="Ann Author")
+    assert ann.photo_alt == "Ann" and ann.photo_renditions.get("source") == ann.photo.name
+
+    stored = a.hero_image.name
+    run(path)  # the same file again: nothing is stored twice
+    a.refresh_from_db()
+    assert a.hero_image.name == stored
+
+
+def test_a_bad_image_path_is_a_bad_line(write, capsys):
+    path = write(publication("a", image={"file": "../../etc/passwd"}), publication("b"))
+    with pytest.raises(CommandError):
+        run(path)
+    assert "line 1: image file" in capsys.readouterr().err
+    assert list(Publication.objects.values_list("slug", flat=True)) == ["b"]
+
+
+def test_a_region_cannot_be_put_inside_itself(write, capsys):
+    path = write(
+        {"kind": "region", "name": "Asia", "parent": "Korea"},
+        {"kind": "region", "name": "Korea", "parent": "Asia"},
+    )
+    with pytest.raises(CommandError, match="1 unresolved"):
+        run(path)
+    assert 'line 2: parent region "Asia" not set' in capsys.readouterr().err
+    assert Region.objects.get(name="Asia").parent.name == "Korea"
+    assert Region.objects.get(name="Korea").parent is None
+
+
+def test_strict_checks_that_image_files_exist(write, capsys):
+    path = write(publication("a"), publication("b", image={"file": "images/missing.png"}))
+    with pytest.raises(CommandError, match="nothing was imported"):
+        run(path, "--strict")
+    assert 'line 2: image file "images/missing.png" not found' in capsys.readouterr().err
+    assert not Publication.objects.exists()

@@ -1,6 +1,8 @@
 import html
 import inspect
+import json
 import re
+from collections import Counter
 from io import StringIO
 
 import pytest
@@ -12,11 +14,12 @@ from django.core.management.base import CommandError
 from django.utils.html import strip_tags
 from taggit.models import Tag
 
-from options.models import OptionSource, PolicyOption, PolicyQuestion
+from options.models import Actor, OptionSource, PolicyOption, PolicyQuestion, Track
 from policyhub.editorial.richtext import sanitize_html
 from policyhub.interchange.management.commands import load_demo
 from policyhub.search import search
-from publications.models import Person, Publication, Region, Topic
+from policyhub.search.models import Synonym
+from publications.models import Person, Publication, PublicationType, Region, Topic
 
 pytestmark = pytest.mark.django_db
 
@@ -235,3 +238,80 @@ def test_demo_synonyms_make_dprk_find_north_korea(demo):
     assert "Establish liaison offices in Washington and Pyongyang" in [
         strip_tags(hit.title) for hit in results.page.object_list
     ]
+
+
+def export_demo(path):
+    call_command("export_content", str(path), stderr=StringIO())
+    return path.read_bytes()
+
+
+def empty_the_database():
+    for model in (OptionSource, PolicyOption, Publication, PolicyQuestion, Track, Actor):
+        model.objects.all().delete()
+    Region.objects.filter(parent__isnull=False).delete()
+    for model in (Person, Region, Topic, PublicationType, Tag, Synonym):
+        model.objects.all().delete()
+
+
+def test_the_demo_is_loaded_by_the_importer(monkeypatch):
+    calls = []
+    real = load_demo.import_file
+    monkeypatch.setattr(load_demo, "import_file", lambda *a, **k: calls.append(a) or real(*a, **k))
+    run()
+    assert calls == [(load_demo.DEMO_FILE,)]
+    assert load_demo.DEMO_FILE.suffix == ".jsonl"
+
+
+def test_the_demo_round_trip_is_byte_identical(tmp_path):
+    run()
+    first = export_demo(tmp_path / "first.jsonl")
+    empty_the_database()
+    assert not Publication.objects.exists() and not Person.objects.exists()
+    call_command(
+        "import_content",
+        str(tmp_path / "first.jsonl"),
+        "--strict",
+        "--no-progress",
+        stdout=StringIO(),
+    )
+    assert export_demo(tmp_path / "second.jsonl") == first
+
+
+def test_the_demo_export_means_what_was_loaded(tmp_path, demo):
+    def records(path):
+        return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+    loaded = records(load_demo.DEMO_FILE)
+    export_demo(tmp_path / "out.jsonl")
+    exported = records(tmp_path / "out.jsonl")
+    assert Counter(r["kind"] for r in exported) == Counter(r["kind"] for r in loaded)
+    assert Counter(r["kind"] for r in exported) == {
+        "type": 3,
+        "topic": 7,
+        "region": 8,
+        "person": 11,
+        "track": 7,
+        "actor": 8,
+        "question": 1,
+        "publication": 13,
+        "option": 16,
+        "synonym": 4,
+    }
+
+    def find(items, kind, key, value):
+        return next(r for r in items if r["kind"] == kind and r.get(key) == value)
+
+    for kind, key, value in [
+        ("publication", "slug", MAIN),
+        ("person", "name", "Daniel Jasper"),
+        ("region", "name", "Sahel"),
+        ("option", "slug", "lift-travel-ban-for-humanitarian-access"),
+        ("question", "slug", "how-should-washington-engage-north-korea"),
+        ("synonym", "terms", "DPRK, North Korea"),
+    ]:
+        assert find(exported, kind, key, value) == find(loaded, kind, key, value)
+    jasper = find(exported, "person", "name", "Daniel Jasper")
+    assert jasper["affiliation"] == "American Friends Service Committee" and jasper["bio"]
+    assert find(exported, "region", "name", "Sahel")["parent"] == "Africa"
+    travel = find(exported, "option", "slug", "lift-travel-ban-for-humanitarian-access")
+    assert travel["conditions"] == "borders reopen" and travel["sources"][0]["quote"]

@@ -34,7 +34,7 @@ class Command(BaseCommand):
             )
         except OSError as error:
             raise CommandError(f"Cannot read {file}: {error.strerror}") from None
-        for problem in report.problems:
+        for problem in sorted(report.problems + report.warnings, key=lambda p: p.line):
             self.stderr.write(str(problem))
         if not report.ok:
             raise CommandError(report.summary())

@@ -1,24 +1,22 @@
-"""``manage.py load_demo [--with-superuser]``: the demo content, safe to run again and again."""
+"""``manage.py load_demo [--with-superuser]``: the demo content, safe to run again and again.
+
+The demo is data: ``policyhub/interchange/demo/demo.jsonl``, loaded by ``import_content``'s own
+importer, so the demo is also the interchange format's end-to-end test (docs/interchange.md).
+"""
+
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
-from options import demo as options_demo
 from policyhub.editorial.roles import ensure_roles
-from policyhub.search.models import Synonym
-from publications import demo as publications_demo
+from policyhub.interchange.importing import import_file
 
 DEMO_USERNAME = "admin"
 DEMO_PASSWORD = "admin"  # noqa: S105 - the documented local-demo login, refused outside SQLite+DEBUG
-# Search synonyms an institute working on the Korean Peninsula would want from day one.
-DEMO_SYNONYMS = [
-    ("DPRK, North Korea", "The country's official initials and its common name."),
-    ("ROK, South Korea", "The Republic of Korea."),
-    ("U.N., UN, United Nations", ""),
-    ("sanctions relief, sanctions easing", ""),
-]
+DEMO_FILE = Path(__file__).resolve().parents[2] / "demo" / "demo.jsonl"
 
 
 def database_is_sqlite():
@@ -55,30 +53,22 @@ class Command(BaseCommand):
         if with_superuser and (problem := superuser_refusal()):
             raise CommandError(problem)
         with transaction.atomic():
-            self.stdout.write("Loading publications…")
-            done = publications_demo.load(self.stdout.write)
-            self.report(done)
-            self.stdout.write("Loading policy options…")
-            done = options_demo.load(self.stdout.write)
-            self.report(done)
-            self.ensure_synonyms()
+            self.stdout.write(f"Loading {DEMO_FILE.name}…")
+            # None lets tqdm decide: a bar on a terminal, silence in logs and tests.
+            report = import_file(DEMO_FILE, strict=True, progress=None)
+            for problem in report.problems + report.warnings:
+                self.stderr.write(str(problem))
+            if not report.ok or report.warnings:
+                raise CommandError(f"The demo file does not import cleanly: {report.summary()}")
+            for verb, kind, label in report.changes:
+                self.stdout.write(f"  {verb} {kind} “{label}”")
+            for part in report.summary().rstrip(".").split("; "):
+                self.stdout.write(f"  {part}")
             ensure_roles()
-            self.stdout.write("  Roles: Contributors and Editors groups (policyhub/roles.py)")
+            self.stdout.write("  Roles: Contributors and Editors groups")
         if with_superuser:
             self.ensure_superuser()
         self.stdout.write(self.style.SUCCESS("Demo content is ready."))
-
-    def report(self, progress):
-        self.stdout.write(
-            f"  {progress.created} created, {progress.updated} updated, "
-            f"{progress.unchanged} unchanged"
-        )
-
-    def ensure_synonyms(self):
-        created = 0
-        for terms, note in DEMO_SYNONYMS:
-            created += Synonym.objects.get_or_create(terms=terms, defaults={"note": note})[1]
-        self.stdout.write(f"  {created} search synonym groups created")
 
     def ensure_superuser(self):
         User = get_user_model()

@@ -4,7 +4,8 @@ state does not track.
 SQLite: an external-content FTS5 table over the documents, kept in step by triggers (so bulk
 inserts and cascaded deletes are indexed too), with the porter stemmer.
 PostgreSQL: a generated, weighted tsvector column (title A, meta B, body C) with a GIN index,
-kept out of line so the rows a count or filter reads stay narrow.
+kept out of line so the rows a count or filter reads stay narrow; the SQLite-only covering
+index is dropped.
 """
 
 from django.db import migrations
@@ -43,8 +44,13 @@ POSTGRESQL = [
     # Vectors and text out of line: counting and filtering read only the narrow row.
     "ALTER TABLE search_searchdocument ALTER COLUMN search_vector SET STORAGE EXTERNAL",
     "ALTER TABLE search_searchdocument SET (toast_tuple_target = 128)",
+    # SQLite reads every match through this covering index; PostgreSQL's planner was drawn
+    # into scanning it whole for the visibility test, ~20 ms slower on common words.
+    "DROP INDEX IF EXISTS search_document_match",
 ]
 POSTGRESQL_REVERSE = [
+    "CREATE INDEX IF NOT EXISTS search_document_match ON search_searchdocument "
+    "(id, kind, object_id, type_id, year, published_at, status, facet_keys)",
     "ALTER TABLE search_searchdocument RESET (toast_tuple_target)",
     "DROP INDEX IF EXISTS search_document_vector",
     "ALTER TABLE search_searchdocument DROP COLUMN IF EXISTS search_vector",

@@ -102,7 +102,7 @@ def test_facets_are_counted_from_the_packed_values_without_a_filter():
 
 def test_covering_index_only_where_the_search_reads_it():
     # SQLite reads every match through it; on PostgreSQL it only drew the planner into
-    # scanning it whole for the visibility test (policyhub migration 0009).
+    # scanning it whole for the visibility test (search migration 0002).
     assert ("search_document_match" in index_names()) is (connection.vendor == "sqlite")
 
 

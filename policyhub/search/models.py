@@ -111,20 +111,9 @@ class SearchDocument(models.Model):
         # No btree on published_at on purpose: the full-text index drives every search, and
         # PostgreSQL's planner preferred a published_at bitmap scan over the GIN index.
         # Lower(title) serves the suggest box's prefix ranges.
-        # search_document_match covers everything a search reads per match (the join from
-        # the full-text rowid, visibility, counts, ordering), so SQLite never touches the
-        # wide rows of the matches that are not on the page. PostgreSQL reads the narrow heap
-        # rows instead and does not have it (migration 0009).
-        indexes = [
-            models.Index(Lower("title"), name="search_document_title_lower"),
-            models.Index(
-                fields=[
-                    *["id", "kind", "object_id", "type_id", "year", "published_at", "status"],
-                    "facet_keys",
-                ],
-                name="search_document_match",
-            ),
-        ]
+        # search_document_match, SQLite's covering index for the per-match work, is plain SQL
+        # in migration 0002: PostgreSQL reads its narrow heap rows instead.
+        indexes = [models.Index(Lower("title"), name="search_document_title_lower")]
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.title}"

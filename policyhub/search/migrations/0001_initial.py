@@ -44,7 +44,7 @@ class Migration(migrations.Migration):
             options={
                 'ordering': ['kind', 'object_id'],
                 'get_latest_by': 'published_at',
-                'indexes': [models.Index(django.db.models.functions.text.Lower('title'), name='search_document_title_lower'), models.Index(fields=['id', 'kind', 'object_id', 'type_id', 'year', 'published_at', 'status', 'facet_keys'], name='search_document_match')],
+                'indexes': [models.Index(django.db.models.functions.text.Lower('title'), name='search_document_title_lower')],
                 'constraints': [models.UniqueConstraint(fields=('kind', 'object_id'), name='search_document_unique')],
             },
         ),

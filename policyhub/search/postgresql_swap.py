@@ -4,7 +4,7 @@ Filling the live tables in place meant deleting every row, then inserting ~110,0
 and ~900,000 facet rows one statement each, through five document indexes (GIN included) and
 three facet indexes, with a deferred foreign-key check queued per facet row. Here the rows go
 by COPY into tables that have no index yet, each index is built once at the end, and the old
-tables are dropped, dead rows and all (bench/README.md, "Import benchmark").
+tables are dropped, dead rows and all (bench/README.md, "Import").
 
 Readers: until the swap the live tables are not touched, so a search during a rebuild reads the
 old index as before, neither blocked nor slowed. Dropping and renaming need an ACCESS EXCLUSIVE

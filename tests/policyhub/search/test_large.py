@@ -1,5 +1,5 @@
 """Large match sets: ranking bounded to the newest matches, sampled counts, the status copy kept
-by database triggers (bench/README.md, "Search benchmark"). Limits are lowered so that a few
+by database triggers (bench/README.md). Limits are lowered so that a few
 documents stand for tens of thousands."""
 
 from datetime import timedelta

@@ -11,6 +11,8 @@ from django.db import connection
 
 from tests.factories import PublicationFactory
 
+pytestmark = pytest.mark.infrastructure
+
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 needs_postgres = pytest.mark.skipif(

@@ -15,10 +15,13 @@ WORKERS = 6
 ROUNDS = 50
 BUSY_TIMEOUT_SECONDS = 60
 
-pytestmark = pytest.mark.skipif(
-    connection.vendor != "sqlite",
-    reason="SQLite locking: this leg runs on PostgreSQL, which has row locks instead",
-)
+pytestmark = [
+    pytest.mark.skipif(
+        connection.vendor != "sqlite",
+        reason="SQLite locking: this leg runs on PostgreSQL, which has row locks instead",
+    ),
+    pytest.mark.infrastructure,
+]
 
 # One editor process: Django with the project's settings on the shared file. Every round is one
 # transaction that reads a counter, writes it back incremented (the read-then-write that makes a

@@ -9,6 +9,8 @@ import pytest
 
 from tests.policyhub.servers import get, gunicorn, production_env
 
+pytestmark = pytest.mark.infrastructure
+
 TEN_YEARS = 315_360_000
 HTTPS = {"X-Forwarded-Proto": "https"}  # as the TLS proxy says; plain http is redirected
 

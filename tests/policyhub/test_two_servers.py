@@ -20,6 +20,8 @@ from tests.conftest import TcpProxy
 from tests.factories import PublicationFactory
 from tests.policyhub.servers import get, gunicorn, production_env
 
+pytestmark = pytest.mark.infrastructure
+
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/5")
 
 

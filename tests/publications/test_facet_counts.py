@@ -146,6 +146,7 @@ def test_list_page_facets_match_with_and_without_filters(client, mixed_content):
     assert facet({"type": "report"}, "topic") == {"aid": 1, "trade": 1}
 
 
+@pytest.mark.infrastructure
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite query plan")
 def test_sqlite_counts_types_from_the_covering_index_not_row_by_row(mixed_content):
     with CaptureQueriesContext(connection) as captured:

@@ -13,6 +13,7 @@ from tests.factories import PublicationFactory
 pytestmark = [
     pytest.mark.django_db,
     pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL statistics"),
+    pytest.mark.infrastructure,
 ]
 
 

@@ -10,7 +10,7 @@ from policyhub.search import search
 from policyhub.search.indexing import optimize, rebuild
 from tests.factories import PublicationFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.infrastructure]
 
 
 def search_statement(query):

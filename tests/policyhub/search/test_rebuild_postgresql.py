@@ -13,9 +13,12 @@ from policyhub.search.models import SearchDocument, SearchFacet
 from publications.models import Publication
 from tests.factories import PublicationFactory, TopicFactory
 
-pytestmark = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="PostgreSQL rebuild (run with DATABASE_URL)"
-)
+pytestmark = [
+    pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="PostgreSQL rebuild (run with DATABASE_URL)"
+    ),
+    pytest.mark.infrastructure,
+]
 TABLES = (SearchDocument._meta.db_table, SearchFacet._meta.db_table)
 
 

@@ -19,11 +19,11 @@ from django.utils import timezone
 from taggit.models import Tag
 
 from options.models import PolicyOption
+from policyhub.editorial.models import PublishableQuerySet
 from publications.models import (
     Authorship,
     Person,
     Publication,
-    PublishableQuerySet,
     Region,
     TaggedPublication,
     Topic,

@@ -99,7 +99,8 @@ class SearchDocument(models.Model):
     body = models.TextField(blank=True, help_text="Body text (weight C).")
     # The document's SearchFacet values packed in one string ("a7 g12 r3 t5": SearchFacet.CODES),
     # so a search counts the facets of its sampled matches from their index rows rather than
-    # looking up ten facet rows each (bench/README.md, "Mechanisms and what they buy"). Null until indexed.
+    # looking up ten facet rows each (bench/README.md, "Mechanisms and what they buy").
+    # Null until indexed.
     facet_keys = models.TextField(null=True, blank=True)
 
     class Meta:

@@ -6,34 +6,21 @@ from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
 from policyhub.editorial.links import slug_url
-from policyhub.editorial.models import Publishable, PublishableQuerySet, RevisionRelations
+from policyhub.editorial.models import Publishable, PublishableQuerySet, RevisionRelations, Term
 from policyhub.editorial.richtext import RichTextField
 from publications.models import Publication, Region
 
 
-class Track(models.Model):
-    name = models.CharField(max_length=120, unique=True)
-    slug = models.SlugField(max_length=120, unique=True)
-    description = models.TextField(blank=True)
+class Track(Term):
     order = models.PositiveSmallIntegerField(default=0, help_text="Position in the matrix.")
 
     class Meta:
         ordering = ["order", "name"]
 
-    def __str__(self):
-        return self.name
 
-
-class Actor(models.Model):
+class Actor(Term):
     name = models.CharField(max_length=200, unique=True)
     slug = models.SlugField(max_length=200, unique=True)
-    description = models.TextField(blank=True)
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self):
-        return self.name
 
 
 class TaggedQuestion(TaggedItemBase):

@@ -20,6 +20,7 @@ from policyhub.editorial.models import (
     UNKNOWN,
     Publishable,
     RevisionRelations,
+    Term,
 )
 from policyhub.editorial.richtext import RichTextField
 from policyhub.editorial.validators import ReservedSlugValidator
@@ -71,34 +72,16 @@ class Person(models.Model):
         return ", ".join(part for part in (self.role, self.affiliation) if part)
 
 
-class Topic(models.Model):
-    name = models.CharField(max_length=120, unique=True)
-    slug = models.SlugField(max_length=120, unique=True)
-    description = models.TextField(blank=True)
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self):
-        return self.name
-
+class Topic(Term):
     def get_absolute_url(self):
         return slug_url("publications:topic", self.slug)
 
 
-class Region(models.Model):
-    name = models.CharField(max_length=120)
-    slug = models.SlugField(max_length=120, unique=True)
-    description = models.TextField(blank=True)
+class Region(Term):
+    name = models.CharField(max_length=120)  # not unique: a name may recur under two parents
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self):
-        return self.name
 
     def get_absolute_url(self):
         return slug_url("publications:region", self.slug)
@@ -133,17 +116,7 @@ class Region(models.Model):
             raise ValidationError({"parent": "A region cannot sit inside itself."})
 
 
-class PublicationType(models.Model):
-    name = models.CharField(max_length=120, unique=True)
-    slug = models.SlugField(max_length=120, unique=True)
-    description = models.TextField(blank=True)
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self):
-        return self.name
-
+class PublicationType(Term):
     @property
     def is_report(self):
         """Special reports and other reports are cited and described as reports (schema.org

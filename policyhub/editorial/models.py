@@ -217,6 +217,22 @@ def publishable_models():
     return [model for model in apps.get_models() if issubclass(model, Publishable)]
 
 
+class Term(models.Model):
+    """A named category editors keep and readers browse by (types, topics, regions, tracks,
+    actors): its name, the slug its page lives at, and a description."""
+
+    name = models.CharField(max_length=120, unique=True)
+    slug = models.SlugField(max_length=120, unique=True)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
 class OldSlug(models.Model):
     """A slug an item used to have: its old address answers 301 to the item's current one.
 

@@ -102,9 +102,9 @@ TEMPLATES = [
     },
 ]
 
-# SQLite is the embedded default. IMMEDIATE transactions plus WAL are what stopped "database is
-# locked" errors under concurrent writes in our measurements (see LIBRARIES.md); the busy timeout
-# is how long a writer queues behind another before giving up.
+# SQLite is the embedded default. IMMEDIATE transactions plus WAL stop "database is locked"
+# errors under concurrent writes (tests/policyhub/test_sqlite_concurrency.py); the busy
+# timeout is how long a writer queues behind another before giving up.
 DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
@@ -117,7 +117,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         }
     )
     # Kept open between requests too: a new connection per request ran the PRAGMAs again and
-    # started with an empty page cache, 2-3 ms of a 5 ms page (bench/README.md). In autocommit
+    # started with an empty page cache, half the time of a small page. In autocommit
     # an idle connection holds no snapshot, so it never delays writers or checkpoints.
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
 elif DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql"):

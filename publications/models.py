@@ -133,8 +133,8 @@ class TaggedPublication(TaggedItemBase):
                 fields=["content_object", "tag"], name="unique_tag_per_publication"
             )
         ]
-        # Publications by tag from the index alone (related publications): PostgreSQL read
-        # each row of a common tag from the table (15,000 per tag at 100,000 publications).
+        # Publications by tag from the index alone (related publications), not from a table
+        # row per publication of a common tag.
         # The same for topics is in migration 0002 (the topics' through table is Django's).
         indexes = [models.Index(fields=["tag", "content_object"], name="tagged_publication_by_tag")]
 

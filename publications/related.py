@@ -79,10 +79,9 @@ def ranked_neighbours(candidates, tag_ids, topic_ids, limit):
     SQLite counts per publication first, then looks up each counted one by key: it would
     rather walk every published row (a nested loop over a derived table is not something
     the ORM writes), and ``CROSS JOIN`` keeps its join order. PostgreSQL joins the rows
-    first and counts after: it cannot estimate a join on counted rows (it guessed 200
-    where there were 51,000 for common tags at 100,000 publications) and probed the
-    visibility index once per neighbour; joining first it hashes the published ids from
-    that index instead (the same shape made SQLite 3.5x slower; bench/README.md).
+    first and counts after: it cannot estimate a join on counted rows and would probe the
+    visibility index once per neighbour; joining first, it hashes the published ids from
+    that index instead (the same shape is several times slower on SQLite).
     """
     connection = connections[candidates.db]
     count_first = connection.vendor == "sqlite"

@@ -17,7 +17,7 @@ from .models import Person, Publication, Region, Topic
 
 class RememberedCountPaginator(Paginator):
     """A paginator whose total is kept in the data cache under ``count_name`` until the content
-    changes: counting every published row was the largest query of a listing (100,000 rows)."""
+    changes: counting every published row is the largest query of a listing."""
 
     def __init__(self, *args, count_name, **kwargs):
         super().__init__(*args, **kwargs)

@@ -81,17 +81,15 @@ def postgresql_match(query: ParsedQuery, connection) -> Match:
         # rather than through the primary key (four): the addresses come from the same
         # statement, so from the same snapshot, and name the very row versions it matched.
         row_address_sql=f"{DOCUMENTS}.ctid",
-        # By address too, like the candidates: 4 ms less than through the primary key for a
-        # 2,000-document sample.
+        # By address too, like the candidates.
         sampled_documents_sql=(
             f"{DOCUMENTS} WHERE {DOCUMENTS}.ctid "  # noqa: S608 (names are ours)
             "= ANY(ARRAY(SELECT row_address FROM s))"
         ),
-        # The planner does not count the cost of reading each (TOASTed) tsvector, and with
-        # the default random_page_cost it scanned the whole table rather than use the GIN
-        # index: 300-480 ms against 130 ms for a 25,000-match query at 100,000 documents.
-        # JIT compiling the large-match plans cost ~30 ms and saved nothing measurable: the
-        # time goes into reading and ranking the vectors, not into evaluating expressions.
+        # The planner does not count the cost of reading each TOASTed tsvector, and with the
+        # default random_page_cost it scans the whole table rather than use the GIN index.
+        # JIT compiles the large-match plans for nothing: the time goes into reading and
+        # ranking the vectors, not into evaluating expressions.
         setup_sql=("SET LOCAL random_page_cost = 1.1", "SET LOCAL jit = off"),
     )
 

@@ -37,7 +37,7 @@ DATE_ORDER = "published_at DESC NULLS LAST, id DESC"
 # matches among thousands must not drop out of the filters).
 FACET_SAMPLE = 2000
 # Relevance ranking reads each candidate's term positions and lengths (FTS5's bm25, PostgreSQL's
-# ts_rank): 60-70% of a search matching a third of 100,000 documents. Past this many matches,
+# ts_rank), most of the cost of a search on a common word. Past this many matches,
 # only the newest RANKED are ranked (documents without a date, i.e. people, count as newest);
 # older matches follow them by date. Totals, counts and date order are unaffected, and below
 # this many matches nothing changes. Product reasoning in bench/README.md.
@@ -134,8 +134,8 @@ class _FetchedPage:
         return self.hits[: bounds.stop - bounds.start]
 
 
-# Compiling visible_documents() through the ORM took ~4 ms of every search; its SQL is the same
-# for every moment, so it is compiled once per database with this moment and the moment put in.
+# Compiling visible_documents() through the ORM is a noticeable part of every search, and its
+# SQL is the same for every moment: compiled once per database, the moment put in each time.
 _COMPILE_MOMENT = datetime(1970, 1, 1, 0, 0, 0, 123457, tzinfo=UTC)
 _compiled_visibility = {}
 

@@ -158,8 +158,8 @@ def rebuild(progress=None):
 
 
 def _delete_all():
-    """Empty both tables. Plain statements: the ORM's delete() first loaded every document,
-    text and all, to collect its facets (18 s of Python at 107,000 documents)."""
+    """Empty both tables. Plain statements: the ORM's delete() loads every document, text
+    and all, to collect its facets."""
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
         for model in (SearchFacet, SearchDocument):
@@ -167,20 +167,19 @@ def _delete_all():
 
 
 def optimize():
-    """Refresh planner statistics: SQLite plans FTS joins badly without them (LIBRARIES.md)."""
+    """Refresh planner statistics: without them SQLite joins the FTS matches through the wide
+    document rows instead of the covering index."""
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             cursor.execute("ANALYZE")
             cursor.execute("PRAGMA optimize")
         elif connection.vendor == "postgresql":
             if not connection.in_atomic_block:
-                # Flushes the GIN index's pending list: after a bulk load its entries made a
-                # 2,500-match query fetch and recheck twice the rows (59 ms against 44 ms).
+                # Flushes the GIN index's pending list, whose entries make searches after a
+                # bulk load fetch and recheck rows the index itself would have excluded.
                 cursor.execute("VACUUM search_searchdocument")
                 # Sets the visibility map of the content tables the visibility check reads, so
-                # it can scan the narrow publication_visibility index instead of the table:
-                # 11 ms against 72 ms per search after a bulk load that autovacuum had not
-                # reached yet.
+                # it scans the narrow publication_visibility index instead of the table.
                 for table in VISIBILITY_TABLES:
                     cursor.execute(f"VACUUM {table}")
             # Everything: searches also check the content tables (visible_documents()).

@@ -1,10 +1,9 @@
 """PostgreSQL: rebuild the search index into fresh copies of its two tables, then swap them in.
 
-Filling the live tables in place meant deleting every row, then inserting ~110,000 documents
-and ~900,000 facet rows one statement each, through five document indexes (GIN included) and
-three facet indexes, with a deferred foreign-key check queued per facet row. Here the rows go
-by COPY into tables that have no index yet, each index is built once at the end, and the old
-tables are dropped, dead rows and all (bench/README.md, "Import").
+Filling the live tables in place means deleting every row, then inserting each document and
+facet row through every index (GIN included), with a deferred foreign-key check queued per facet
+row. Here the rows go by COPY into tables that have no index yet, each index is built once at
+the end, and the old tables are dropped, dead rows and all (about half the time: bench/README.md).
 
 Readers: until the swap the live tables are not touched, so a search during a rebuild reads the
 old index as before, neither blocked nor slowed. Dropping and renaming need an ACCESS EXCLUSIVE
@@ -32,8 +31,7 @@ FACETS = SearchFacet._meta.db_table
 # An arbitrary constant: the advisory lock that serialises index writers against a rebuild.
 WRITERS_LOCK = 7_200_117
 # Memory for each index build (the server default is 64 MB): fewer flushes of the GIN build's
-# accumulator. No measurable difference at 107,000 documents (bench/README.md); more memory
-# only helps, for larger archives, and lasts until the rebuild commits.
+# accumulator on large archives; it lasts only until the rebuild commits.
 INDEX_BUILD_MEMORY = "256MB"
 SWAP_LOCK_TIMEOUT = "500ms"
 SWAP_LOCK_ATTEMPTS = 120

@@ -162,6 +162,37 @@ PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
 # publications), kept by the page cache's rules for the requests that miss the page cache
 # (editors, new filter combinations); its own switch, so tests can turn it off.
 DATA_CACHE_ENABLED = env.bool("DATA_CACHE_ENABLED", default=True)
+# The GET parameters reader pages read (lists, filters, search, compare, the sitemap's "p"): a
+# cached page is keyed on these only, and a page requested with any other (?utm_id=...) is never
+# stored, so made-up parameters cannot fill the cache.
+PAGE_CACHE_QUERY_PARAMETERS = [
+    # lists and search
+    "page",
+    "q",
+    "kind",
+    "sort",
+    # publication and search filters
+    "type",
+    "topic",
+    "region",
+    "tag",
+    "author",
+    "year",
+    # option filters and compare
+    "question",
+    "track",
+    "level",
+    "timeframe",
+    "status",
+    "actor",
+    "options",
+    # sitemap pages
+    "p",
+]
+# What one page may put in the cache: variants of one path (query strings, encodings) per
+# generation, and bytes per response. Redis itself needs maxmemory and allkeys-lru (README).
+PAGE_CACHE_MAX_VARIANTS = env.int("PAGE_CACHE_MAX_VARIANTS", default=100)
+PAGE_CACHE_MAX_BYTES = env.int("PAGE_CACHE_MAX_BYTES", default=1024 * 1024)
 PAGE_CACHE_EXCLUDED_PATHS = [
     "/admin/",
     "/publications/preview/",

@@ -28,6 +28,7 @@ import logging
 import math
 import secrets
 import time
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
@@ -329,17 +330,47 @@ def _encodings(request):
     return ",".join(sorted(tokens & {"br", "gzip", "zstd"}))
 
 
+def _query(request):
+    """The parameters pages read, in one order (``?b=1&a=2`` is ``?a=2&b=1``): the views read
+    them by name, so the order and any other parameter change nothing they render."""
+    known = settings.PAGE_CACHE_QUERY_PARAMETERS
+    return urlencode(
+        [
+            (name, value)
+            for name, values in sorted(request.GET.lists())
+            if name in known
+            for value in values
+        ]
+    )
+
+
+def _only_known_parameters(request):
+    # Their pages link to themselves with the query kept, so ?utm_id=x is not the page everyone
+    # else gets; and made-up parameters would each store a page.
+    known = settings.PAGE_CACHE_QUERY_PARAMETERS
+    return all(name in known for name in request.GET)
+
+
+def _digest(text):
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 def page_key(request, generation):
     # Vary: Accept-Encoding, always honoured: one entry per set of encodings the client accepts.
-    identity = f"{request.build_absolute_uri()}|{_encodings(request)}"
-    digest = hashlib.sha256(identity.encode()).hexdigest()
-    return f"pagecache:{generation}:page:{digest}"
+    identity = f"{request.build_absolute_uri(request.path)}?{_query(request)}|{_encodings(request)}"
+    return f"pagecache:{generation}:page:{_digest(identity)}"
+
+
+def _variants_key(request, generation):
+    return f"pagecache:{generation}:variants:{_digest(request.build_absolute_uri(request.path))}"
 
 
 def _storable(request, response):
     if request.method != "GET" or response.status_code != 200 or response.streaming:
         return False
-    if response.cookies:
+    if response.cookies or not _only_known_parameters(request):
+        return False
+    if len(response.content) > settings.PAGE_CACHE_MAX_BYTES:
         return False
     cache_control = {
         part.split("=")[0].strip().lower() for part in response.get("Cache-Control", "").split(",")
@@ -368,7 +399,7 @@ def _store(request, response, pending):
     now = timezone.now()
     expires = expiry(pending["generation"], pending["started"])
     timeout = math.floor(expires - now.timestamp())
-    if timeout < 1:
+    if timeout < 1 or not _admit_variant(request, pending["generation"]):
         return
     content = response.content
     nonce = getattr(request, "_csp_nonce", None)
@@ -388,6 +419,20 @@ def _store(request, response, pending):
         "expires": expires,
     }
     cache.set(pending["key"], entry, timeout=timeout)
+
+
+def _admit_variant(request, generation):
+    """Count one more stored variant of this path; False past PAGE_CACHE_MAX_VARIANTS.
+
+    Counted per generation (a change retires them all) and kept as long as a page may be.
+    """
+    key = _variants_key(request, generation)
+    cache.add(key, 0, timeout=settings.PAGE_CACHE_SECONDS)
+    try:
+        stored = cache.incr(key)
+    except ValueError:
+        return False  # the counter expired just now: the next request starts a new one
+    return stored <= settings.PAGE_CACHE_MAX_VARIANTS
 
 
 def _response_from(entry, request):

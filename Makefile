@@ -90,4 +90,4 @@ bench-pages: install
 	$(BIN)/python bench/pages_bench.py --count 10000 --db sqlite --load
 
 clean:
-	rm -rf $(VENV) node_modules .pytest_cache staticfiles .serve-cache
+	rm -rf $(VENV) node_modules .pytest_cache staticfiles .serve-cache .django-cache

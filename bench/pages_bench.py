@@ -77,8 +77,9 @@ def base_env(url, *, cached, redis_db=14, data_cache=True):
         DATA_CACHE_ENABLED="true" if data_cache else "false",
         LOG_LEVEL="WARNING",
     )
-    if cached:
-        env["CACHE_URL"] = f"redis://127.0.0.1:6379/{redis_db}"
+    # Uncached runs keep the per-process cache their figures were measured with (the site's
+    # default is now a file cache).
+    env["CACHE_URL"] = f"redis://127.0.0.1:6379/{redis_db}" if cached else "locmemcache://"
     return env
 
 

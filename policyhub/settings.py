@@ -132,15 +132,27 @@ elif DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql"):
         "connect_timeout", env.int("DB_CONNECT_TIMEOUT", default=2)
     )
 
-# Redis (CACHE_URL=redis://...) when more than one process serves the site: the page cache's
-# invalidation and the sessions below are only shared through a shared cache.
-CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://policyhub")}
+# Redis (CACHE_URL=redis://...) when several machines serve the site: the page cache's
+# invalidation is only shared through a shared cache. The default is a file cache in the project,
+# so every process on this machine (gunicorn workers, manage.py import_content) shares one.
+CACHES = {
+    "default": env.cache_url("CACHE_URL", default=f"filecache://{BASE_DIR / '.django-cache'}")
+}
 # Several sites (or test runs) can share one Redis.
 CACHES["default"].setdefault("KEY_PREFIX", env.str("CACHE_KEY_PREFIX", default=""))
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # redis-py waits 5 s by default for a host that accepts and never answers, on every call;
+    # every cache call is an optimisation, so giving up fast costs a page little.
+    CACHES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "socket_connect_timeout": env.float("CACHE_SOCKET_TIMEOUT", default=0.5),
+            "socket_timeout": env.float("CACHE_SOCKET_TIMEOUT", default=0.5),
+        }
+    )
 
-# Sessions are written to the database and read through the cache: any app server can serve any
-# request, and a cache flush logs nobody out.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Sessions live in the database only: with the cache in front of them (cached_db) a Redis outage
+# raised on every request that had a session, and locked the editors out of the admin.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # Whole-page cache for anonymous readers (policyhub/cache.py). Invalidated on every change readers
 # could see; PAGE_CACHE_SECONDS only bounds how long an unchanged page is kept.
@@ -150,6 +162,37 @@ PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
 # publications), kept by the page cache's rules for the requests that miss the page cache
 # (editors, new filter combinations); its own switch, so tests can turn it off.
 DATA_CACHE_ENABLED = env.bool("DATA_CACHE_ENABLED", default=True)
+# The GET parameters reader pages read (lists, filters, search, compare, the sitemap's "p"): a
+# cached page is keyed on these only, and a page requested with any other (?utm_id=...) is never
+# stored, so made-up parameters cannot fill the cache.
+PAGE_CACHE_QUERY_PARAMETERS = [
+    # lists and search
+    "page",
+    "q",
+    "kind",
+    "sort",
+    # publication and search filters
+    "type",
+    "topic",
+    "region",
+    "tag",
+    "author",
+    "year",
+    # option filters and compare
+    "question",
+    "track",
+    "level",
+    "timeframe",
+    "status",
+    "actor",
+    "options",
+    # sitemap pages
+    "p",
+]
+# What one page may put in the cache: variants of one path (query strings, encodings) per
+# generation, and bytes per response. Redis itself needs maxmemory and allkeys-lru (README).
+PAGE_CACHE_MAX_VARIANTS = env.int("PAGE_CACHE_MAX_VARIANTS", default=100)
+PAGE_CACHE_MAX_BYTES = env.int("PAGE_CACHE_MAX_BYTES", default=1024 * 1024)
 PAGE_CACHE_EXCLUDED_PATHS = [
     "/admin/",
     "/publications/preview/",

@@ -1,5 +1,6 @@
 import contextlib
 import json
+import os
 import socket
 import threading
 from types import SimpleNamespace
@@ -10,7 +11,25 @@ import pytest
 from django.core.cache import cache
 from django.core.handlers.wsgi import WSGIHandler
 from django.db import connection
+from django.test import override_settings
 from redis.exceptions import ConnectionError as RedisConnectionError
+
+from tests.manage_command import process_settings
+
+# The site's default cache is a file cache in the project, shared by every process on the
+# machine; tests keep theirs in memory, fresh for each run, and so do the processes they start.
+TEST_CACHE_URL = "locmemcache://"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _cache_in_memory():
+    with (
+        override_settings(
+            CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+        ),
+        mock.patch.dict(os.environ, {"CACHE_URL": TEST_CACHE_URL}),
+    ):
+        yield
 
 
 @pytest.fixture(autouse=True)
@@ -39,9 +58,14 @@ def _page_cache_off(settings):
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
+    from policyhub.editorial.cache import reset_availability
+
+    # A failure seen by one test must not make the next one skip the cache.
+    reset_availability()
     cache.clear()
     yield
     cache.clear()
+    reset_availability()
 
 
 CACHE_OPERATIONS = ("get", "get_many", "set", "set_many", "add", "delete", "delete_many")
@@ -236,3 +260,50 @@ def write_jsonl(tmp_path):
         return str(path)
 
     return write
+
+
+class SilentServer(TcpProxy):
+    """A socket on 127.0.0.1 that accepts connections and never answers: a hung Redis."""
+
+    def __init__(self):
+        super().__init__(None)
+
+    def start(self, mode="blackhole"):
+        super().start(mode)
+
+
+def closed_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def redis_cache_settings():
+    """``redis_cache_settings(port)``: CACHES as the settings make them from
+    ``CACHE_URL=redis://127.0.0.1:<port>/0`` (read once, in a fresh process), timeouts included."""
+    caches = process_settings("CACHES", CACHE_URL="redis://127.0.0.1:1/0")["CACHES"]
+
+    def for_port(port):
+        default = {**caches["default"], "LOCATION": f"redis://127.0.0.1:{port}/0"}
+        return {"default": default}
+
+    return for_port
+
+
+@pytest.fixture
+def hung_cache(redis_cache_settings):
+    """The cache is a Redis that accepts connections and never answers; yields the server."""
+    server = SilentServer()
+    server.start()
+    # Not the settings fixture: this must be undone before _clear_cache's teardown runs.
+    with override_settings(CACHES=redis_cache_settings(server.port)):
+        yield server
+    server.stop()
+
+
+@pytest.fixture
+def closed_cache(redis_cache_settings):
+    """The cache is a Redis whose port refuses connections (the server is down)."""
+    with override_settings(CACHES=redis_cache_settings(closed_port())):
+        yield

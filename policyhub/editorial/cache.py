@@ -15,6 +15,10 @@ Invalidation is one write: keys carry a *generation* token kept in the cache, an
 content readers see (signals below) replaces the token, on every server at once when the cache is
 Redis. Scheduled items need no cron either: an entry never outlives the next publish time.
 
+A cache that fails (down, or hung until the socket timeout) is skipped by this process for
+``RETRY_AFTER_SECONDS``: pages are then served uncached at their normal speed instead of waiting
+on it call after call. Invalidations are always attempted.
+
 ``remember()`` keeps computed data (the publication list's facet counts) by the same rules, for
 the requests the page cache cannot answer (editors, every combination of filters and pages).
 """
@@ -24,6 +28,7 @@ import logging
 import math
 import secrets
 import time
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
@@ -61,6 +66,34 @@ CACHEABLE_VARY = {"accept-encoding", "cookie"}
 UNCACHEABLE_CACHE_CONTROL = {"private", "no-store", "no-cache"}
 
 
+# Availability -------------------------------------------------------------------------------
+
+RETRY_AFTER_SECONDS = 10
+# When this process last saw the cache fail (time.monotonic()), or None.
+_failed_at = None
+
+
+def cache_available():
+    """False for RETRY_AFTER_SECONDS after a failure: each call to a hung cache costs a socket
+    timeout, and a page makes several."""
+    return _failed_at is None or time.monotonic() - _failed_at >= RETRY_AFTER_SECONDS
+
+
+def cache_failed(message=None):
+    """Note a failed cache call (from inside its ``except``, which ``message`` logs): skip the
+    cache for a while."""
+    global _failed_at
+    _failed_at = time.monotonic()
+    if message:
+        logger.warning("%s; skipped for %s s", message, RETRY_AFTER_SECONDS, exc_info=True)
+
+
+def reset_availability():
+    """Try the cache again on the next call (a health check that reached it; tests)."""
+    global _failed_at
+    _failed_at = None
+
+
 # Generation ---------------------------------------------------------------------------------
 
 
@@ -82,7 +115,7 @@ def invalidate(counts=True):
         cache.set_many({key: secrets.token_hex(8) for key in keys}, timeout=None)
     except CACHE_ERRORS:
         # An unreachable cache holds no pages to retire; the edit itself must not fail.
-        logger.warning("Page cache: could not invalidate", exc_info=True)
+        cache_failed("Page cache: could not invalidate")
 
 
 def _moves_counts(sender, instance, action, pk_set, created):
@@ -191,6 +224,8 @@ def remember_many(names, compute, *, counts=False, single_flight=False):
     in one cache round trip; ``compute(missing_items)`` returns ``{item: value}`` for the rest.
     ``single_flight``: see ``remember()`` (for one costly value, not many cheap ones)."""
     started = timezone.now()
+    if not cache_available():
+        return compute(list(names))
     try:
         generation = current_generation(COUNTS_GENERATION_KEY if counts else GENERATION_KEY)
         keys = {
@@ -199,7 +234,7 @@ def remember_many(names, compute, *, counts=False, single_flight=False):
         }
         entries = cache.get_many(keys.values())
     except CACHE_ERRORS:
-        logger.warning("Data cache: unavailable", exc_info=True)
+        cache_failed("Data cache: unavailable")
         return compute(list(names))
     found = _fresh(keys, entries, started)
     missing = [item for item in names if item not in found]
@@ -244,7 +279,7 @@ def _take_turn(keys, missing, started):
             if cache.get(lock) is None:  # the other process failed, or the entry expired
                 break
     except CACHE_ERRORS:
-        logger.warning("Data cache: unavailable", exc_info=True)
+        cache_failed("Data cache: unavailable")
     return None, {}
 
 
@@ -252,10 +287,12 @@ def _release(lock):
     try:
         cache.delete(lock)
     except CACHE_ERRORS:
-        logger.warning("Data cache: could not release a lock", exc_info=True)
+        cache_failed("Data cache: could not release a lock")
 
 
 def _store_data(keys, computed, generation, started):
+    if not cache_available():
+        return
     try:
         expires = expiry(generation, started)
         timeout = math.floor(expires - timezone.now().timestamp())
@@ -268,7 +305,7 @@ def _store_data(keys, computed, generation, started):
                 timeout=timeout,
             )
     except CACHE_ERRORS:
-        logger.warning("Data cache: could not store", exc_info=True)
+        cache_failed("Data cache: could not store")
 
 
 # Requests and entries -----------------------------------------------------------------------
@@ -293,17 +330,47 @@ def _encodings(request):
     return ",".join(sorted(tokens & {"br", "gzip", "zstd"}))
 
 
+def _query(request):
+    """The parameters pages read, in one order (``?b=1&a=2`` is ``?a=2&b=1``): the views read
+    them by name, so the order and any other parameter change nothing they render."""
+    known = settings.PAGE_CACHE_QUERY_PARAMETERS
+    return urlencode(
+        [
+            (name, value)
+            for name, values in sorted(request.GET.lists())
+            if name in known
+            for value in values
+        ]
+    )
+
+
+def _only_known_parameters(request):
+    # Their pages link to themselves with the query kept, so ?utm_id=x is not the page everyone
+    # else gets; and made-up parameters would each store a page.
+    known = settings.PAGE_CACHE_QUERY_PARAMETERS
+    return all(name in known for name in request.GET)
+
+
+def _digest(text):
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 def page_key(request, generation):
     # Vary: Accept-Encoding, always honoured: one entry per set of encodings the client accepts.
-    identity = f"{request.build_absolute_uri()}|{_encodings(request)}"
-    digest = hashlib.sha256(identity.encode()).hexdigest()
-    return f"pagecache:{generation}:page:{digest}"
+    identity = f"{request.build_absolute_uri(request.path)}?{_query(request)}|{_encodings(request)}"
+    return f"pagecache:{generation}:page:{_digest(identity)}"
+
+
+def _variants_key(request, generation):
+    return f"pagecache:{generation}:variants:{_digest(request.build_absolute_uri(request.path))}"
 
 
 def _storable(request, response):
     if request.method != "GET" or response.status_code != 200 or response.streaming:
         return False
-    if response.cookies:
+    if response.cookies or not _only_known_parameters(request):
+        return False
+    if len(response.content) > settings.PAGE_CACHE_MAX_BYTES:
         return False
     cache_control = {
         part.split("=")[0].strip().lower() for part in response.get("Cache-Control", "").split(",")
@@ -332,7 +399,7 @@ def _store(request, response, pending):
     now = timezone.now()
     expires = expiry(pending["generation"], pending["started"])
     timeout = math.floor(expires - now.timestamp())
-    if timeout < 1:
+    if timeout < 1 or not _admit_variant(request, pending["generation"]):
         return
     content = response.content
     nonce = getattr(request, "_csp_nonce", None)
@@ -352,6 +419,20 @@ def _store(request, response, pending):
         "expires": expires,
     }
     cache.set(pending["key"], entry, timeout=timeout)
+
+
+def _admit_variant(request, generation):
+    """Count one more stored variant of this path; False past PAGE_CACHE_MAX_VARIANTS.
+
+    Counted per generation (a change retires them all) and kept as long as a page may be.
+    """
+    key = _variants_key(request, generation)
+    cache.add(key, 0, timeout=settings.PAGE_CACHE_SECONDS)
+    try:
+        stored = cache.incr(key)
+    except ValueError:
+        return False  # the counter expired just now: the next request starts a new one
+    return stored <= settings.PAGE_CACHE_MAX_VARIANTS
 
 
 def _response_from(entry, request):
@@ -377,7 +458,7 @@ class PageCacheFetchMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not is_candidate(request):
+        if not is_candidate(request) or not cache_available():
             return self.get_response(request)
         started = timezone.now()
         try:
@@ -386,7 +467,7 @@ class PageCacheFetchMiddleware:
             entry = cache.get(key)
         except CACHE_ERRORS:
             # A cache outage costs speed, not pages.
-            logger.warning("Page cache: unavailable", exc_info=True)
+            cache_failed("Page cache: unavailable")
             return self.get_response(request)
         if entry is not None and entry["expires"] > started.timestamp():
             return _response_from(entry, request)
@@ -405,9 +486,9 @@ class PageCacheUpdateMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         pending = getattr(request, "_page_cache_pending", None)
-        if pending is not None and _storable(request, response):
+        if pending is not None and cache_available() and _storable(request, response):
             try:
                 _store(request, response, pending)
             except CACHE_ERRORS:
-                logger.warning("Page cache: could not store", exc_info=True)
+                cache_failed("Page cache: could not store")
         return response

@@ -9,6 +9,8 @@ from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from policyhub.editorial.cache import cache_failed, reset_availability
+
 logger = logging.getLogger("policyhub.operations.health")
 
 
@@ -27,15 +29,21 @@ def database_ok():
 
 
 def cache_ok():
+    # Probed even while pages skip the cache after a failure (cache_available()): the probe is
+    # how a load balancer learns of the outage, and a probe that succeeds ends the skipping.
+    # A hung Redis costs one socket timeout here (settings.CACHES), not the 5 s default.
     key = f"healthz:{secrets.token_hex(8)}"
     try:
         cache.set(key, "1", timeout=10)
         ok = cache.get(key) == "1"
         cache.delete(key)
-        return ok
     except Exception:
         logger.warning("Health check: cache unavailable", exc_info=True)
+        cache_failed()
         return False
+    if ok:
+        reset_availability()
+    return ok
 
 
 @require_safe

@@ -7,15 +7,11 @@ maintained there (see migration 0002): an FTS5 table kept in step by triggers on
 generated, weighted tsvector column with a GIN index on PostgreSQL.
 """
 
-import logging
-
 from django.core.cache import cache
 from django.db import models
 from django.db.models.functions import Lower
 
-from policyhub.editorial.cache import CACHE_ERRORS
-
-logger = logging.getLogger("policyhub.search")
+from policyhub.editorial.cache import CACHE_ERRORS, cache_available, cache_failed
 
 SYNONYM_CACHE_KEY = "search:synonym-groups"
 # Saving a synonym deletes the cached groups; should the cache be unreachable just then, the old
@@ -26,17 +22,19 @@ SYNONYM_CACHE_SECONDS = 600
 class SynonymQuerySet(models.QuerySet):
     def groups(self):
         """Every group as a list of terms, cached until a synonym is saved or deleted."""
+        if not cache_available():
+            return [synonym.term_list for synonym in self.all()]
         try:
             groups = cache.get(SYNONYM_CACHE_KEY)
         except CACHE_ERRORS:
-            logger.warning("Synonyms: cache unavailable", exc_info=True)
+            cache_failed("Synonyms: cache unavailable")
             return [synonym.term_list for synonym in self.all()]
         if groups is None:
             groups = [synonym.term_list for synonym in self.all()]
             try:
                 cache.set(SYNONYM_CACHE_KEY, groups, timeout=SYNONYM_CACHE_SECONDS)
             except CACHE_ERRORS:
-                logger.warning("Synonyms: could not cache the groups", exc_info=True)
+                cache_failed("Synonyms: could not cache the groups")
         return groups
 
 
@@ -64,7 +62,8 @@ class Synonym(models.Model):
         try:
             cache.delete(SYNONYM_CACHE_KEY)
         except CACHE_ERRORS:
-            logger.warning("Synonyms: could not clear the cached groups", exc_info=True)
+            # Always attempted, like a page invalidation: a stale group must not outlive the edit.
+            cache_failed("Synonyms: could not clear the cached groups")
 
 
 class SearchDocument(models.Model):

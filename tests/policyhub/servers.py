@@ -35,6 +35,8 @@ def production_env(**overrides):
         SECRET_KEY=secrets.token_urlsafe(64),
         ALLOWED_HOSTS="127.0.0.1",
         DJANGO_SETTINGS_MODULE="policyhub.settings",
+        # Not the project's shared file cache: each server keeps its own unless a test says.
+        CACHE_URL="locmemcache://",
     )
     env.update(overrides)
     return env

@@ -3,7 +3,7 @@ import re
 import pytest
 
 from tests.factories import PublicationFactory
-from tests.manage_command import production_env, run_manage
+from tests.manage_command import PROJECT_ROOT, process_settings, production_env, run_manage
 
 
 @pytest.mark.parametrize("debug", ["true", "false"])
@@ -93,3 +93,37 @@ def test_sqlite_connections_outlive_a_request(tmp_path):
     result = run_manage("shell", "-c", code, DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}")
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "True"
+
+
+def cache_and_sessions(**env):
+    found = process_settings("CACHES", "SESSION_ENGINE", **env)
+    return found["CACHES"]["default"], found["SESSION_ENGINE"]
+
+
+def test_the_default_cache_is_one_file_cache_for_every_process_of_the_project():
+    # import_content in another process must retire the pages the server has cached.
+    default, _ = cache_and_sessions(CACHE_URL=None)
+
+    assert default["BACKEND"] == "django.core.cache.backends.filebased.FileBasedCache"
+    assert default["LOCATION"] == str(PROJECT_ROOT / ".django-cache")
+    assert ".django-cache/" in (PROJECT_ROOT / ".gitignore").read_text().splitlines()
+
+
+def test_redis_calls_give_up_fast_on_a_hung_server():
+    default, _ = cache_and_sessions(CACHE_URL="redis://redis.internal:6379/0")
+
+    assert default["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert default["OPTIONS"]["socket_connect_timeout"] == 0.5
+    assert default["OPTIONS"]["socket_timeout"] == 0.5
+
+
+def test_sessions_do_not_go_through_the_cache():
+    _, engine = cache_and_sessions(CACHE_URL="redis://redis.internal:6379/0")
+    assert engine == "django.contrib.sessions.backends.db"
+
+
+def test_tests_and_the_processes_they_start_keep_their_cache_in_memory(settings):
+    locmem = "django.core.cache.backends.locmem.LocMemCache"
+    assert settings.CACHES["default"]["BACKEND"] == locmem
+    default, _ = cache_and_sessions()
+    assert default["BACKEND"] == locmem

@@ -78,6 +78,7 @@ def sqlite_site(tmp_path):
     env.update(
         DJANGO_SETTINGS_MODULE="policyhub.settings",
         DATABASE_URL=f"sqlite:///{tmp_path / 'site.sqlite3'}",
+        CACHE_URL="locmemcache://",
         MEDIA_ROOT=str(tmp_path / "media"),
         PYTHONPATH=str(PROJECT_ROOT),
         # Generous on purpose: with a loaded CI machine a writer can wait its turn for seconds.

@@ -1,7 +1,7 @@
 """Two gunicorn servers behind one address, one PostgreSQL, one Redis: either can serve anything.
 
-An editor logs in through one server and is known to the other (sessions in the database and
-Redis); a page cached by one is a hit on the other; an unpublish made through one is seen on the
+An editor logs in through one server and is known to the other (sessions in the
+database); a page cached by one is a hit on the other; an unpublish made through one is seen on the
 next request, answered by the other.
 """
 

@@ -362,3 +362,68 @@ def test_drafts_never_reach_the_cache(client):
     client.get(reverse("publications:list"))
     assert b"Secret draft" not in client.get(reverse("publications:list")).content
     assert client.get(draft.get_absolute_url()).status_code == 404
+
+
+def test_a_page_asked_for_with_unknown_parameters_is_not_stored(client):
+    url = reverse("publications:list")
+    assert x_cache(client.get(url + "?utm_id=a1")) == "miss"
+    assert x_cache(client.get(url + "?utm_id=a1")) == "miss"
+    # Nor under the page's own key: its links carry ?utm_id=a1.
+    assert x_cache(client.get(url)) == "miss"
+
+
+def test_unknown_parameters_are_answered_with_the_page_everyone_gets(client):
+    url = reverse("publications:list")
+    first = client.get(url + "?page=1")
+    response = client.get(url + "?utm_source=newsletter&page=1&fbclid=x")
+    assert x_cache(response) == "hit"
+    assert response.content == first.content
+
+
+def test_the_order_of_parameters_makes_no_new_page(client):
+    url = reverse("search:search")
+    assert x_cache(client.get(url + "?q=aid&sort=date")) == "miss"
+    assert x_cache(client.get(url + "?sort=date&q=aid")) == "hit"
+
+
+def test_one_path_stores_at_most_page_cache_max_variants(client, settings):
+    settings.PAGE_CACHE_MAX_VARIANTS = 3
+    url = reverse("publications:list")
+    for word in ["a", "b", "c", "d"]:
+        assert x_cache(client.get(f"{url}?q={word}")) == "miss"
+
+    assert [x_cache(client.get(f"{url}?q={word}")) for word in ["a", "b", "c", "d"]] == [
+        "hit",
+        "hit",
+        "hit",
+        "miss",
+    ]
+    # Other paths keep their own count.
+    client.get(reverse("options:list"))
+    assert x_cache(client.get(reverse("options:list"))) == "hit"
+
+
+def test_a_response_larger_than_page_cache_max_bytes_is_not_stored(client, settings):
+    PublicationFactory()
+    url = reverse("publications:list")
+    size = len(client.get(url).content)  # stored: the next one is a hit
+    settings.PAGE_CACHE_MAX_BYTES = size - 1
+    page_cache.invalidate()  # the stored copy is retired; the next one is too large
+
+    assert x_cache(client.get(url)) == "miss"
+    assert x_cache(client.get(url)) == "miss"
+    settings.PAGE_CACHE_MAX_BYTES = size
+    client.get(url)
+    assert x_cache(client.get(url)) == "hit"
+
+
+def test_every_parameter_a_reader_page_reads_is_in_the_page_cache_key(settings):
+    # A parameter missing from the list would be answered with the unfiltered page.
+    from options.forms import OptionFilterForm
+    from policyhub.search.forms import SearchForm, SuggestForm
+    from publications.forms import PublicationFilterForm
+
+    read = {"page", "options", "p"}  # ListView's page, compare's options, the sitemap's p
+    for form in (PublicationFilterForm, OptionFilterForm, SearchForm, SuggestForm):
+        read |= set(form.base_fields)
+    assert read <= set(settings.PAGE_CACHE_QUERY_PARAMETERS)

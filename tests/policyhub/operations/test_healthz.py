@@ -78,6 +78,7 @@ def test_production_https_redirect_spares_healthz(tmp_path):
         SECRET_KEY=secrets.token_urlsafe(64),
         ALLOWED_HOSTS="testserver",
         DATABASE_URL=f"sqlite:///{tmp_path / 'probe.sqlite3'}",
+        CACHE_URL="locmemcache://",
     )
     code = (
         "from django.test import Client; c = Client();"
@@ -129,3 +130,30 @@ def test_unresponsive_postgres_host_is_a_503_within_the_budget(postgres_through_
     proxy.stop()
     proxy.start()
     assert wsgi_get("/healthz").status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("fault", ["closed_cache", "hung_cache"])
+def test_cache_outage_is_a_503_within_a_second(client, request, fault):
+    # Hung: the host accepts and never answers; only the socket timeout in the settings helps.
+    request.getfixturevalue(fault)
+    started = time.monotonic()
+    response = client.get(reverse("healthz"))
+    elapsed = time.monotonic() - started
+
+    assert response.status_code == 503
+    assert response.json() == {
+        "status": "unavailable",
+        "database": "ok",
+        "cache": "unavailable",
+    }
+    assert elapsed < 1.0
+
+
+@pytest.mark.django_db
+def test_a_probe_that_reaches_the_cache_ends_the_pause_in_using_it(client):
+    from policyhub.editorial import cache as page_cache
+
+    page_cache.cache_failed()
+    assert client.get(reverse("healthz")).status_code == 200
+    assert page_cache.cache_available()

@@ -133,6 +133,11 @@ class StaticSitemap(Sitemap):
             ("home", publications),
             ("publications:list", publications),
             ("options:list", options),
+            # The subject indexes list counts of published publications.
+            ("publications:people", publications),
+            ("publications:topics", publications),
+            ("publications:regions", publications),
+            ("tags", max(filter(None, [publications, options]), default=None)),
         ]
 
     def location(self, item):

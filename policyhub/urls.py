@@ -13,6 +13,7 @@ register_converter(UnicodeSlugConverter, "uslug")
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("tags/", views.tag_index, name="tags"),
     path("tags/<uslug:slug>/", views.tag_detail, name="tag"),
     path("tags/<uslug:slug>/feed/", feeds.TagFeed(), name="tag_feed"),
     path("tags/<uslug:slug>/feed/atom/", feeds.TagAtomFeed(), name="tag_atom_feed"),

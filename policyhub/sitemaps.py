@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from options.models import PolicyOption, TaggedOption
 from options.sitemaps import OptionSitemap, QuestionSitemap
+from policyhub.pages.sitemaps import PageSitemap
 from publications.models import Person, Publication, Region, TaggedPublication, Topic
 
 from .tags import live_tags
@@ -156,4 +157,5 @@ sitemaps = {
     "tags": TagSitemap,
     "policy-questions": QuestionSitemap,
     "policy-options": OptionSitemap,
+    "pages": PageSitemap,
 }

@@ -30,5 +30,8 @@ urlpatterns = [
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
+# Editors' pages take whatever path is left: last, so no page can hide the site's own URLs.
+urlpatterns += [path("", include("policyhub.pages.urls"))]
+
 handler404 = "policyhub.views.page_not_found"
 handler500 = "policyhub.views.server_error"

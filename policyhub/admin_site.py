@@ -27,6 +27,7 @@ SECTIONS = [
             ("taggit", "tag"),
         ],
     ),
+    ("Pages and menus", [("pages", "page"), ("pages", "menu")]),
 ]
 LAST_APPS = ["auth", "axes"]
 

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "policyhub.search",
     "policyhub.interchange",
     "policyhub.operations",
+    "policyhub.pages",
     "policyhub",
 ]
 
@@ -97,6 +98,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "policyhub.context_processors.site",
+                "policyhub.pages.context_processors.menus",
             ],
         },
     },

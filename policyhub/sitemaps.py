@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from options.models import PolicyOption, TaggedOption
 from options.sitemaps import OptionSitemap, QuestionSitemap
+from policyhub.pages.sitemaps import PageSitemap
 from publications.models import Person, Publication, Region, TaggedPublication, Topic
 
 from .tags import live_tags
@@ -133,6 +134,11 @@ class StaticSitemap(Sitemap):
             ("home", publications),
             ("publications:list", publications),
             ("options:list", options),
+            # The subject indexes list counts of published publications.
+            ("publications:people", publications),
+            ("publications:topics", publications),
+            ("publications:regions", publications),
+            ("tags", max(filter(None, [publications, options]), default=None)),
         ]
 
     def location(self, item):
@@ -151,4 +157,5 @@ sitemaps = {
     "tags": TagSitemap,
     "policy-questions": QuestionSitemap,
     "policy-options": OptionSitemap,
+    "pages": PageSitemap,
 }

@@ -13,6 +13,7 @@ register_converter(UnicodeSlugConverter, "uslug")
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("tags/", views.tag_index, name="tags"),
     path("tags/<uslug:slug>/", views.tag_detail, name="tag"),
     path("tags/<uslug:slug>/feed/", feeds.TagFeed(), name="tag_feed"),
     path("tags/<uslug:slug>/feed/atom/", feeds.TagAtomFeed(), name="tag_atom_feed"),
@@ -28,6 +29,9 @@ urlpatterns = [
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# Editors' pages take whatever path is left: last, so no page can hide the site's own URLs.
+urlpatterns += [path("", include("policyhub.pages.urls"))]
 
 handler404 = "policyhub.views.page_not_found"
 handler500 = "policyhub.views.server_error"

@@ -1,6 +1,7 @@
 import math
 
 from axes.helpers import get_cool_off, get_failure_limit
+from django.db.models import Count
 from django.http import HttpResponse, HttpResponseServerError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
@@ -9,7 +10,9 @@ from django.urls import reverse
 from django.views.decorators.cache import cache_page
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_GET
+from django.views.generic import TemplateView
 
+from options.models import PolicyOption, TaggedOption
 from policyhub.editorial import datacache
 from publications.models import Publication
 from publications.views import SubjectPublicationsView
@@ -51,6 +54,40 @@ class TagDetailView(SubjectPublicationsView):
 
 
 tag_detail = TagDetailView.as_view()
+
+
+def live_tag_counts():
+    """[{"slug", "name", "count"}] A–Z: published publications plus visible options per tag.
+    A tag only drafts use has no count and is never listed."""
+    counts = {}
+    for row in Publication.objects.count_published_by("tags"):
+        counts[row["slug"]] = {**row}
+    options = (
+        TaggedOption.objects.filter(content_object__in=PolicyOption.objects.visible())
+        .values("tag__slug", "tag__name")
+        .annotate(n=Count("*"))
+        .order_by()
+    )
+    for row in options:
+        entry = counts.setdefault(
+            row["tag__slug"], {"slug": row["tag__slug"], "name": row["tag__name"], "count": 0}
+        )
+        entry["count"] += row["n"]
+    return sorted(counts.values(), key=lambda row: (row["name"].casefold(), row["slug"]))
+
+
+class TagIndexView(TemplateView):
+    template_name = "tag_index.html"
+
+    def get_context_data(self, **kwargs):
+        tags = datacache.remember("tag-index", live_tag_counts, counts=True)
+        for tag in tags:
+            initial = tag["name"][:1].upper()
+            tag["initial"] = initial if initial.isalpha() else "#"
+        return super().get_context_data(tags=tags, **kwargs)
+
+
+tag_index = TagIndexView.as_view()
 
 
 @require_GET

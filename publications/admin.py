@@ -185,7 +185,8 @@ class PublicationAdmin(
 
 @admin.register(Person)
 class PersonAdmin(ImageFilesAdminMixin, admin.ModelAdmin):
-    list_display = ["name", "role", "affiliation", "publication_count"]
+    list_display = ["name", "kind", "role", "affiliation", "publication_count"]
+    list_filter = ["kind"]
     search_fields = ["name", "affiliation"]
     prepopulated_fields = {"slug": ["name"]}
     # A GROUP BY query ignores Meta.ordering; autocomplete pages need an explicit one.

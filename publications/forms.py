@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.text import Truncator
@@ -13,7 +14,15 @@ from taggit.models import Tag
 
 from policyhub.editorial import datacache
 
-from .models import Person, Publication, PublicationType, Region, TaggedPublication, Topic
+from .models import (
+    Authorship,
+    Person,
+    Publication,
+    PublicationType,
+    Region,
+    TaggedPublication,
+    Topic,
+)
 
 SLUG_RE = re.compile(r"^[-\w]{1,300}$")
 
@@ -266,3 +275,174 @@ class PublicationFilterForm(QueryStringMixin, forms.Form):
             name: getattr(value, "slug", value) for name, value in self.active_filters.items()
         }
         return "publication-facets:" + "&".join(f"{k}={v}" for k, v in sorted(chosen.items()))
+
+
+class PersonDirectoryForm(QueryStringMixin, forms.Form):
+    """The experts directory's GET parameters: filters by topic, region and role, a name search
+    and an initial letter."""
+
+    FILTERS = ("topic", "region", "kind", "letter", "q")
+
+    topic = SlugChoiceField(Topic.objects.all(), "topic")
+    region = SlugChoiceField(Region.objects.all(), "region")
+    kind = forms.ChoiceField(
+        label="Role",
+        choices=Person.Kind.choices,
+        required=False,
+        error_messages={"invalid_choice": "No role called “%(value)s”."},
+    )
+    letter = forms.RegexField(
+        regex=r"^[A-Za-z]$",
+        required=False,
+        error_messages={"invalid": "Choose a letter from A to Z."},
+    )
+    q = forms.CharField(
+        label="Name",
+        required=False,
+        max_length=100,
+        strip=True,
+        error_messages={"max_length": "Search for at most %(limit_value)d characters of a name."},
+    )
+
+    def clean_q(self):
+        value = self.cleaned_data["q"]
+        if "\x00" in value:
+            raise ValidationError("Null characters are not allowed.", code="null_characters")
+        return value
+
+    def clean_letter(self):
+        return self.cleaned_data["letter"].upper()
+
+    def error_links(self):
+        return [
+            FilterLink(label=" ".join(errors), query_string=self.query_string(name))
+            for name, errors in self.errors.items()
+        ]
+
+    @property
+    def active_filters(self):
+        cleaned = getattr(self, "cleaned_data", {})
+        return {name: cleaned[name] for name in self.FILTERS if cleaned.get(name)}
+
+    def active_links(self):
+        labels = {"topic": "Topic", "region": "Region", "kind": "Role", "letter": "Letter"}
+        kinds = dict(Person.Kind.choices)
+        links = []
+        for name, value in self.active_filters.items():
+            shown = kinds.get(value, value) if name == "kind" else value
+            label = f"Name: “{value}”" if name == "q" else f"{labels[name]}: {shown}"
+            links.append(FilterLink(label=label, query_string=self.query_string(name)))
+        return links
+
+    def people(self, skip=None):
+        """Visible people matching every valid filter except ``skip``."""
+        chosen = self.active_filters
+        chosen.pop(skip, None)
+        published = Publication.objects.published()
+        people = Person.objects.visible()
+        if "topic" in chosen:
+            people = people.filter(
+                pk__in=Authorship.objects.filter(
+                    publication__in=published.with_topic(chosen["topic"])
+                ).values("person_id")
+            )
+        if "region" in chosen:
+            people = people.filter(
+                pk__in=Authorship.objects.filter(
+                    publication__in=published.in_regions(self.region_ids)
+                ).values("person_id")
+            )
+        if "kind" in chosen:
+            people = people.filter(kind=chosen["kind"])
+        if "letter" in chosen:
+            people = people.filter(name__istartswith=chosen["letter"])
+        if "q" in chosen:
+            for word in chosen["q"].split()[:5]:
+                people = people.filter(name__icontains=word)
+        return people
+
+    @property
+    def region_ids(self):
+        if not hasattr(self, "_region_ids"):
+            self._region_ids = self.cleaned_data["region"].descendant_ids()
+        return self._region_ids
+
+    def facets(self):
+        """Topic, region and role with how many people each would list alongside the other
+        filters: one query per facet whatever the number of people."""
+        active = self.active_filters
+        published = Publication.objects.published()
+
+        def pairs(through, column, people):
+            # (value, person) pairs from the people's published publications, counted here:
+            # at most people × values rows, and a person counts once per value.
+            return set(
+                through.objects.filter(
+                    publication__in=published,
+                    publication__authorships__person__in=people,
+                ).values_list(column, "publication__authorships__person")
+            )
+
+        def option(param, slug, name, count):
+            selected = getattr(active.get(param), "slug", active.get(param))
+            return FacetOption(
+                slug=slug,
+                name=name,
+                count=count,
+                active=slug == selected,
+                query_string=self.query_string(param, None if slug == selected else slug),
+            )
+
+        topics = {}
+        for topic_id, person_id in pairs(
+            Publication.topics.through, "topic_id", self.people("topic").values("pk")
+        ):
+            topics.setdefault(topic_id, set()).add(person_id)
+        regions = {}
+        for region_id, person_id in pairs(
+            Publication.regions.through, "region_id", self.people("region").values("pk")
+        ):
+            regions.setdefault(region_id, set()).add(person_id)
+        all_regions = {region.pk: region for region in Region.objects.all()}
+        # A person writing on Korea counts under Asia too, once.
+        region_people = {}
+        for region_id, people in regions.items():
+            node, seen = all_regions.get(region_id), set()
+            while node is not None and node.pk not in seen:
+                seen.add(node.pk)
+                region_people.setdefault(node.pk, set()).update(people)
+                node = all_regions.get(node.parent_id)
+        topic_rows = Topic.objects.filter(pk__in=topics).only("slug", "name")
+        kinds = dict(
+            self.people("kind").order_by().values_list("kind").annotate(n=models.Count("pk"))
+        )
+
+        def ranked(rows):
+            rows = sorted(rows, key=lambda row: (-row.count, row.name))
+            limit = PublicationFilterForm.FACET_LIMIT
+            return rows[:limit] + [row for row in rows[limit:] if row.active]
+
+        return [
+            Facet(
+                "topic",
+                "Topic",
+                ranked(option("topic", t.slug, t.name, len(topics[t.pk])) for t in topic_rows),
+            ),
+            Facet(
+                "region",
+                "Region",
+                ranked(
+                    option("region", all_regions[pk].slug, all_regions[pk].name, len(people))
+                    for pk, people in region_people.items()
+                ),
+            ),
+            Facet(
+                "kind",
+                "Role",
+                [
+                    option("kind", value, label, kinds[value])
+                    for value, label in Person.Kind.choices
+                    if kinds.get(value)
+                ],
+            ),
+        ]

@@ -29,9 +29,31 @@ from .citations import Work
 from .facets import FacetCountsQuerySet
 
 
+class PersonQuerySet(models.QuerySet):
+    def visible(self, at=None):
+        """People readers may see listed: authors of at least one published publication."""
+        return self.filter(
+            pk__in=Authorship.objects.filter(
+                publication__in=Publication.objects.published(at)
+            ).values("person_id")
+        )
+
+
 class Person(models.Model):
+    class Kind(models.TextChoices):
+        STAFF = "staff", "Staff"
+        FELLOW = "fellow", "Fellow"
+        EXTERNAL = "external", "External contributor"
+
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True)
+    kind = models.CharField(
+        "role in the institute",
+        max_length=12,
+        choices=Kind.choices,
+        default=Kind.STAFF,
+        help_text="How the experts directory groups this person.",
+    )
     role = models.CharField(max_length=300, blank=True, help_text="e.g. Asia advocacy coordinator")
     affiliation = models.CharField(max_length=300, blank=True)
     bio = models.TextField("short bio", blank=True)
@@ -45,6 +67,8 @@ class Person(models.Model):
     # Written on save from the photo (publications/images.py), never by hand.
     photo_renditions = models.JSONField(default=dict, blank=True, editable=False)
     link = HttpsURLField(blank=True)
+
+    objects = PersonQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

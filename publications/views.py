@@ -1,17 +1,18 @@
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.db.models.functions import Substr, Upper
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.utils.functional import cached_property
 from django.views.decorators.http import require_GET
-from django.views.generic import DetailView, ListView
+from django.views.generic import DetailView, ListView, TemplateView
 
 from policyhub.editorial import datacache
 from policyhub.editorial.preview import PreviewMixin
 
 from . import citations
-from .forms import PublicationFilterForm
+from .forms import PersonDirectoryForm, PublicationFilterForm
 from .models import Person, Publication, Region, Topic
 
 
@@ -219,3 +220,99 @@ def citation_download(render, extension, content_type):
 
 cite_bibtex = citation_download(citations.bibtex, "bib", "application/x-bibtex")
 cite_ris = citation_download(citations.ris, "ris", "application/x-research-info-systems")
+
+
+def published_counts_by_topic():
+    """{topic slug: published publications}, cached until the content changes (the home page
+    shows the same counts)."""
+    rows = datacache.remember(
+        "home-topics", lambda: Publication.objects.count_published_by("topics"), counts=True
+    )
+    return {row["slug"]: row["count"] for row in rows}
+
+
+class TopicIndexView(TemplateView):
+    template_name = "publications/topic_index.html"
+
+    def get_context_data(self, **kwargs):
+        counts = published_counts_by_topic()
+        topics = list(Topic.objects.only("name", "slug", "description"))
+        for topic in topics:
+            topic.count = counts.get(topic.slug, 0)
+        return super().get_context_data(topics=topics, **kwargs)
+
+
+class RegionIndexView(TemplateView):
+    """Every region as a tree; a region's count includes its sub-regions, each publication once."""
+
+    template_name = "publications/region_index.html"
+
+    def get_context_data(self, **kwargs):
+        rows = datacache.remember(
+            "region-index-counts",
+            lambda: Publication.objects.count_published_by_region(),
+            counts=True,
+        )
+        counts = {row["slug"]: row["count"] for row in rows}
+        regions = list(Region.objects.only("name", "slug", "parent_id"))
+        children = {}
+        for region in regions:
+            region.count = counts.get(region.slug, 0)
+            children.setdefault(region.parent_id, []).append(region)
+        known = {region.pk for region in regions}
+        seen = set()
+
+        def attach(region):
+            # Guarded like Region.ancestors(): a cycle saved by a script cannot loop forever.
+            seen.add(region.pk)
+            below = children.get(region.pk, [])
+            region.subregions = [child for child in below if child.pk not in seen]
+            for child in region.subregions:
+                attach(child)
+            return region
+
+        roots = [attach(r) for r in regions if r.parent_id is None or r.parent_id not in known]
+        return super().get_context_data(regions=roots, **kwargs)
+
+
+class PersonDirectoryView(ListView):
+    """The experts directory: people with published work, filtered, searched by name, A–Z."""
+
+    template_name = "publications/person_directory.html"
+    context_object_name = "people"
+    paginate_by = 48
+
+    def get(self, request, *args, **kwargs):
+        self.form = PersonDirectoryForm(request.GET)
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        if not self.form.is_valid():
+            return Person.objects.none()
+        return self.form.people().order_by("name", "pk")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(form=self.form, **kwargs)
+        if self.form.is_valid():
+            context["facets"] = self.form.facets()
+            context["active_filters"] = self.form.active_filters
+            initials = set(
+                self.form.people("letter")
+                .annotate(initial=Upper(Substr("name", 1, 1)))
+                .order_by()
+                .values_list("initial", flat=True)
+                .distinct()
+            )
+            chosen = self.form.active_filters.get("letter")
+            context["letters"] = [
+                {
+                    "letter": letter,
+                    "present": letter in initials,
+                    "active": letter == chosen,
+                    "query_string": self.form.query_string(
+                        "letter", None if letter == chosen else letter
+                    ),
+                }
+                for letter in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+            ]
+        return context

@@ -25,9 +25,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import Resolver404, resolve
 from PIL import Image
 
+from policyhub.pages.models import Menu
 from tests.factories import (
     ActorFactory,
+    MenuFactory,
+    MenuItemFactory,
     OptionSourceFactory,
+    PageFactory,
     PersonFactory,
     PolicyOptionFactory,
     PolicyQuestionFactory,
@@ -157,7 +161,8 @@ def tiny_png(name):
 def populate(label=""):
     """Demo-like content: published, draft and scheduled publications with people, topics,
     nested regions, tags and related reading; a policy question with tracks, actors, options,
-    prerequisites and sources; a search synonym; an editors' group. ``label`` is put into every
+    prerequisites and sources; a search synonym; pages in every state and both menus; an
+    editors' group. ``label`` is put into every
     piece of plain text a reader or editor sees."""
     analysis = PublicationTypeFactory(name=f"{label}Analysis", slug="analysis")
     brief = PublicationTypeFactory(name=f"{label}Policy brief", slug="policy-brief")
@@ -221,5 +226,23 @@ def populate(label=""):
     OptionSourceFactory(option=start, publication=first, quote=f"{label}Talk first.")
     OptionSourceFactory(option=then, publication=first, note=f"{label}Cited")
     SynonymFactory(terms="DPRK, North Korea", note=f"{label}Common names")
+    # Pages in every state, in both menus; only the live ones may be reached.
+    about = PageFactory(title=f"{label}About", slug="about", summary=f"{label}Who we are.")
+    board = PageFactory(title=f"{label}Board", slug="board", parent=about)
+    draft_page = PageFactory(title=f"{label}Draft page", slug="draft-page", draft=True)
+    PageFactory(title=f"{label}Under a draft", slug="under-draft", parent=draft_page)
+    scheduled_page = PageFactory(title=f"{label}Scheduled page", slug="later", scheduled=True)
+    header = MenuFactory(place=Menu.Place.HEADER)
+    for target in [
+        {"listing": "publications:list"},
+        {"page": about, "label": f"{label}About us"},
+        {"page": draft_page},
+        {"publication": first},
+        {"question": question},
+        {"topic": topic},
+    ]:
+        MenuItemFactory(menu=header, **target)
+    for target in [{"page": board}, {"page": scheduled_page}, {"listing": "tags"}]:
+        MenuItemFactory(**target)
     Group.objects.get_or_create(name=f"{label}Editors")
     return {"publication": first, "question": question, "option": start}

@@ -12,6 +12,7 @@ from PIL import Image, ImageCms, PngImagePlugin
 
 from options.models import Actor, OptionSource, PolicyOption, PolicyQuestion, Track
 from policyhub.editorial.models import OldSlug
+from policyhub.pages.models import Menu, MenuItem, Page
 from policyhub.search.models import Synonym
 from publications.models import (
     Authorship,
@@ -335,3 +336,40 @@ def option_line(slug="opt", **fields):
         "sources": [],
         **fields,
     }
+
+
+class PageFactory(BaseFactory):
+    class Meta:
+        model = Page
+
+    title = factory.Sequence(lambda n: f"Page {n}")
+    slug = factory.Sequence(lambda n: f"page-{n}")
+    summary = "What this page is about."
+    body = "<p>Page body.</p>"
+    status = Page.Status.PUBLISHED
+    published_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=1))
+
+    class Params:
+        draft = factory.Trait(status=Page.Status.DRAFT, published_at=None)
+        in_review = factory.Trait(status=Page.Status.REVIEW, published_at=None)
+        unpublished = factory.Trait(status=Page.Status.UNPUBLISHED)
+        scheduled = factory.Trait(
+            status=Page.Status.PUBLISHED,
+            published_at=factory.LazyFunction(lambda: timezone.now() + timedelta(days=7)),
+        )
+
+
+class MenuFactory(BaseFactory):
+    class Meta:
+        model = Menu
+        django_get_or_create = ("place",)
+
+    place = Menu.Place.FOOTER
+
+
+class MenuItemFactory(BaseFactory):
+    class Meta:
+        model = MenuItem
+
+    menu = factory.SubFactory(MenuFactory)
+    order = factory.Sequence(lambda n: n)

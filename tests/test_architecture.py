@@ -17,6 +17,7 @@ LAYERS = {
     "policyhub.search": 3,
     "policyhub.interchange": 4,
     "policyhub.operations": 4,
+    "policyhub.pages": 4,
     "policyhub": 5,
 }
 

@@ -8,9 +8,13 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from policyhub.pages.models import Menu
 from tests.factories import (
     ActorFactory,
+    MenuFactory,
+    MenuItemFactory,
     OptionSourceFactory,
+    PageFactory,
     PersonFactory,
     PolicyOptionFactory,
     PolicyQuestionFactory,
@@ -322,3 +326,53 @@ def test_hidden_options_questions_sources_tags_and_actors_never_appear(client):
     question_feed = reverse("options:question_feed", args=["live-question"])
     assert "Live source" in client.get(question_feed).content.decode()
     assert "Shared actor" in client.get(options_list + "?actor=shared-actor").content.decode()
+
+
+HIDDEN_PAGE_TITLES = ["Heron draft page", "Otter scheduled page", "Bison page in review"]
+HIDDEN_PAGE_TITLES += ["Mole page taken down", "Vole page under a draft"]
+
+
+def test_hidden_pages_and_menu_items_to_hidden_targets_never_appear(client):
+    live = PageFactory(slug="about", title="Live about page")
+    hidden_parent = PageFactory(slug="hidden-parent", title="Heron draft page", draft=True)
+    hidden = [
+        hidden_parent,
+        PageFactory(slug="otter", title="Otter scheduled page", scheduled=True),
+        PageFactory(slug="bison", title="Bison page in review", in_review=True),
+        PageFactory(slug="mole", title="Mole page taken down", unpublished=True),
+        PageFactory(slug="vole", title="Vole page under a draft", parent=hidden_parent),
+    ]
+    secret_publication = PublicationFactory(title="Zebra draft about embargoes", draft=True)
+    secret_question = PolicyQuestionFactory(title="Axolotl draft question", draft=True)
+    header = MenuFactory(place=Menu.Place.HEADER)
+    for page in [live, *hidden]:
+        MenuItemFactory(menu=header, page=page)
+        MenuItemFactory(page=page)
+    MenuItemFactory(publication=secret_publication, label="Quokka menu label")
+    MenuItemFactory(question=secret_question)
+    hidden_urls = [page.get_absolute_url() for page in hidden]
+
+    urls = [
+        reverse("home"),
+        reverse("publications:list"),
+        reverse("publications:people"),
+        reverse("tags"),
+        live.get_absolute_url(),
+        reverse("sitemap"),
+        f"{reverse('search:search')}?q=Heron",
+    ]
+    secrets = [*HIDDEN_PAGE_TITLES, "Zebra", "Axolotl", "Quokka menu label"]
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        content = response.content.decode()
+        for secret in secrets:
+            assert secret not in content, (url, secret)
+        for hidden_url in hidden_urls:
+            assert f"{hidden_url}<" not in content and f'"{hidden_url}"' not in content, url
+
+    for url in hidden_urls:
+        assert client.get(url).status_code == 404, url
+    # The live page shows in both menus and the sitemap: the checks above are not vacuous.
+    assert client.get(reverse("home")).content.decode().count('href="/about/"') == 2
+    assert "/about/</loc>" in client.get(reverse("sitemap")).content.decode()

@@ -18,7 +18,7 @@ from django.db.models import Q
 CONTRIBUTORS = "Contributors"
 EDITORS = "Editors"
 
-CONTENT_APPS = ["publications", "options", "taggit", "search", "editorial"]
+CONTENT_APPS = ["publications", "options", "taggit", "search", "editorial", "pages"]
 
 # (app label, model name, actions)
 CONTRIBUTOR_PERMISSIONS = [
@@ -36,6 +36,9 @@ CONTRIBUTOR_PERMISSIONS = [
     ("options", "track", ["view"]),
     ("options", "actor", ["view"]),
     ("taggit", "tag", ["view"]),
+    ("pages", "page", ["add", "change", "delete", "view"]),
+    ("pages", "menu", ["view"]),
+    ("pages", "menuitem", ["view"]),
 ]
 
 # The workflow log and the revisions are written by the application only.

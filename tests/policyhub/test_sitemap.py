@@ -93,8 +93,9 @@ def test_every_sitemap_url_has_a_lastmod(client):
 
     entries = sitemap_entries(client)
 
-    # 3 listings, a publication, its person, topic and region, 2 tags, a question and its option
-    assert len(entries) == 11
+    # 3 listings, 4 subject indexes, a publication, its person, topic and region, 2 tags, a
+    # question and its option
+    assert len(entries) == 15
     for url in [reverse("tag", args=["talks"]), option.get_absolute_url()]:
         assert url in entries
     for url, lastmod in entries.items():

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
@@ -64,6 +65,10 @@ class Command(BaseCommand):
                 self.stdout.write(f"  {verb} {kind} “{label}”")
             for part in report.summary().rstrip(".").split("; "):
                 self.stdout.write(f"  {part}")
+            # Pages and menus are not in the interchange format: a fixture with fixed ids
+            # (loading it again overwrites those rows, as the demo file does its items).
+            call_command("loaddata", "demo_pages", verbosity=0)
+            self.stdout.write("  Pages and menus: policyhub/pages/fixtures/demo_pages.json")
             ensure_roles()
             self.stdout.write("  Roles: Contributors and Editors groups")
         if with_superuser:

@@ -1,0 +1,238 @@
+"""Pages editors write (About, Contact, Privacy...) and the menus that link them."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from options.models import PolicyQuestion
+from policyhub.editorial.fields import HttpsURLField
+from policyhub.editorial.models import Publishable, PublishableQuerySet, RevisionRelations
+from policyhub.editorial.richtext import RichTextField
+from publications.models import Publication, Topic
+
+from .reserved import reserved_segments
+
+# About › Board › Minutes at most: visibility (every ancestor published) is then one query.
+MAX_DEPTH = 3
+
+
+def _published_at(prefix, at):
+    return Q(**{f"{prefix}status": Publishable.Status.PUBLISHED, f"{prefix}published_at__lte": at})
+
+
+class PageQuerySet(PublishableQuerySet):
+    def visible(self, at=None):
+        """Published pages whose every parent page is published too."""
+        at = at or timezone.now()
+        condition = Q(**{"parent__" * (MAX_DEPTH - 1) + "isnull": True})
+        for depth in range(MAX_DEPTH - 1, 0, -1):
+            prefix = "parent__" * depth
+            condition = Q(**{f"{prefix}isnull": True}) | (_published_at(prefix, at) & condition)
+        return self.published(at).filter(condition)
+
+    def for_links(self):
+        """Enough of the parents to build each page's URL without a query per page."""
+        return self.select_related("parent__parent")
+
+    def for_detail(self):
+        return self.for_links()
+
+
+class Page(Publishable):
+    on_dashboard = False
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(
+        max_length=100, help_text="The last part of the address: /about/board/ for “board”."
+    )
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        help_text=f"Put the page under another (at most {MAX_DEPTH} levels).",
+    )
+    summary = models.TextField(blank=True, help_text="Plain text, shown under the title.")
+    body = RichTextField(blank=True)
+    seo_title = models.CharField(
+        "SEO title", max_length=70, blank=True, help_text="For search engines; the title if empty."
+    )
+    seo_description = models.CharField(
+        "SEO description",
+        max_length=160,
+        blank=True,
+        help_text="The meta description; the summary if empty.",
+    )
+
+    objects = PageQuerySet.as_manager()
+    history = HistoricalRecords(bases=[RevisionRelations], excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["title", "pk"]
+        get_latest_by = "published_at"
+        permissions = [("publish_page", "Can publish, schedule and unpublish pages")]
+        constraints = [
+            models.UniqueConstraint(fields=["parent", "slug"], name="unique_page_slug_per_parent"),
+            models.UniqueConstraint(
+                fields=["slug"], condition=Q(parent__isnull=True), name="unique_top_page_slug"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def ancestors(self):
+        """From the top page down to the parent; bounded so a bad cycle cannot hang."""
+        chain, node, seen = [], self.parent, {self.pk}
+        while node is not None and node.pk not in seen and len(chain) < MAX_DEPTH:
+            chain.append(node)
+            seen.add(node.pk)
+            node = node.parent
+        return list(reversed(chain))
+
+    @property
+    def path(self):
+        return "/".join([*(page.slug for page in self.ancestors()), self.slug])
+
+    def get_absolute_url(self):
+        return reverse("pages:page", args=[self.path])
+
+    def clean(self):
+        super().clean()
+        if self.parent_id is None and self.slug.lower() in reserved_segments():
+            raise ValidationError(
+                {
+                    "slug": f"/{self.slug}/ is the address of another part of the site; "
+                    "choose another."
+                }
+            )
+        if self.parent_id is not None:
+            if self.pk and any(
+                page.pk == self.pk for page in [*self.parent.ancestors(), self.parent]
+            ):
+                raise ValidationError({"parent": "A page cannot sit inside itself."})
+            if len(self.parent.ancestors()) + 2 > MAX_DEPTH:
+                raise ValidationError({"parent": f"Pages nest at most {MAX_DEPTH} levels deep."})
+
+    def relations_snapshot(self):
+        return {}
+
+    def restore_relations(self, snapshot):
+        return []
+
+
+class Menu(models.Model):
+    class Place(models.TextChoices):
+        HEADER = "header", "Header"
+        FOOTER = "footer", "Footer"
+
+    place = models.CharField(max_length=10, choices=Place.choices, unique=True)
+
+    class Meta:
+        ordering = ["place"]
+
+    def __str__(self):
+        return f"{self.get_place_display()} menu"
+
+
+# The listings a menu may link to, by URL name.
+LISTINGS = [
+    ("home", "Home"),
+    ("publications:list", "Publications"),
+    ("options:list", "Policy options"),
+    ("options:questions", "Policy questions"),
+    ("options:matrix", "Options matrix"),
+    ("publications:people", "Experts"),
+    ("publications:topics", "Topics"),
+    ("publications:regions", "Regions"),
+    ("tags", "Tags"),
+    ("search:search", "Search"),
+]
+TARGETS = ["page", "publication", "topic", "question", "listing", "url"]
+
+
+class MenuItemQuerySet(models.QuerySet):
+    def visible(self, at=None):
+        """Items whose target readers may see: a hidden page, publication or question hides
+        the item (and its label) altogether."""
+        at = at or timezone.now()
+        return self.filter(
+            Q(page__isnull=True) | Q(page__in=Page.objects.visible(at)),
+            Q(publication__isnull=True) | Q(publication__in=Publication.objects.published(at)),
+            Q(question__isnull=True) | Q(question__in=PolicyQuestion.objects.published(at)),
+        ).select_related("menu", "page__parent__parent", "publication", "topic", "question")
+
+
+class MenuItem(models.Model):
+    menu = models.ForeignKey(Menu, on_delete=models.CASCADE, related_name="items")
+    order = models.PositiveSmallIntegerField(default=0)
+    label = models.CharField(
+        max_length=80, blank=True, help_text="Shown in the menu; the target's title if empty."
+    )
+    page = models.ForeignKey(
+        Page, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    publication = models.ForeignKey(
+        Publication, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    topic = models.ForeignKey(
+        Topic, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    question = models.ForeignKey(
+        PolicyQuestion, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    listing = models.CharField(max_length=40, blank=True, choices=LISTINGS)
+    url = HttpsURLField("external URL", blank=True, help_text="https:// only.")
+
+    objects = MenuItemQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["menu", "order", "pk"]
+
+    def __str__(self):
+        return self.text or "(no target)"
+
+    def targets(self):
+        return [
+            name
+            for name in TARGETS
+            if getattr(self, name if name in ("listing", "url") else f"{name}_id")
+        ]
+
+    def clean(self):
+        if len(self.targets()) != 1:
+            raise ValidationError(
+                "Choose exactly one target: a page, publication, topic, question, listing or URL."
+            )
+        if self.url and not self.url.startswith("https://"):
+            raise ValidationError({"url": "External links must start with https://."})
+        if self.url and not self.label.strip():
+            raise ValidationError({"label": "Give an external link a label."})
+
+    @property
+    def text(self):
+        if self.label:
+            return self.label
+        for name in ("page", "publication", "question"):
+            target = getattr(self, name)
+            if target is not None:
+                return target.title
+        if self.topic is not None:
+            return self.topic.name
+        return dict(LISTINGS).get(self.listing, "")
+
+    @property
+    def href(self):
+        for name in ("page", "publication", "topic", "question"):
+            target = getattr(self, name)
+            if target is not None:
+                return target.get_absolute_url()
+        if self.listing:
+            try:
+                return reverse(self.listing)
+            except NoReverseMatch:
+                return ""
+        return self.url

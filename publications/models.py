@@ -30,6 +30,25 @@ from .citations import Work
 from .facets import LocalYear, UnindexedValue
 
 
+class PersonQuerySet(models.QuerySet):
+    def visible(self, at=None):
+        """People readers may see: authors of at least one ``published(at)`` publication. A
+        person added with a bio stays private until then, and one whose only byline is
+        scheduled appears at its publish time, with no cron job."""
+        return self.filter(PersonQuerySet.visible_condition(models.OuterRef("pk"), at))
+
+    @staticmethod
+    def visible_condition(person_id, at=None):
+        """``visible()`` as a condition on a person's id (an ``OuterRef``): the search asks it
+        of its own document rows without a detour through the people table."""
+        bylines = Authorship.objects.filter(person=person_id).filter(
+            models.Exists(
+                Publication.objects.published(at).filter(pk=models.OuterRef("publication"))
+            )
+        )
+        return models.Exists(bylines)
+
+
 class Person(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True)
@@ -46,6 +65,8 @@ class Person(models.Model):
     # Written on save from the photo (publications/images.py), never by hand.
     photo_renditions = models.JSONField(default=dict, blank=True, editable=False)
     link = HttpsURLField(blank=True)
+
+    objects = PersonQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

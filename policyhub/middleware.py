@@ -1,5 +1,8 @@
 from csp.constants import NONCE, UNSAFE_INLINE
 from csp.middleware import CSPMiddleware
+from django.http import HttpResponseBadRequest
+
+ADMIN_PREFIX = "/admin/"
 
 
 class SiteCSPMiddleware(CSPMiddleware):
@@ -10,7 +13,7 @@ class SiteCSPMiddleware(CSPMiddleware):
     styles. Reader pages get the strict policy from settings unchanged.
     """
 
-    admin_prefix = "/admin/"
+    admin_prefix = ADMIN_PREFIX
 
     def get_policy_parts(self, request, response, report_only=False):
         parts = super().get_policy_parts(request, response, report_only)
@@ -21,3 +24,25 @@ class SiteCSPMiddleware(CSPMiddleware):
                 "style-src": [UNSAFE_INLINE],
             }
         return parts
+
+
+class AdminNullCharacterMiddleware:
+    """A 400 for an admin request with a NUL in its query string.
+
+    The admin passes filter values and search terms to the database as they come, and
+    PostgreSQL refuses text holding a NUL (a 500). Reader pages validate their parameters in
+    forms instead.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path_info.startswith(ADMIN_PREFIX) and any(
+            "\x00" in key or any("\x00" in value for value in values)
+            for key, values in request.GET.lists()
+        ):
+            return HttpResponseBadRequest(
+                "Null characters are not allowed.", content_type="text/plain; charset=utf-8"
+            )
+        return self.get_response(request)

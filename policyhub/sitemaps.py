@@ -36,10 +36,14 @@ class WithPublishedSitemap(Sitemap):
     model = None
     relation = None
 
+    def subjects(self):
+        return self.model.objects.all()
+
     def items(self):
         published = Publication.objects.published()
         return (
-            self.model.objects.filter(pk__in=published.values(self.relation))
+            self.subjects()
+            .filter(pk__in=published.values(self.relation))
             .annotate(
                 last_published_change=Max(
                     "publications__updated_at",
@@ -56,6 +60,10 @@ class WithPublishedSitemap(Sitemap):
 class PersonSitemap(WithPublishedSitemap):
     model = Person
     relation = "authors"
+
+    def subjects(self):
+        # The same people as their pages; the filter below already implies it.
+        return Person.objects.visible()
 
 
 class TopicSitemap(WithPublishedSitemap):

@@ -22,14 +22,14 @@ class PublicationsConfig(AppConfig):
             ("publications:detail", "publications:cite_bibtex", "publications:cite_ris"),
             Publication.objects.published,
         )
-        for kind, model, name in [
-            (OldSlug.Kind.PERSON, Person, "person"),
-            (OldSlug.Kind.TOPIC, Topic, "topic"),
-            (OldSlug.Kind.REGION, Region, "region"),
+        for kind, model, name, visible in [
+            (OldSlug.Kind.PERSON, Person, "person", Person.objects.visible),
+            (OldSlug.Kind.TOPIC, Topic, "topic", Topic.objects.all),
+            (OldSlug.Kind.REGION, Region, "region", Region.objects.all),
         ]:
             urls = (
                 f"publications:{name}",
                 f"publications:{name}_feed",
                 f"publications:{name}_atom_feed",
             )
-            redirects.register(kind, model, urls, model.objects.all)
+            redirects.register(kind, model, urls, visible)

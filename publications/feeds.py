@@ -128,7 +128,7 @@ class RegionFeed(SubjectFeed):
 
 class PersonFeed(SubjectFeed):
     def get_subjects(self):
-        return Person.objects.all()
+        return Person.objects.visible()
 
     def description(self, obj):
         return f"Publications by {obj.name} from {settings.SITE_NAME}."

@@ -135,7 +135,8 @@ class PublicationFilterForm(QueryStringMixin, forms.Form):
     topic = SlugChoiceField(Topic.objects.all(), "topic")
     region = SlugChoiceField(Region.objects.all(), "region")
     tag = SlugChoiceField(Tag.objects.none(), "tag")
-    author = SlugChoiceField(Person.objects.all(), "author")
+    # Set per form: visible() holds the moment it was called at.
+    author = SlugChoiceField(Person.objects.none(), "author")
     year = forms.IntegerField(
         required=False,
         min_value=1900,
@@ -150,6 +151,7 @@ class PublicationFilterForm(QueryStringMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["tag"].queryset = published_tags()
+        self.fields["author"].queryset = Person.objects.visible()
 
     def error_links(self):
         return [

@@ -31,12 +31,21 @@ from .facets import FacetCountsQuerySet
 
 class PersonQuerySet(models.QuerySet):
     def visible(self, at=None):
-        """People readers may see listed: authors of at least one published publication."""
-        return self.filter(
-            pk__in=Authorship.objects.filter(
-                publication__in=Publication.objects.published(at)
-            ).values("person_id")
+        """People readers may see: authors of at least one ``published(at)`` publication. A
+        person added with a bio stays private until then, and one whose only byline is
+        scheduled appears at its publish time, with no cron job."""
+        return self.filter(PersonQuerySet.visible_condition(models.OuterRef("pk"), at))
+
+    @staticmethod
+    def visible_condition(person_id, at=None):
+        """``visible()`` as a condition on a person's id (an ``OuterRef``): the search asks it
+        of its own document rows without a detour through the people table."""
+        bylines = Authorship.objects.filter(person=person_id).filter(
+            models.Exists(
+                Publication.objects.published(at).filter(pk=models.OuterRef("publication"))
+            )
         )
+        return models.Exists(bylines)
 
 
 class Person(models.Model):

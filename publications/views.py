@@ -170,6 +170,10 @@ class PersonDetailView(SubjectPublicationsView):
     subject_name = "person"
     template_name = "publications/person_detail.html"
 
+    def get_subject(self):
+        # Nobody's page exists before their first published byline: not a bio under review.
+        return get_object_or_404(Person.objects.visible(), slug=self.kwargs["slug"])
+
     def publications(self):
         return super().publications().by_author(self.subject)
 

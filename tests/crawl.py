@@ -159,7 +159,8 @@ def tiny_png(name):
 
 
 def populate(label=""):
-    """Demo-like content: published, draft and scheduled publications with people, topics,
+    """Demo-like content: published, draft, scheduled and in-review publications with people
+    (some authors of hidden pieces only, one of nothing, so readers must not see them), topics,
     nested regions, tags and related reading; a policy question with tracks, actors, options,
     prerequisites and sources; a search synonym; pages in every state and both menus; an
     editors' group. ``label`` is put into every
@@ -197,8 +198,31 @@ def populate(label=""):
         tags=[f"{label}diplomacy", "sanctions"],
         related=[first],
     )
-    PublicationFactory(title=f"{label}Draft piece", slug="draft-piece", draft=True)
-    PublicationFactory(title=f"{label}Scheduled piece", slug="scheduled-piece", scheduled=True)
+    # People readers must not see: authors of hidden pieces only, and one with no byline.
+    hidden_people = [
+        PersonFactory(
+            name=f"{label}Hester {word}",
+            slug=f"hester-{word.lower()}",
+            role=f"{label}Visiting {word.lower()} fellow",
+            bio=f"{label}Unreviewed bio of Hester {word}.",
+        )
+        for word in ("Draftwright", "Schedulewright", "Reviewwright", "Nobyline")
+    ]
+    PublicationFactory(
+        title=f"{label}Draft piece", slug="draft-piece", draft=True, authors=[hidden_people[0]]
+    )
+    PublicationFactory(
+        title=f"{label}Scheduled piece",
+        slug="scheduled-piece",
+        scheduled=True,
+        authors=[hidden_people[1]],
+    )
+    PublicationFactory(
+        title=f"{label}Piece in review",
+        slug="piece-in-review",
+        in_review=True,
+        authors=[hidden_people[2]],
+    )
     question = PolicyQuestionFactory(
         title=f"{label}How should Washington engage?", slug="engage", summary=f"{label}Options."
     )
@@ -245,4 +269,10 @@ def populate(label=""):
     for target in [{"page": board}, {"page": scheduled_page}, {"listing": "tags"}]:
         MenuItemFactory(**target)
     Group.objects.get_or_create(name=f"{label}Editors")
-    return {"publication": first, "question": question, "option": start}
+    return {
+        "publication": first,
+        "question": question,
+        "option": start,
+        "author": author,
+        "hidden_people": hidden_people,
+    }

@@ -1,6 +1,6 @@
 """Visit every public URL and prove that draft, in-review, scheduled and unpublished content never
-reaches readers: publications, policy options, questions, cited sources, and tags or actors only
-they use."""
+reaches readers: publications, policy options, questions, cited sources, and tags, actors or
+people only they use."""
 
 from datetime import timedelta
 
@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from policyhub.pages.models import Menu
+from tests.crawl import PUBLIC_SEEDS, crawl, populate
 from tests.factories import (
     ActorFactory,
     MenuFactory,
@@ -96,7 +97,6 @@ def test_unpublished_publications_never_appear(client):
         live.get_absolute_url(),
         live_with_links.get_absolute_url(),
         author.get_absolute_url(),
-        secret_person.get_absolute_url(),
         shared_topic.get_absolute_url(),
         secret_topic.get_absolute_url(),
         asia.get_absolute_url(),
@@ -109,7 +109,6 @@ def test_unpublished_publications_never_appear(client):
             reverse("publications:region_feed", args=["asia"]),
             reverse("publications:region_feed", args=["north-korea"]),
             reverse("publications:person_feed", args=["shared-author"]),
-            reverse("publications:person_feed", args=["secret-person"]),
             reverse("tag_feed", args=["shared-tag"]),
         ),
         reverse("publications:cite_bibtex", args=[live.slug]),
@@ -133,6 +132,9 @@ def test_unpublished_publications_never_appear(client):
             assert secret.get_absolute_url() not in content, url
         assert secret_tag_url not in content, url
         assert ">secret-tag<" not in content, url
+        # An author of hidden pieces only is no one yet.
+        assert secret_person.name not in content, url
+        assert secret_person.get_absolute_url() not in content, url
 
     # The live pages really were rendered with content (the checks above are not vacuous).
     assert "Published piece" in client.get(list_url).content.decode()
@@ -146,7 +148,11 @@ def test_unpublished_publications_never_appear(client):
         for name in ["publications:cite_bibtex", "publications:cite_ris"]:
             assert client.get(reverse(name, args=[secret.slug])).status_code == 404
     assert client.get(secret_tag_url).status_code == 404
-    for url in feed_urls(reverse("tag_feed", args=["secret-tag"])):
+    assert client.get(secret_person.get_absolute_url()).status_code == 404
+    for url in feed_urls(
+        reverse("tag_feed", args=["secret-tag"]),
+        reverse("publications:person_feed", args=["secret-person"]),
+    ):
         assert client.get(url).status_code == 404, url
     # Asking for the draft-only tag reads exactly like asking for a tag that does not exist.
     assert (
@@ -376,3 +382,51 @@ def test_hidden_pages_and_menu_items_to_hidden_targets_never_appear(client):
     # The live page shows in both menus and the sitemap: the checks above are not vacuous.
     assert client.get(reverse("home")).content.decode().count('href="/about/"') == 2
     assert "/about/</loc>" in client.get(reverse("sitemap")).content.decode()
+
+
+def test_people_without_a_published_byline_never_appear(client):
+    """Authors of only a draft, a scheduled or an in-review piece, and a person with no
+    publication: no name, bio or slug anywhere an anonymous reader can reach."""
+    site = populate()
+    hidden = site["hidden_people"]
+    words = [person.name.split()[-1] for person in hidden]
+    seeds = [
+        *PUBLIC_SEEDS,
+        *(
+            f"{reverse(name)}?q={word}"
+            for name in ("search:search", "search:suggest")
+            for word in ["Hester", *words]
+        ),
+        *(f"{reverse('search:search')}?q=bio&author={person.slug}" for person in hidden),
+        *(f"{reverse('publications:list')}?author={person.slug}" for person in hidden),
+        *(person.get_absolute_url() for person in hidden),
+        *(
+            url
+            for person in hidden
+            for url in feed_urls(reverse("publications:person_feed", args=[person.slug]))
+        ),
+    ]
+    pages = crawl(client, seeds)
+
+    for page in pages:
+        for person in hidden:
+            assert person.name not in page.text, (page.url, person.name)
+            assert person.bio not in page.text, (page.url, person.bio)
+            assert person.role not in page.text, (page.url, person.role)
+            if person.slug not in page.url:  # a filter value the reader typed is echoed back
+                assert person.slug not in page.text, (page.url, person.slug)
+    for person in hidden:
+        assert client.get(person.get_absolute_url()).status_code == 404
+        answer = client.get(reverse("publications:list"), {"author": person.slug})
+        assert f"No author called “{person.slug}”." in answer.content.decode()
+    for word in ["Hester", *words]:
+        found = client.get(reverse("search:suggest"), {"q": word}).json()["suggestions"]
+        assert found == [], word
+
+    # Not vacuous: the crawl reached people's pages, and a published author is found.
+    author = site["author"]
+    crawled = "".join(page.text for page in pages)
+    assert author.get_absolute_url() in crawled
+    assert {page.kind[0] for page in pages} >= {"publications:person", "search:search"}
+    suggested = client.get(reverse("search:suggest"), {"q": "Ada"}).json()["suggestions"]
+    assert [s["label"] for s in suggested] == [author.name]

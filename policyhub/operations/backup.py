@@ -61,6 +61,18 @@ def sha256(path):
     return digest.hexdigest()
 
 
+def _private_file(path):
+    """Create ``path`` empty and readable by its owner only, whatever the umask: a backup holds
+    password hashes and sessions. SQLite, pg_dump and tarfile then write into it, keeping the
+    mode."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        os.fchmod(descriptor, 0o600)  # unlike the mode above, not narrowed by the umask
+    finally:
+        os.close(descriptor)
+    return path
+
+
 def _engine(connection):
     if connection.vendor not in DATABASE_FILES:
         raise BackupError(f"Backups support SQLite and PostgreSQL, not {connection.vendor}.")
@@ -178,15 +190,16 @@ def backup(destination, using="default"):
     destination.mkdir(parents=True, exist_ok=True)
     if any(destination.iterdir()):
         raise BackupError(f"{destination} is not empty; back up into a new folder.")
+    destination.chmod(0o700)  # for its owner only, like every file written below
     connection = connections[using]
     engine = _engine(connection)
     database_file = DATABASE_FILES[engine]
     started = datetime.now(UTC)
     if engine == "sqlite":
-        counts = _backup_sqlite(connection, destination / database_file)
+        counts = _backup_sqlite(connection, _private_file(destination / database_file))
     else:
-        counts = _backup_postgresql(connection, destination / database_file)
-    media = _backup_media(destination / MEDIA_ARCHIVE)
+        counts = _backup_postgresql(connection, _private_file(destination / database_file))
+    media = _backup_media(_private_file(destination / MEDIA_ARCHIVE))
     manifest = {
         "format": FORMAT_VERSION,
         "created_at": started.isoformat(),
@@ -205,7 +218,9 @@ def backup(destination, using="default"):
             for name in (database_file, MEDIA_ARCHIVE)
         },
     }
-    (destination / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+    _private_file(destination / MANIFEST).write_text(
+        json.dumps(manifest, indent=2, sort_keys=True) + "\n"
+    )
     return manifest
 
 

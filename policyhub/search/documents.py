@@ -2,8 +2,8 @@
 
 Every object is indexed, drafts included; what readers may see is decided at query time by
 ``published()`` (for publications applied to the status and time that database triggers copy
-into the document row, see triggers.py; for options asked of their own tables). So a scheduled
-item appears at its time with no cron job, and publishing or unpublishing with
+into the document row, see triggers.py; for options and people asked of their own tables). So
+a scheduled item appears at its time with no cron job, and publishing or unpublishing with
 ``queryset.update()`` (admin actions; no signals) takes effect at once. Each source also loads
 its objects in bulk with a fixed number of queries and turns one into a document and its facet
 values.
@@ -23,6 +23,7 @@ from policyhub.editorial.models import PublishableQuerySet
 from publications.models import (
     Authorship,
     Person,
+    PersonQuerySet,
     Publication,
     Region,
     TaggedPublication,
@@ -281,15 +282,17 @@ class OptionSource:
 
 
 class PersonSource:
-    """People are public records: every one is indexed, with no publish time."""
+    """Every person is indexed, with no publish time; readers find one once they are an author
+    of a published publication (``Person.objects.visible()``), asked of the content tables at
+    query time, so a scheduled byline brings its authors in at its time."""
 
     kind = Kind.PERSON
 
     def visible(self, now):
-        return Q()
+        return PersonQuerySet.visible_condition(OuterRef("object_id"), at=now)
 
     def visible_documents(self, documents, now):
-        return documents
+        return documents.filter(self.visible(now))
 
     def queryset(self):
         return Person.objects.all()

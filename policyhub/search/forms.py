@@ -39,12 +39,17 @@ class SearchForm(QueryStringMixin, forms.Form):
     topic = SlugChoiceField(Topic.objects.all(), "topic")
     region = SlugChoiceField(Region.objects.all(), "region")
     tag = SlugChoiceField(Tag.objects.all(), "tag")
-    author = SlugChoiceField(Person.objects.all(), "author")
+    # Set per form: visible() holds the moment it was called at.
+    author = SlugChoiceField(Person.objects.none(), "author")
     year = forms.IntegerField(min_value=1000, max_value=9999, required=False)
     sort = forms.ChoiceField(
         choices=list(zip(SORTS, ("Relevance", "Newest first"), strict=True)), required=False
     )
     page = forms.IntegerField(min_value=1, max_value=10**6, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["author"].queryset = Person.objects.visible()
 
     def filters(self):
         data = self.cleaned_data

@@ -69,8 +69,9 @@ class Synonym(models.Model):
 class SearchDocument(models.Model):
     """One searchable item. Text is plain (tags stripped) and escaped only when rendered.
 
-    ``published_at`` is the moment readers may see the item (null for people, who are public
-    records): scheduled items are indexed ahead and filtered at query time, so no cron job.
+    ``published_at`` is the moment readers may see the item (null for people, who are visible
+    once they author a published publication): scheduled items are indexed ahead and filtered
+    at query time, so no cron job.
     Warning for future migrations: on SQLite, a migration that rebuilds this table drops the
     FTS triggers; run ``manage.py rebuild_search_index`` afterwards (it recreates them).
     """

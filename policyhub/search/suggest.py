@@ -34,9 +34,9 @@ def _titles(visible, prefix):
     )
 
 
-def _people(prefix, exclude):
+def _people(visible, prefix, exclude):
     people = (
-        SearchDocument.objects.filter(kind=Kind.PERSON, title__icontains=f" {prefix}")
+        visible.filter(kind=Kind.PERSON, title__icontains=f" {prefix}")
         .order_by("title", "pk")
         .values_list("kind", "title", "url")[:PEOPLE_LIMIT]
     )
@@ -59,8 +59,9 @@ def suggestions(prefix):
     if not prefix:
         return []
     now = timezone.now()
-    titles = _titles(visible_documents(now), prefix)
-    rows = titles + _people(prefix, set(titles))
+    visible = visible_documents(now)
+    titles = _titles(visible, prefix)
+    rows = titles + _people(visible, prefix, set(titles))
     kinds = dict(Kind.choices)
     found = [{"label": title, "kind": kinds[kind], "url": url} for kind, title, url in rows]
     found += [

@@ -14,10 +14,18 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
+
+def author(**kwargs):
+    """A person readers can see: an author of a published publication."""
+    person = PersonFactory(**kwargs)
+    PublicationFactory(authors=[person])
+    return person
+
+
 KINDS = {
     "publication": (PublicationFactory, "publications:detail"),
     "option": (PolicyOptionFactory, "options:detail"),
-    "person": (PersonFactory, "publications:person"),
+    "person": (author, "publications:person"),
     "topic": (TopicFactory, "publications:topic"),
     "region": (RegionFactory, "publications:region"),
 }
@@ -93,6 +101,20 @@ def test_no_redirect_to_an_option_whose_question_is_unpublished(client):
     option = PolicyOptionFactory(slug="old-option", question=PolicyQuestionFactory(draft=True))
     rename(option, "new-option")
     assert client.get(reverse("options:detail", args=["old-option"])).status_code == 404
+
+
+@pytest.mark.parametrize("url_name", ["publications:person", "publications:person_feed"])
+def test_no_redirect_reveals_a_person_readers_cannot_see_yet(client, url_name):
+    person = PersonFactory(slug="old-person")
+    draft = PublicationFactory(authors=[person], draft=True)
+    rename(person, "secret-new-person")
+
+    response = client.get(reverse(url_name, args=["old-person"]))
+
+    assert response.status_code == 404
+    assert b"secret-new-person" not in response.content
+    draft.publish()
+    assert client.get(reverse(url_name, args=["old-person"])).status_code == 301
 
 
 def test_the_redirect_starts_once_the_item_is_published(client):

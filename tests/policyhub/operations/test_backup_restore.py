@@ -1,7 +1,9 @@
 """The restore drill: back up, damage the site, restore, and find everything as it was."""
 
 import json
+import os
 import sqlite3
+import stat
 from io import BytesIO, StringIO
 from pathlib import Path
 
@@ -169,6 +171,27 @@ def test_restore_refuses_a_folder_without_manifest(tmp_path):
 
     with pytest.raises(CommandError, match="manifest"):
         call_command("restore", str(tmp_path / "half"), force=True)
+
+
+@pytest.fixture
+def permissive_umask():
+    """A umask that takes nothing away: files would be 0666 and folders 0777 by default."""
+    previous = os.umask(0o000)
+    yield
+    os.umask(previous)
+
+
+@pytest.mark.parametrize("existing", [False, True])
+def test_a_backup_is_readable_by_its_owner_only(site, tmp_path, permissive_umask, existing):
+    folder = tmp_path / "backup"
+    if existing:  # an empty folder made beforehand keeps no looser mode either
+        folder.mkdir(mode=0o777)
+    make_backup(folder)
+
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    modes = {path.name: stat.S_IMODE(path.stat().st_mode) for path in folder.iterdir()}
+    assert len(modes) == 3
+    assert modes == dict.fromkeys(modes, 0o600)
 
 
 def test_backup_refuses_a_folder_that_is_not_empty(site, tmp_path):

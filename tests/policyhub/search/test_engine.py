@@ -35,9 +35,9 @@ def test_all_words_must_match():
 
 
 def test_searches_publications_options_and_people():
-    PublicationFactory(title="Humanitarian corridors explained")
     PolicyOptionFactory(title="Open humanitarian corridors")
-    PersonFactory(name="Ann Humanitarian")
+    ann = PersonFactory(name="Ann Humanitarian")
+    PublicationFactory(title="Humanitarian corridors explained", authors=[ann])
     results = search("humanitarian")
     assert {hit.kind for hit in results.page} == {"publication", "option", "person"}
     assert results.total == 3

@@ -11,7 +11,7 @@ from django.utils import timezone
 from policyhub.search import search, triggers
 from policyhub.search.indexing import rebuild
 from policyhub.search.models import SearchDocument
-from publications.models import Publication
+from publications.models import Authorship, Publication
 from tests.factories import PersonFactory, PublicationFactory
 
 pytestmark = pytest.mark.django_db
@@ -54,6 +54,11 @@ def harbours():
     return made
 
 
+def author_of(publication, name):
+    # A person is found once they are an author of a published publication.
+    Authorship.objects.create(publication=publication, person=PersonFactory(name=name))
+
+
 def test_small_match_sets_rank_every_match(harbours):
     results = search("harbour")
     assert results.total == 5
@@ -79,7 +84,7 @@ def test_capped_ranking_pages_cover_every_match_once(harbours, monkeypatch):
 
 def test_undated_documents_are_always_among_the_ranked(harbours, monkeypatch):
     monkeypatch.setattr("policyhub.search.engine.RANKED", 2)
-    PersonFactory(name="Harbour Master")
+    author_of(harbours["Harbour dues"], "Harbour Master")
     found = every_title("harbour")
     # Ranked with the newest dated match (their order is bm25's), not left last as undated.
     assert set(found[:2]) == {"Harbour Master", "One"}
@@ -87,7 +92,7 @@ def test_undated_documents_are_always_among_the_ranked(harbours, monkeypatch):
 
 
 def test_past_the_sample_counts_are_estimated_but_total_and_kinds_exact(harbours, monkeypatch):
-    PersonFactory(name="Harbour Master")
+    author_of(harbours["Harbour dues"], "Harbour Master")
     monkeypatch.setattr("policyhub.search.engine.FACET_SAMPLE", 2)
     results = search("harbour")
     assert results.total == 6

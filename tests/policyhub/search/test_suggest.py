@@ -19,8 +19,8 @@ def labels(client, q):
 def test_titles_people_and_tags_by_prefix(client):
     publication = PublicationFactory(title="Sanctions and food", tags=["sanctions relief"])
     PolicyOptionFactory(title="Sanctions on medicine eased")
-    PersonFactory(name="Sandra Sanctis")  # people match by any part of the name
-    PublicationFactory(title="Ease sanctions")  # titles match by their start
+    sandra = PersonFactory(name="Sandra Sanctis")  # people match by any part of the name
+    PublicationFactory(title="Ease sanctions", authors=[sandra])  # titles match by their start
     assert labels(client, "sanct") == [
         ("Publication", "Sanctions and food"),
         ("Policy option", "Sanctions on medicine eased"),

@@ -307,7 +307,7 @@ BROTLI_QUALITY = env.int("BROTLI_QUALITY", default=5)
 
 # The public read API (policyhub/api/): JSON only, no accounts, GET only.
 REST_FRAMEWORK = {
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_RENDERER_CLASSES": ["policyhub.api.renderers.EscapedJSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_AUTHENTICATION_CLASSES": [],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],

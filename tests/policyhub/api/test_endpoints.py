@@ -227,3 +227,10 @@ def test_unknown_api_address_is_json_404(client):
 def test_writes_are_refused(client, content):
     assert client.post(API + "publications/", {}).status_code in {403, 405}
     assert client.delete(API + "publications/new-piece/").status_code in {403, 405}
+
+
+def test_markup_characters_are_escaped_in_the_json(client, content):
+    response = client.get(API + "publications/?topic=<b>%26")
+
+    assert b"<" not in response.content and b"&" not in response.content
+    assert response.json() == {"topic": ["No topic called “<b>&”."]}

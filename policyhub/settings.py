@@ -53,6 +53,11 @@ INSTALLED_APPS = [
     "publications",
     "options",
     "policyhub.search",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "corsheaders",
+    "policyhub.api",
     "policyhub.interchange",
     "policyhub.operations",
     "policyhub.pages",
@@ -65,6 +70,12 @@ INSTALLED_APPS = [
 # calling the middleware below it, and SecurityMiddleware's HTTPS redirect returns early; both
 # responses still get the CSP and X-Frame-Options headers.
 MIDDLEWARE = [
+    # Outermost: compresses whatever comes back, cached pages included (policyhub/middleware.py).
+    "policyhub.middleware.CompressionMiddleware",
+    # ETag from the page without its nonce, so a cached hit and a fresh render compare equal.
+    "policyhub.middleware.ConditionalGetMiddleware",
+    # Outside the page cache: CORS headers depend on the request's Origin, not on the page.
+    "corsheaders.middleware.CorsMiddleware",
     "policyhub.editorial.cache.PageCacheUpdateMiddleware",
     "policyhub.middleware.SiteCSPMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -336,3 +347,37 @@ LOGGING = {
 }
 
 PAGE_SIZE = 20
+
+# Brotli quality for responses compressed as they go out (policyhub/middleware.py): every
+# response is compressed again, cached pages too, so speed matters more than the last bytes.
+BROTLI_QUALITY = env.int("BROTLI_QUALITY", default=5)
+
+# The public read API (policyhub/api/): JSON only, no accounts, GET only.
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["policyhub.api.renderers.EscapedJSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_THROTTLE_CLASSES": ["policyhub.api.throttling.AddressRateThrottle"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # The client address as policyhub/client_ip.py reads it: REMOTE_ADDR unless proxies are
+    # trusted (None would believe whatever X-Forwarded-For a client sends).
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
+}
+# Requests per address, shared by every server through the cache; then 429 with Retry-After.
+API_THROTTLE_RATE = env.str("API_THROTTLE_RATE", default="120/min")
+SPECTACULAR_SETTINGS = {
+    "TITLE": f"{SITE_NAME} API",
+    "DESCRIPTION": "Read-only JSON of everything published on the site.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    # Self-hosted Swagger UI: no CDN, which the CSP would refuse anyway.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+}
+# Anyone may read the API from a browser on another site; no cookies are sent or wanted.
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_CREDENTIALS = False
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]

@@ -18,6 +18,7 @@ urlpatterns = [
     path("tags/<uslug:slug>/feed/", feeds.TagFeed(), name="tag_feed"),
     path("tags/<uslug:slug>/feed/atom/", feeds.TagAtomFeed(), name="tag_atom_feed"),
     path("search/", include("policyhub.search.urls")),
+    path("api/v1/", include("policyhub.api.urls")),
     path("options/", include("options.urls")),
     path("", include("publications.urls")),
     path("admin/", admin.site.urls),

@@ -2,7 +2,7 @@ import math
 
 from axes.helpers import get_cool_off, get_failure_limit
 from django.db.models import Count
-from django.http import HttpResponse, HttpResponseServerError
+from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
 from django.templatetags.static import static
@@ -109,6 +109,9 @@ def favicon(request):
 
 
 def page_not_found(request, exception):
+    if request.path_info.startswith("/api/"):
+        # API clients parse JSON, errors included.
+        return JsonResponse({"detail": "Not found."}, status=404)
     return render(request, "404.html", status=404)
 
 

@@ -11,6 +11,7 @@ from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 
 from .models import Person, Publication, Region, Topic
 
@@ -57,7 +58,9 @@ class LatestPublicationsFeed(Feed):
         return item.title
 
     def item_description(self, item):
-        return item.summary
+        # Feed readers take a description as HTML; the summary is plain text, so it is escaped
+        # ("<b>" in a summary is shown, not obeyed).
+        return escape(item.summary)
 
     def item_pubdate(self, item):
         return item.published_at

@@ -54,6 +54,9 @@ def _page_cache_off(settings):
     # Cached facet counts and related lists run no queries either:
     # tests/publications/test_datacache.py switches them on.
     settings.DATA_CACHE_ENABLED = False
+    # Crawls and fuzzing send hundreds of API requests from one address; the throttling tests
+    # set their own rate.
+    settings.API_THROTTLE_RATE = "100000/min"
 
 
 @pytest.fixture(autouse=True)

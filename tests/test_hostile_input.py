@@ -61,6 +61,7 @@ NASTY = [
 ]
 FILTERS_PUBLICATIONS = ["type", "topic", "region", "tag", "author", "year", "page"]
 FILTERS_OPTIONS = ["question", "track", "level", "timeframe", "status", "tag", "actor", "page"]
+FILTERS_API = ["fields", "cursor", "page_size", "updated_since"]
 RAW_QUERIES = [
     "%",
     "%%",
@@ -103,6 +104,11 @@ def demo():
             reverse("search:search"): ["q", "page"],
             reverse("sitemap"): ["p"],
             reverse("robots_txt"): [],
+            "/api/v1/publications/": [*FILTERS_PUBLICATIONS, *FILTERS_API, "updated_since"],
+            "/api/v1/options/": [*FILTERS_OPTIONS, *FILTERS_API],
+            "/api/v1/questions/": FILTERS_API,
+            "/api/v1/tags/": FILTERS_API,
+            "/api/v1/search/": ["q", "page", "kind", "sort", "topic", "year"],
         },
         # Real values too, so hostile values also meet valid ones (and valid combinations).
         "real": [
@@ -173,6 +179,11 @@ PATHS = [
     "/publications/{}/cite.bib",
     "/publications/{}/cite.ris",
     "/publications/{}",  # no trailing slash: a redirect or a 404
+    "/api/v1/publications/{}/",
+    "/api/v1/options/{}/",
+    "/api/v1/people/{}/",
+    "/api/v1/regions/{}/",
+    "/api/v1/tags/{}/",
 ]
 
 

@@ -34,6 +34,7 @@ SECRET_TITLES = [
     "Yak piece in review",
     "Ibis piece taken down",
 ]
+API_LISTS = ["publications", "options", "questions", "people", "topics", "regions", "tags"]
 HIDDEN_STATES = [{"draft": True}, {"scheduled": True}, {"in_review": True}, {"unpublished": True}]
 
 
@@ -119,9 +120,19 @@ def test_unpublished_publications_never_appear(client):
         # Search and its suggestions: every word of every secret title.
         *(
             f"{reverse(name)}?q={word}"
-            for name in ("search:search", "search:suggest")
+            for name in ("search:search", "search:suggest", "api:search")
             for word in ("Zebra", "Quokka", "Yak", "Ibis", "secret-tag")
         ),
+        # The API: every list, the same filters, and the live items' records.
+        *(f"/api/v1/{name}/" for name in API_LISTS),
+        *(
+            f"/api/v1/publications/?{'&'.join(f'{k}={v}' for k, v in f.items())}"
+            for f in filters
+            if f != {"tag": "secret-tag"}  # a 400 here (tested below)
+        ),
+        f"/api/v1/publications/{live.slug}/",
+        f"/api/v1/publications/{live_with_links.slug}/",
+        f"/api/v1/people/{author.slug}/",
     ]
     for url in urls:
         response = client.get(url)
@@ -149,6 +160,21 @@ def test_unpublished_publications_never_appear(client):
             assert client.get(reverse(name, args=[secret.slug])).status_code == 404
     assert client.get(secret_tag_url).status_code == 404
     assert client.get(secret_person.get_absolute_url()).status_code == 404
+    for secret in secrets:
+        assert client.get(f"/api/v1/publications/{secret.slug}/").status_code == 404
+    for url in [
+        "/api/v1/people/secret-person/",
+        "/api/v1/tags/secret-tag/",
+        "/api/v1/publications/?tag=secret-tag",
+    ]:
+        response = client.get(url)
+        assert response.status_code in {400, 404}, url
+        assert "Zebra" not in response.content.decode()
+    assert "Published piece" in client.get("/api/v1/publications/").content.decode()
+    # Asking the API for the draft-only tag reads like asking for one that does not exist.
+    assert client.get("/api/v1/publications/?tag=secret-tag").json() == {
+        "tag": ["No tag called “secret-tag”."]
+    }
     for url in feed_urls(
         reverse("tag_feed", args=["secret-tag"]),
         reverse("publications:person_feed", args=["secret-person"]),
@@ -297,9 +323,15 @@ def test_hidden_options_questions_sources_tags_and_actors_never_appear(client):
         reverse("robots_txt"),
         *(
             f"{reverse(name)}?q={word}"
-            for name in ("search:search", "search:suggest")
+            for name in ("search:search", "search:suggest", "api:search")
             for word in ("Narwhal", "Gecko", "Marmot", "Lemur", "Civet", "Wombat", "Clandestine")
         ),
+        *(f"/api/v1/{name}/" for name in API_LISTS),
+        *("/api/v1/options/" + query for query in filters),
+        "/api/v1/options/live-option/",
+        "/api/v1/questions/live-question/",
+        f"/api/v1/publications/{live_source.slug}/",
+        f"/api/v1/people/{author.slug}/",
     ]
     secrets = [*HIDDEN_OPTION_TITLES, *HIDDEN_QUESTION_TITLES, *HIDDEN_SOURCE_TITLES, *HIDDEN_NAMES]
     hidden_urls = [
@@ -326,6 +358,17 @@ def test_hidden_options_questions_sources_tags_and_actors_never_appear(client):
 
     for url in hidden_urls:
         assert client.get(url).status_code == 404, url
+    hidden_api_urls = [
+        *(f"/api/v1/options/{option.slug}/" for option in hidden),
+        *(f"/api/v1/questions/{q.slug}/" for q in (draft_question, scheduled_question)),
+        f"/api/v1/questions/{review_question.slug}/",
+        *(f"/api/v1/publications/{source.slug}/" for source in hidden_sources),
+        "/api/v1/tags/secret-option-tag/",
+    ]
+    for url in hidden_api_urls:
+        assert client.get(url).status_code == 404, url
+    api_options = client.get("/api/v1/options/").content.decode()
+    assert "Live option" in api_options and "Live source" in api_options
     # The pages above did show the live content, so the absence checks are not vacuous.
     assert "Live option" in client.get(options_list).content.decode()
     assert "Live source" in client.get(live.get_absolute_url()).content.decode()

@@ -266,3 +266,20 @@ def test_feeds_under_an_old_slug_move_with_their_page(client):
         response = client.get(old)
         assert response.status_code == 301, old
         assert response["Location"] == new
+
+
+@pytest.mark.parametrize(
+    "feed, path",
+    [
+        ("publications:feed", "channel/item/description"),
+        ("publications:atom_feed", f"{ATOM}entry/{ATOM}summary"),
+    ],
+)
+def test_a_plain_text_summary_is_sent_as_text(client, feed, path):
+    # Feed readers read a description (and an Atom summary of type html) as HTML: "<b>" in a
+    # plain-text summary must reach them as the characters, escaped once more.
+    PublicationFactory(summary="Why <b>sanctions</b> & tariffs fail")
+
+    root = parse(client.get(reverse(feed)), "atom" if "atom" in feed else "rss")
+
+    assert root.findtext(path) == "Why &lt;b&gt;sanctions&lt;/b&gt; &amp; tariffs fail"

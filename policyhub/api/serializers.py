@@ -1,0 +1,322 @@
+"""JSON for what readers see: the fields of the reader pages, with stable ids, slugs and the
+absolute URL of each item's HTML page."""
+
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+from taggit.models import Tag
+
+from options.models import OptionSource, PolicyOption, PolicyQuestion
+from publications.models import Person, Publication, PublicationType, Region, Topic
+
+from . import querysets
+
+
+class TrimmedSerializer(serializers.Serializer):
+    """Keeps only the fields named in ``?fields=a,b`` (validated by the view)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        wanted = self.context.get("fields")
+        if wanted:
+            for name in set(self.fields) - set(wanted):
+                self.fields.pop(name)
+
+
+class PageURLField(serializers.Field):
+    """The absolute address of the item's reader page."""
+
+    def __init__(self, **kwargs):
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, value):
+        url = self.url_of(value)
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request else url
+
+    def url_of(self, value):
+        return value.get_absolute_url()
+
+
+PageURLField = extend_schema_field(OpenApiTypes.URI)(PageURLField)
+
+
+class TagPageURLField(PageURLField):
+    def url_of(self, value):
+        return reverse("tag", args=[value.slug])
+
+
+class TypeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PublicationType
+        fields = ["id", "slug", "name"]
+
+
+class PersonBriefSerializer(serializers.ModelSerializer):
+    url = PageURLField()
+
+    class Meta:
+        model = Person
+        fields = ["id", "slug", "name", "url"]
+
+
+class TopicBriefSerializer(PersonBriefSerializer):
+    class Meta:
+        model = Topic
+        fields = ["id", "slug", "name", "url"]
+
+
+class RegionBriefSerializer(PersonBriefSerializer):
+    class Meta:
+        model = Region
+        fields = ["id", "slug", "name", "url"]
+
+
+class TagSerializer(TrimmedSerializer, serializers.ModelSerializer):
+    url = TagPageURLField()
+
+    class Meta:
+        model = Tag
+        fields = ["id", "slug", "name", "url"]
+
+
+class PublicationBriefSerializer(serializers.ModelSerializer):
+    url = PageURLField()
+
+    class Meta:
+        model = Publication
+        fields = ["id", "slug", "title", "url", "published_at"]
+
+
+class PublicationSerializer(TrimmedSerializer, serializers.ModelSerializer):
+    url = PageURLField()
+    type = TypeSerializer(source="publication_type")
+    authors = serializers.SerializerMethodField()
+    topics = TopicBriefSerializer(many=True)
+    regions = RegionBriefSerializer(many=True)
+    tags = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Publication
+        fields = [
+            "id",
+            "slug",
+            "url",
+            "title",
+            "type",
+            "summary",
+            "published_at",
+            "updated_at",
+            "featured",
+            "authors",
+            "topics",
+            "regions",
+            "tags",
+            "source_note",
+            "source_url",
+        ]
+
+    @extend_schema_field(PersonBriefSerializer(many=True))
+    def get_authors(self, publication):
+        return PersonBriefSerializer(
+            publication.ordered_authors, many=True, context=self.context
+        ).data
+
+    @extend_schema_field(TagSerializer(many=True))
+    def get_tags(self, publication):
+        return TagSerializer(publication.tags.all(), many=True, context=self.context).data
+
+
+class RelatedSerializer(PublicationBriefSerializer):
+    reason = serializers.CharField()
+
+    class Meta:
+        model = Publication
+        fields = [*PublicationBriefSerializer.Meta.fields, "reason"]
+
+
+class OptionBriefSerializer(serializers.ModelSerializer):
+    url = PageURLField()
+
+    class Meta:
+        model = PolicyOption
+        fields = ["id", "slug", "title", "url"]
+
+
+class ArguedOptionSerializer(serializers.ModelSerializer):
+    """An option a publication argues about, with the publication's stance on it."""
+
+    option = OptionBriefSerializer()
+
+    class Meta:
+        model = OptionSource
+        fields = ["option", "stance", "quote", "note"]
+
+
+class PublicationDetailSerializer(PublicationSerializer):
+    body = serializers.CharField(help_text="Sanitised HTML.")
+    related = serializers.SerializerMethodField()
+    options = serializers.SerializerMethodField()
+
+    class Meta(PublicationSerializer.Meta):
+        fields = [*PublicationSerializer.Meta.fields, "body", "related", "options"]
+
+    @extend_schema_field(RelatedSerializer(many=True))
+    def get_related(self, publication):
+        related = publication.related_publications(limit=4)
+        return RelatedSerializer(related, many=True, context=self.context).data
+
+    @extend_schema_field(ArguedOptionSerializer(many=True))
+    def get_options(self, publication):
+        links = publication.option_links.filter(option__in=querysets.options()).select_related(
+            "option", "option__question"
+        )
+        return ArguedOptionSerializer(links, many=True, context=self.context).data
+
+
+class SourceSerializer(serializers.ModelSerializer):
+    publication = PublicationBriefSerializer()
+
+    class Meta:
+        model = OptionSource
+        fields = ["publication", "stance", "quote", "note"]
+
+
+class QuestionBriefSerializer(serializers.ModelSerializer):
+    url = PageURLField()
+
+    class Meta:
+        model = PolicyQuestion
+        fields = ["id", "slug", "title", "url"]
+
+
+class NamedSerializer(serializers.Serializer):
+    slug = serializers.SlugField()
+    name = serializers.CharField()
+
+
+class OptionSerializer(TrimmedSerializer, serializers.ModelSerializer):
+    url = PageURLField()
+    question = QuestionBriefSerializer()
+    track = NamedSerializer()
+    actors = NamedSerializer(many=True)
+    tags = serializers.SerializerMethodField()
+    sources = SourceSerializer(many=True, source="visible_sources")
+
+    class Meta:
+        model = PolicyOption
+        fields = [
+            "id",
+            "slug",
+            "url",
+            "title",
+            "question",
+            "track",
+            "level",
+            "timeframe",
+            "real_world_status",
+            "status_note",
+            "status_date",
+            "summary",
+            "goals",
+            "risks",
+            "conditions",
+            "actors",
+            "tags",
+            "sources",
+            "published_at",
+            "updated_at",
+        ]
+
+    @extend_schema_field(TagSerializer(many=True))
+    def get_tags(self, option):
+        return TagSerializer(option.tags.all(), many=True, context=self.context).data
+
+
+class QuestionSerializer(TrimmedSerializer, serializers.ModelSerializer):
+    url = PageURLField()
+    context = serializers.CharField(help_text="Sanitised HTML.")
+    regions = RegionBriefSerializer(many=True)
+    tags = serializers.SerializerMethodField()
+
+    class Meta:
+        model = PolicyQuestion
+        fields = [
+            "id",
+            "slug",
+            "url",
+            "title",
+            "summary",
+            "context",
+            "regions",
+            "tags",
+            "published_at",
+            "updated_at",
+        ]
+
+    @extend_schema_field(TagSerializer(many=True))
+    def get_tags(self, question):
+        return TagSerializer(question.tags.all(), many=True, context=self.context).data
+
+
+class PersonSerializer(TrimmedSerializer, serializers.ModelSerializer):
+    url = PageURLField()
+
+    class Meta:
+        model = Person
+        fields = ["id", "slug", "url", "name", "role", "affiliation", "bio", "link"]
+
+
+class TopicSerializer(TrimmedSerializer, serializers.ModelSerializer):
+    url = PageURLField()
+
+    class Meta:
+        model = Topic
+        fields = ["id", "slug", "url", "name", "description"]
+
+
+class RegionSerializer(TrimmedSerializer, serializers.ModelSerializer):
+    url = PageURLField()
+    parent = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = Region
+        fields = ["id", "slug", "url", "name", "description", "parent"]
+
+
+class SearchHitSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    kind_label = serializers.CharField()
+    title = serializers.CharField(help_text="HTML: matched terms in <mark>.")
+    snippet = serializers.CharField(help_text="HTML: matched terms in <mark>.")
+    url = serializers.SerializerMethodField()
+    date = serializers.DateTimeField()
+    type_name = serializers.CharField()
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, hit):
+        request = self.context.get("request")
+        return request.build_absolute_uri(hit.url) if request else hit.url
+
+
+class FacetOptionSerializer(serializers.Serializer):
+    value = serializers.CharField()
+    label = serializers.CharField()
+    count = serializers.IntegerField()
+    selected = serializers.BooleanField()
+
+
+class FacetGroupSerializer(serializers.Serializer):
+    param = serializers.CharField()
+    label = serializers.CharField()
+    options = FacetOptionSerializer(many=True)
+
+
+class SearchResultsSerializer(serializers.Serializer):
+    query = serializers.CharField()
+    total = serializers.IntegerField()
+    page = serializers.IntegerField()
+    pages = serializers.IntegerField()
+    results = SearchHitSerializer(many=True)
+    facets = FacetGroupSerializer(many=True)

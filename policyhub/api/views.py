@@ -1,0 +1,219 @@
+"""Read-only views over what readers may see (``querysets``), for partners and apps."""
+
+from django.core.paginator import InvalidPage
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, viewsets
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from policyhub.search.engine import search as run_search
+from policyhub.search.forms import SearchForm
+
+from . import querysets, serializers
+from .filters import filter_options, filter_publications, filter_updated
+from .pagination import BySlug, NewestFirst
+
+
+def _param(name, description, type=str):
+    return OpenApiParameter(name, type, OpenApiParameter.QUERY, description=description)
+
+
+FIELDS = _param("fields", "Comma-separated field names to keep, e.g. `id,slug,title`.")
+UPDATED_SINCE = _param(
+    "updated_since", "Only items changed at or after this time (ISO 8601).", OpenApiTypes.DATETIME
+)
+PUBLICATION_FILTERS = [
+    _param("type", "Publication type slug."),
+    _param("topic", "Topic slug."),
+    _param("region", "Region slug; its sub-regions are included."),
+    _param("tag", "Tag slug."),
+    _param("author", "Person slug."),
+    _param("year", "Year of publication.", int),
+    UPDATED_SINCE,
+    FIELDS,
+]
+OPTION_FILTERS = [
+    _param("question", "Policy question slug."),
+    _param("track", "Track slug."),
+    _param("level", "Level, e.g. `governmental`."),
+    _param("timeframe", "Timeframe, e.g. `immediate`."),
+    _param("status", "Real-world status, e.g. `proposed`."),
+    _param("tag", "Tag slug."),
+    _param("actor", "Actor slug."),
+    UPDATED_SINCE,
+    FIELDS,
+]
+
+
+class ReadOnlyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    lookup_field = "slug"
+    pagination_class = BySlug
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["fields"] = self.wanted_fields()
+        return context
+
+    def wanted_fields(self):
+        raw = self.request.query_params.get("fields", "") if self.request else ""
+        wanted = [name.strip() for name in raw.split(",") if name.strip()]
+        if not wanted:
+            return None
+        known = self.get_serializer_class()().fields
+        unknown = [name for name in wanted if name not in known]
+        if unknown:
+            shown = ", ".join(unknown)[:200]
+            raise ValidationError(
+                {"fields": [f"Unknown field {shown}. Choose from: {', '.join(known)}."]}
+            )
+        return wanted
+
+    def filter_queryset(self, queryset):
+        if self.action == "list":
+            return self.filter_list(queryset)
+        return queryset
+
+    def filter_list(self, queryset):
+        return queryset
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=PUBLICATION_FILTERS), retrieve=extend_schema(parameters=[FIELDS])
+)
+class PublicationViewSet(ReadOnlyViewSet):
+    """Published publications, newest first."""
+
+    pagination_class = NewestFirst
+
+    def get_queryset(self):
+        published = querysets.publications()
+        if self.action == "retrieve":
+            return published.for_detail()
+        return published.for_listing().prefetch_related("regions")
+
+    def get_serializer_class(self):
+        if self.action == "retrieve":
+            return serializers.PublicationDetailSerializer
+        return serializers.PublicationSerializer
+
+    def filter_list(self, queryset):
+        return filter_publications(queryset, self.request.query_params)
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=OPTION_FILTERS), retrieve=extend_schema(parameters=[FIELDS])
+)
+class OptionViewSet(ReadOnlyViewSet):
+    """Policy options readers may see (published, under a published question)."""
+
+    serializer_class = serializers.OptionSerializer
+    pagination_class = NewestFirst
+
+    def get_queryset(self):
+        return querysets.options().for_listing()
+
+    def filter_list(self, queryset):
+        return filter_options(queryset, self.request.query_params)
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=[UPDATED_SINCE, FIELDS]),
+    retrieve=extend_schema(parameters=[FIELDS]),
+)
+class QuestionViewSet(ReadOnlyViewSet):
+    """Published policy questions."""
+
+    serializer_class = serializers.QuestionSerializer
+    pagination_class = NewestFirst
+
+    def get_queryset(self):
+        return querysets.questions().for_detail()
+
+    def filter_list(self, queryset):
+        return filter_updated(queryset, self.request.query_params)
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=[FIELDS]), retrieve=extend_schema(parameters=[FIELDS])
+)
+class PersonViewSet(ReadOnlyViewSet):
+    """Authors of at least one published publication."""
+
+    serializer_class = serializers.PersonSerializer
+
+    def get_queryset(self):
+        return querysets.people()
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=[FIELDS]), retrieve=extend_schema(parameters=[FIELDS])
+)
+class TopicViewSet(ReadOnlyViewSet):
+    serializer_class = serializers.TopicSerializer
+
+    def get_queryset(self):
+        return querysets.topics()
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=[FIELDS]), retrieve=extend_schema(parameters=[FIELDS])
+)
+class RegionViewSet(ReadOnlyViewSet):
+    """Regions; ``parent`` (a slug) gives the tree."""
+
+    serializer_class = serializers.RegionSerializer
+
+    def get_queryset(self):
+        return querysets.regions().select_related("parent")
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=[FIELDS]), retrieve=extend_schema(parameters=[FIELDS])
+)
+class TagViewSet(ReadOnlyViewSet):
+    """Tags on published publications or visible options."""
+
+    serializer_class = serializers.TagSerializer
+
+    def get_queryset(self):
+        return querysets.tags()
+
+
+class SearchView(APIView):
+    """The site search (`/search/`): same query language, filters, facets and ranking."""
+
+    @extend_schema(
+        parameters=[
+            _param("q", 'Words, "quoted phrases", -exclusions and OR.'),
+            _param("kind", "`publication`, `option` or `person`."),
+            *PUBLICATION_FILTERS[:6],
+            _param("sort", "`relevance` (default) or `date`."),
+            _param("page", "Page number, from 1.", int),
+        ],
+        responses=serializers.SearchResultsSerializer,
+    )
+    def get(self, request):
+        form = SearchForm(request.query_params)
+        if not form.is_valid():
+            raise ValidationError({name: list(errors) for name, errors in form.errors.items()})
+        data = form.cleaned_data
+        try:
+            results = run_search(
+                data["q"], form.filters(), data["sort"] or "relevance", data["page"] or 1
+            )
+        except InvalidPage:
+            raise NotFound("No such page of results.") from None
+        page = results.page
+        body = {
+            "query": data["q"],
+            "total": results.total,
+            "page": page.number if page else 1,
+            "pages": page.paginator.num_pages if page else 0,
+            "results": list(page.object_list) if page else [],
+            "facets": results.facets,
+        }
+        return Response(
+            serializers.SearchResultsSerializer(body, context={"request": request}).data
+        )

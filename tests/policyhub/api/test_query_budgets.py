@@ -1,0 +1,77 @@
+"""API lists run a fixed number of queries, whether a page holds 3 items or 30."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from options.models import PolicyOption
+from publications.models import Publication
+from tests.factories import (
+    OptionSourceFactory,
+    PersonFactory,
+    PolicyOptionFactory,
+    PolicyQuestionFactory,
+    PublicationFactory,
+    RegionFactory,
+    TopicFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(params=[3, 30], ids=["3-items", "30-items"])
+def content(request):
+    parent = RegionFactory(slug="r-0")
+    for n in range(request.param):
+        question = PolicyQuestionFactory()
+        question.regions.set([parent, RegionFactory()])
+        question.tags.set(["a", f"q-{n}"])
+        publication = PublicationFactory(
+            slug=f"p-{n}",
+            related=[] if n == 0 else [p for p in Publication.objects.all()[:3]],
+            published_at=timezone.now() - timedelta(hours=n + 1),
+            authors=[PersonFactory(), PersonFactory()],
+            topics=[TopicFactory()],
+            regions=[RegionFactory(parent=parent)],
+            tags=["sanctions", f"tag-{n}"],
+        )
+        option = PolicyOptionFactory(slug=f"o-{n}", question=question, tags=[f"o-{n}"])
+        OptionSourceFactory(option=option, publication=publication)
+        if n:
+            OptionSourceFactory(
+                option=PolicyOption.objects.get(slug="o-0"), publication=publication
+            )
+    return request.param
+
+
+@pytest.mark.parametrize(
+    "path, budget",
+    [
+        ("publications/", 5),
+        ("publications/?region=r-0&tag=sanctions", 9),
+        ("options/", 4),
+        ("questions/", 3),
+        ("people/", 1),
+        ("topics/", 1),
+        ("regions/", 1),
+        ("tags/", 1),
+    ],
+)
+def test_list_queries_do_not_grow_with_page_size(
+    client, content, django_assert_max_num_queries, path, budget
+):
+    separator = "&" if "?" in path else "?"
+    with django_assert_max_num_queries(budget):
+        response = client.get(f"/api/v1/{path}{separator}page_size=30")
+    assert response.status_code == 200
+    assert len(response.json()["results"]) >= min(content, 3)
+
+
+@pytest.mark.parametrize("path, budget", [("publications/p-0/", 10), ("options/o-0/", 4)])
+def test_detail_queries_do_not_grow_with_relations(
+    client, content, django_assert_max_num_queries, path, budget
+):
+    with django_assert_max_num_queries(budget):
+        response = client.get(f"/api/v1/{path}")
+    assert response.status_code == 200

@@ -18,6 +18,7 @@ urlpatterns = [
     path("tags/<uslug:slug>/feed/atom/", feeds.TagAtomFeed(), name="tag_atom_feed"),
     path("search/", include("policyhub.search.urls")),
     path("options/", include("options.urls")),
+    path("documents/", include("policyhub.documents.urls")),
     path("", include("publications.urls")),
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),

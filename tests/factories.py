@@ -11,6 +11,7 @@ from factory.django import DjangoModelFactory
 from PIL import Image, ImageCms, PngImagePlugin
 
 from options.models import Actor, OptionSource, PolicyOption, PolicyQuestion, Track
+from policyhub.documents.models import Document, PublicationDocument
 from policyhub.editorial.models import OldSlug
 from policyhub.search.models import Synonym
 from publications.models import (
@@ -22,6 +23,7 @@ from publications.models import (
     RelatedPublication,
     Topic,
 )
+from tests.pdfs import make_pdf
 
 
 class BaseFactory(DjangoModelFactory):
@@ -335,3 +337,24 @@ def option_line(slug="opt", **fields):
         "sources": [],
         **fields,
     }
+
+
+def pdf_upload(pages=("Hello world",), name="report.pdf", **kwargs):
+    return SimpleUploadedFile(name, make_pdf(pages, **kwargs), content_type="application/pdf")
+
+
+class DocumentFactory(BaseFactory):
+    class Meta:
+        model = Document
+
+    title = factory.Sequence(lambda n: f"Report number {n}")
+    file = factory.LazyFunction(lambda: pdf_upload(("A first page", "A second page")))
+
+
+class PublicationDocumentFactory(BaseFactory):
+    class Meta:
+        model = PublicationDocument
+
+    publication = factory.SubFactory(PublicationFactory)
+    document = factory.SubFactory(DocumentFactory)
+    label = PublicationDocument.Label.FULL_REPORT

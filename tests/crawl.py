@@ -27,16 +27,19 @@ from PIL import Image
 
 from tests.factories import (
     ActorFactory,
+    DocumentFactory,
     OptionSourceFactory,
     PersonFactory,
     PolicyOptionFactory,
     PolicyQuestionFactory,
+    PublicationDocumentFactory,
     PublicationFactory,
     PublicationTypeFactory,
     RegionFactory,
     SynonymFactory,
     TopicFactory,
     TrackFactory,
+    pdf_upload,
 )
 
 # Links a crawler must not follow: none changes state on GET (a test proves it), but these
@@ -192,7 +195,20 @@ def populate(label=""):
         tags=[f"{label}diplomacy", "sanctions"],
         related=[first],
     )
-    PublicationFactory(title=f"{label}Draft piece", slug="draft-piece", draft=True)
+    draft = PublicationFactory(title=f"{label}Draft piece", slug="draft-piece", draft=True)
+    PublicationDocumentFactory(
+        publication=first,
+        document=DocumentFactory(
+            title=f"{label}Talks before threats, full report",
+            description=f"{label}The whole study.",
+            file=pdf_upload(["Summary page", "Findings on sequencing"]),
+        ),
+    )
+    PublicationDocumentFactory(
+        publication=draft,
+        label="annex",
+        document=DocumentFactory(title=f"{label}Draft annex", file=pdf_upload(["Unreleased"])),
+    )
     PublicationFactory(title=f"{label}Scheduled piece", slug="scheduled-piece", scheduled=True)
     question = PolicyQuestionFactory(
         title=f"{label}How should Washington engage?", slug="engage", summary=f"{label}Options."

@@ -90,6 +90,8 @@ class DocumentAdmin(ImageFilesAdminMixin, admin.ModelAdmin):
             .get_queryset(request)
             .defer("page_texts")
             .annotate(usage=Count("attachments"))
+            # An aggregate drops the model's default ordering: state it again.
+            .order_by(*Document._meta.ordering)
             .prefetch_related(
                 Prefetch(
                     "attachments",

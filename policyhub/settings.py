@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "policyhub.editorial",
     "publications",
     "options",
+    "policyhub.documents",
     "policyhub.search",
     "rest_framework",
     "drf_spectacular",
@@ -257,9 +258,17 @@ STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+# Documents (report PDFs) live outside MEDIA_ROOT: readers get them only through the site's
+# download view, which checks that a published publication lists them (policyhub/documents).
+DOCUMENTS_ROOT = env.path("DOCUMENTS_ROOT", default=BASE_DIR / "private" / "documents")
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # No base_url anyone serves: a document's file is never linked to directly.
+    "documents": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": DOCUMENTS_ROOT, "base_url": "/documents/unserved/"},
+    },
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -280,6 +289,13 @@ MAX_IMAGE_PIXELS = env.int("MAX_IMAGE_PIXELS", default=25_000_000)
 # Uploaded images larger than this many bytes are refused (publications/images.py). The web
 # server's own body limit (nginx client_max_body_size) should be a little above it.
 MAX_IMAGE_UPLOAD_SIZE = env.int("MAX_IMAGE_UPLOAD_SIZE", default=10 * 1024 * 1024)
+
+# Uploaded documents (PDFs): larger files are refused, more pages too (a page-count bomb costs
+# nothing: the count is read before the page tree). Text is extracted in the upload's request
+# for at most this many seconds; pages past that are kept without text.
+DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_BYTES", default=100 * 1024 * 1024)
+DOCUMENT_MAX_PAGES = env.int("DOCUMENT_MAX_PAGES", default=2000)
+DOCUMENT_EXTRACTION_SECONDS = env.float("DOCUMENT_EXTRACTION_SECONDS", default=20)
 
 # django-taggit: "Sanctions" and "sanctions" are one tag.
 TAGGIT_CASE_INSENSITIVE = True

@@ -20,6 +20,7 @@ urlpatterns = [
     path("search/", include("policyhub.search.urls")),
     path("api/v1/", include("policyhub.api.urls")),
     path("options/", include("options.urls")),
+    path("documents/", include("policyhub.documents.urls")),
     path("", include("publications.urls")),
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),

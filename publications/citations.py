@@ -79,6 +79,7 @@ class Work:
     summary: str = ""
     keywords: tuple = ()
     is_report: bool = False
+    pdf_url: str = ""  # the full text as a PDF, if there is one
     names: tuple = field(init=False, repr=False)
 
     def __post_init__(self):
@@ -287,6 +288,10 @@ def bibtex(work):
         fields.append(("month", MONTHS[work.published.month - 1][:3].lower()))
         fields.append(("date", work.published.isoformat()))
     fields.append(("url", work.url))
+    if work.pdf_url:
+        # JabRef's file field (description:location:type, colons escaped), which Zotero and
+        # JabRef read as an attachment.
+        fields.append(("file", f"Full text:{work.pdf_url.replace(':', chr(92) + ':')}:PDF"))
     if work.summary:
         fields.append(("abstract", bibtex_escape(work.summary)))
     if work.keywords:
@@ -322,6 +327,8 @@ def ris(work):
         lines.append(line("DA", work.published.strftime("%Y/%m/%d")))
     lines.append(line("PB", work.publisher))
     lines.append(line("UR", work.url))
+    if work.pdf_url:
+        lines.append(line("L1", work.pdf_url))  # RIS's link to the full-text file
     if work.summary:
         lines.append(line("AB", work.summary))
     lines += [line("KW", keyword) for keyword in work.keywords]

@@ -48,6 +48,16 @@ class PersonQuerySet(models.QuerySet):
         return models.Exists(bylines)
 
 
+def attachments_prefetch():
+    """The publication's documents (policyhub.documents, which sits above this app and adds the
+    ``document_attachments`` relation) in display order, without their extracted text."""
+    attachments = Publication.document_attachments.rel.related_model.objects
+    return models.Prefetch(
+        "document_attachments",
+        queryset=attachments.select_related("document").defer("document__page_texts"),
+    )
+
+
 class Person(models.Model):
     class Kind(models.TextChoices):
         STAFF = "staff", "Staff"
@@ -188,7 +198,7 @@ class PublicationQuerySet(FacetCountsQuerySet):
 
     def for_detail(self):
         """Everything the detail page shows about the publication itself."""
-        return self.for_listing().prefetch_related("regions")
+        return self.for_listing().prefetch_related("regions", attachments_prefetch())
 
     def with_topic(self, topic):
         return self.filter(
@@ -359,8 +369,16 @@ class Publication(Publishable):
         loaded = getattr(self, "_loaded_counted_values", None)
         return loaded is not None and UNKNOWN not in loaded and loaded == self._counted_values()
 
-    def as_citation(self, url):
-        """This publication as a ``citations.Work``; ``url`` is its absolute URL."""
+    @cached_property
+    def attached_documents(self):
+        """Its documents' attachments (label, order, document), in display order."""
+        if "document_attachments" in getattr(self, "_prefetched_objects_cache", {}):
+            return list(self.document_attachments.all())
+        return list(attachments_prefetch().queryset.filter(publication=self))
+
+    def as_citation(self, url, pdf_url=""):
+        """This publication as a ``citations.Work``; ``url`` is its absolute URL, ``pdf_url``
+        that of its main document, if any."""
         return Work(
             title=self.title,
             url=url,
@@ -370,6 +388,7 @@ class Publication(Publishable):
             summary=self.summary,
             keywords=tuple(tag.name for tag in self.tags.all()),
             is_report=self.publication_type.is_report,
+            pdf_url=pdf_url,
         )
 
     def clean(self):

@@ -91,6 +91,19 @@ def publication(request, item):
     keywords = [tag.name for tag in item.tags.all()]
     if keywords:
         data["keywords"] = keywords
+    media = [
+        {
+            "@type": "MediaObject",
+            "name": f"{attachment.get_label_display()}: {attachment.document.title}",
+            "contentUrl": absolute(request, attachment.document.get_absolute_url()),
+            "encodingFormat": "application/pdf",
+            "contentSize": attachment.document.size_label,
+            "inLanguage": attachment.document.language,
+        }
+        for attachment in item.attached_documents
+    ]
+    if media:
+        data["associatedMedia"] = media
     if not data["author"]:
         # Without a byline the institute is the author.
         data["author"] = [organization(request)]

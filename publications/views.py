@@ -134,7 +134,7 @@ class PublicationDetailView(DetailView):
 
     def article_context(self):
         url = self.request.build_absolute_uri(self.object.get_absolute_url())
-        work = self.object.as_citation(url)
+        work = self.object.as_citation(url, main_pdf_url(self.request, self.object))
         return {
             "publication": self.object,
             # Ranking reads every publication sharing a tag or topic (half the archive for the
@@ -148,6 +148,16 @@ class PublicationDetailView(DetailView):
                 "apa": citations.as_html(citations.apa_parts(work), "em"),
             },
         }
+
+
+def main_pdf_url(request, publication):
+    """The absolute URL of the publication's first document, or ""."""
+    attachments = publication.attached_documents
+    return (
+        request.build_absolute_uri(attachments[0].document.get_absolute_url())
+        if attachments
+        else ""
+    )
 
 
 def render_article(context):
@@ -214,7 +224,10 @@ def citation_download(render, extension, content_type):
     @require_GET
     def view(request, slug):
         publication = get_object_or_404(Publication.objects.published().for_listing(), slug=slug)
-        work = publication.as_citation(request.build_absolute_uri(publication.get_absolute_url()))
+        work = publication.as_citation(
+            request.build_absolute_uri(publication.get_absolute_url()),
+            main_pdf_url(request, publication),
+        )
         response = HttpResponse(render(work), content_type=f"{content_type}; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{publication.slug}.{extension}"'
         return response

@@ -42,8 +42,17 @@ def _plain_static_storage(settings):
 
 
 @pytest.fixture(autouse=True)
-def _media_in_tmp(settings, tmp_path):
+def _media_in_tmp(settings, tmp_path, _plain_static_storage):
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.DOCUMENTS_ROOT = tmp_path / "documents"
+    documents = settings.STORAGES["documents"]
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "documents": {
+            **documents,
+            "OPTIONS": {**documents["OPTIONS"], "location": settings.DOCUMENTS_ROOT},
+        },
+    }
 
 
 @pytest.fixture(autouse=True)

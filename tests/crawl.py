@@ -28,6 +28,7 @@ from PIL import Image
 from policyhub.pages.models import Menu
 from tests.factories import (
     ActorFactory,
+    DocumentFactory,
     MenuFactory,
     MenuItemFactory,
     OptionSourceFactory,
@@ -35,12 +36,14 @@ from tests.factories import (
     PersonFactory,
     PolicyOptionFactory,
     PolicyQuestionFactory,
+    PublicationDocumentFactory,
     PublicationFactory,
     PublicationTypeFactory,
     RegionFactory,
     SynonymFactory,
     TopicFactory,
     TrackFactory,
+    pdf_upload,
 )
 
 # Links a crawler must not follow: none changes state on GET (a test proves it), but these
@@ -208,8 +211,21 @@ def populate(label=""):
         )
         for word in ("Draftwright", "Schedulewright", "Reviewwright", "Nobyline")
     ]
-    PublicationFactory(
+    draft = PublicationFactory(
         title=f"{label}Draft piece", slug="draft-piece", draft=True, authors=[hidden_people[0]]
+    )
+    PublicationDocumentFactory(
+        publication=first,
+        document=DocumentFactory(
+            title=f"{label}Talks before threats, full report",
+            description=f"{label}The whole study.",
+            file=pdf_upload(["Summary page", "Findings on sequencing"]),
+        ),
+    )
+    PublicationDocumentFactory(
+        publication=draft,
+        label="annex",
+        document=DocumentFactory(title=f"{label}Draft annex", file=pdf_upload(["Unreleased"])),
     )
     PublicationFactory(
         title=f"{label}Scheduled piece",

@@ -11,6 +11,7 @@ from factory.django import DjangoModelFactory
 from PIL import Image, ImageCms, PngImagePlugin
 
 from options.models import Actor, OptionSource, PolicyOption, PolicyQuestion, Track
+from policyhub.documents.models import Document, PublicationDocument
 from policyhub.editorial.models import OldSlug
 from policyhub.pages.models import Menu, MenuItem, Page
 from policyhub.search.models import Synonym
@@ -23,6 +24,7 @@ from publications.models import (
     RelatedPublication,
     Topic,
 )
+from tests.pdfs import make_pdf
 
 
 class BaseFactory(DjangoModelFactory):
@@ -373,3 +375,24 @@ class MenuItemFactory(BaseFactory):
 
     menu = factory.SubFactory(MenuFactory)
     order = factory.Sequence(lambda n: n)
+
+
+def pdf_upload(pages=("Hello world",), name="report.pdf", **kwargs):
+    return SimpleUploadedFile(name, make_pdf(pages, **kwargs), content_type="application/pdf")
+
+
+class DocumentFactory(BaseFactory):
+    class Meta:
+        model = Document
+
+    title = factory.Sequence(lambda n: f"Report number {n}")
+    file = factory.LazyFunction(lambda: pdf_upload(("A first page", "A second page")))
+
+
+class PublicationDocumentFactory(BaseFactory):
+    class Meta:
+        model = PublicationDocument
+
+    publication = factory.SubFactory(PublicationFactory)
+    document = factory.SubFactory(DocumentFactory)
+    label = PublicationDocument.Label.FULL_REPORT

@@ -1,6 +1,6 @@
-"""The dependencies point one way: editorial ← publications ← options ← search ← interchange,
-operations, api ← the site. Every import in the code, at module level or inside a function, is
-checked; an arrow that points back fails here."""
+"""The dependencies point one way: editorial ← publications ← options, documents ← search ←
+interchange, operations, api, pages ← the site. Every import in the code, at module level or
+inside a function, is checked; an arrow that points back fails here."""
 
 import ast
 from pathlib import Path
@@ -14,6 +14,7 @@ LAYERS = {
     "policyhub.editorial": 0,
     "publications": 1,
     "options": 2,
+    "policyhub.documents": 2,
     "policyhub.search": 3,
     "policyhub.interchange": 4,
     "policyhub.api": 4,

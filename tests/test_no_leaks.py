@@ -12,6 +12,7 @@ from policyhub.pages.models import Menu
 from tests.crawl import PUBLIC_SEEDS, crawl, populate
 from tests.factories import (
     ActorFactory,
+    DocumentFactory,
     MenuFactory,
     MenuItemFactory,
     OptionSourceFactory,
@@ -19,11 +20,13 @@ from tests.factories import (
     PersonFactory,
     PolicyOptionFactory,
     PolicyQuestionFactory,
+    PublicationDocumentFactory,
     PublicationFactory,
     PublicationTypeFactory,
     RegionFactory,
     TopicFactory,
     TrackFactory,
+    pdf_upload,
 )
 
 pytestmark = pytest.mark.django_db
@@ -184,6 +187,64 @@ def test_unpublished_publications_never_appear(client):
     assert (
         "No tag called “secret-tag”." in client.get(f"{list_url}?tag=secret-tag").content.decode()
     )
+
+
+def test_documents_of_hidden_publications_never_reach_readers(client):
+    topic = TopicFactory(slug="documents-topic")
+    live = PublicationFactory(title="Published with a report", topics=[topic], tags=["doc-tag"])
+    PublicationDocumentFactory(
+        publication=live,
+        document=DocumentFactory(title="Public report", file=pdf_upload(["Visible findings"])),
+    )
+    secrets = []
+    for number, state in enumerate(HIDDEN_STATES):
+        document = DocumentFactory(
+            title=f"Narwhal dossier {number}",
+            file=pdf_upload(["Cover", f"Okapi findings number {number}"]),
+        )
+        hidden = PublicationFactory(topics=[topic], tags=["doc-tag"], **state)
+        PublicationDocumentFactory(publication=hidden, document=document, label="annex")
+        secrets.append(document)
+    for document in secrets:
+        assert client.get(document.get_absolute_url()).status_code == 404
+        assert client.get(f"/documents/{document.pk}/guess.pdf").status_code == 404
+        assert client.get(f"/media/{document.file.name}").status_code == 404
+
+    search_url = reverse("search:search")
+    urls = [
+        reverse("home"),
+        reverse("publications:list"),
+        live.get_absolute_url(),
+        topic.get_absolute_url(),
+        reverse("tag", args=["doc-tag"]),
+        *feed_urls(
+            reverse("publications:feed"),
+            reverse("publications:topic_feed", args=["documents-topic"]),
+            reverse("tag_feed", args=["doc-tag"]),
+        ),
+        reverse("publications:cite_bibtex", args=[live.slug]),
+        reverse("publications:cite_ris", args=[live.slug]),
+        reverse("sitemap"),
+        *(
+            f"{reverse(name)}?q={words}"
+            for name in ("search:search", "search:suggest")
+            for words in ("Okapi findings", "Narwhal", "dossier")
+        ),
+    ]
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        content = response.content.decode()
+        for document in secrets:
+            assert document.title not in content, url
+            assert f"/documents/{document.pk}/" not in content, url
+        assert "findings number" not in content, url  # page text (the query itself is echoed)
+
+    # Not vacuous: the live publication's document is served and found by its text.
+    live_document = live.attached_documents[0].document
+    assert client.get(live_document.get_absolute_url()).status_code == 200
+    found = client.get(search_url, {"q": "visible findings"}).content.decode()
+    assert live.get_absolute_url() in found and "Public report" in found
 
 
 HIDDEN_OPTION_TITLES = [

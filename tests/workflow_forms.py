@@ -44,7 +44,7 @@ def publication_data(publication, with_time=True, **changes):
         "body": publication.body,
         "tags": "",
         "status": publication.status,
-        **inlines("authorships", "related_links"),
+        **inlines("authorships", "related_links", "document_attachments"),
     }
     if with_time:
         data.update(publish_time(publication.published_at))

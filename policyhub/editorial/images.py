@@ -221,6 +221,12 @@ def _stored(storage, name):
         written.append((storage, name))
 
 
+def note_written(storage, name):
+    """For other file fields (documents): a file this save wrote, deleted if the save fails or
+    rolls back inside ``delete_files_on_error`` / ``delete_files_on_rollback``."""
+    _stored(storage, name)
+
+
 def _delete(written):
     for storage, name in written:
         try:

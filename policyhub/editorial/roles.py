@@ -18,7 +18,7 @@ from django.db.models import Q
 CONTRIBUTORS = "Contributors"
 EDITORS = "Editors"
 
-CONTENT_APPS = ["publications", "options", "taggit", "search", "editorial", "pages"]
+CONTENT_APPS = ["publications", "options", "documents", "taggit", "search", "editorial", "pages"]
 
 # (app label, model name, actions)
 CONTRIBUTOR_PERMISSIONS = [
@@ -29,6 +29,10 @@ CONTRIBUTOR_PERMISSIONS = [
     ("publications", "relatedpublication", ["add", "change", "delete", "view"]),
     ("options", "optionsource", ["add", "change", "delete", "view"]),
     ("publications", "person", ["add", "view"]),
+    # Uploads follow the workflow: a document a published publication lists is editors' only
+    # (policyhub/documents/admin.py).
+    ("documents", "document", ["add", "change", "delete", "view"]),
+    ("documents", "publicationdocument", ["add", "change", "delete", "view"]),
     ("publications", "topic", ["view"]),
     ("publications", "region", ["view"]),
     ("publications", "publicationtype", ["view"]),

@@ -2,9 +2,10 @@
 
 A backup is a folder: the database (SQLite: a copy made by SQLite's online backup API, which is
 consistent while the site writes, unlike a file copy that can miss the WAL; PostgreSQL: a
-`pg_dump --format=custom` archive), `media.tar.gz`, and `manifest.json` (written last, so a folder
-without one is an unfinished backup) with the time, the engine, row counts per model and the
-SHA-256 of every file. Restore checks the checksums before it touches anything and the counts after.
+`pg_dump --format=custom` archive), `media.tar.gz`, `documents.tar.gz` (``DOCUMENTS_ROOT``) and
+`manifest.json` (written last, so a folder without one is an unfinished backup) with the time,
+the engine, row counts per model and the SHA-256 of every file. Restore checks the checksums
+before it touches anything and the counts after.
 """
 
 import hashlib
@@ -29,6 +30,8 @@ from tqdm import tqdm
 MANIFEST = "manifest.json"
 FORMAT_VERSION = 1
 MEDIA_ARCHIVE = "media.tar.gz"
+# Documents (report PDFs) live outside MEDIA_ROOT (policyhub/documents): their own archive.
+DOCUMENTS_ARCHIVE = "documents.tar.gz"
 DATABASE_FILES = {"sqlite": "db.sqlite3", "postgresql": "db.dump"}
 
 
@@ -175,11 +178,11 @@ def _media_files(root):
     return sorted(path for path in root.rglob("*") if path.is_file())
 
 
-def _backup_media(path):
-    root = Path(settings.MEDIA_ROOT)
+def _backup_media(path, root=None, desc="media"):
+    root = Path(root or settings.MEDIA_ROOT)
     files = _media_files(root)
     with tarfile.open(path, "w:gz") as tar:
-        for file in tqdm(files, desc="media", unit="file", disable=None):
+        for file in tqdm(files, desc=desc, unit="file", disable=None):
             tar.add(file, arcname=file.relative_to(root).as_posix())
     return {"files": len(files), "bytes": sum(file.stat().st_size for file in files)}
 
@@ -200,6 +203,9 @@ def backup(destination, using="default"):
     else:
         counts = _backup_postgresql(connection, _private_file(destination / database_file))
     media = _backup_media(_private_file(destination / MEDIA_ARCHIVE))
+    documents = _backup_media(
+        _private_file(destination / DOCUMENTS_ARCHIVE), settings.DOCUMENTS_ROOT, desc="documents"
+    )
     manifest = {
         "format": FORMAT_VERSION,
         "created_at": started.isoformat(),
@@ -210,12 +216,13 @@ def backup(destination, using="default"):
         "django": django.get_version(),
         "counts": counts,
         "media": media,
+        "documents": documents,
         "files": {
             name: {
                 "sha256": sha256(destination / name),
                 "bytes": (destination / name).stat().st_size,
             }
-            for name in (database_file, MEDIA_ARCHIVE)
+            for name in (database_file, MEDIA_ARCHIVE, DOCUMENTS_ARCHIVE)
         },
     }
     _private_file(destination / MANIFEST).write_text(
@@ -280,9 +287,10 @@ def _restore_postgresql(connection, path, tables):
     )
 
 
-def _restore_media(path):
-    """Replace MEDIA_ROOT with the archive's content (files added since the backup go too)."""
-    root = Path(settings.MEDIA_ROOT)
+def _restore_media(path, root=None, desc="media"):
+    """Replace MEDIA_ROOT (or ``root``) with the archive's content (files added since the backup
+    go too)."""
+    root = Path(root or settings.MEDIA_ROOT)
     root.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{root.name}-restore-", dir=root.parent))
     # mkdtemp makes a private (0700) folder; the web server that serves media must still read it.
@@ -290,7 +298,7 @@ def _restore_media(path):
     try:
         with tarfile.open(path, "r:gz") as tar:
             members = tar.getmembers()
-            for member in tqdm(members, desc="media", unit="file", disable=None):
+            for member in tqdm(members, desc=desc, unit="file", disable=None):
                 # The "data" filter refuses absolute paths, "..", devices and links outside.
                 tar.extract(member, staging, filter="data")
         if root.exists():
@@ -325,6 +333,9 @@ def restore(source, manifest, using="default"):
     else:
         _restore_postgresql(connection, database_file, manifest["counts"])
     _restore_media(source / MEDIA_ARCHIVE)
+    # Backups made before documents existed have no archive of them: those stay as they are.
+    if DOCUMENTS_ARCHIVE in manifest["files"]:
+        _restore_media(source / DOCUMENTS_ARCHIVE, settings.DOCUMENTS_ROOT, desc="documents")
     # Cached pages describe the data that was just replaced.
     cache.clear()
     counts = current_counts(using)

@@ -13,7 +13,8 @@ from .models import SearchDocument
 from .query import ParsedQuery, to_fts5, to_postgres, to_postgres_rank
 
 DOCUMENTS = SearchDocument._meta.db_table
-WEIGHTS = "{0.1, 0.1, 0.4, 1.0}"
+# {D, C, B, A}: attached documents' text (D) counts half as much as the body (C).
+WEIGHTS = "{0.05, 0.1, 0.4, 1.0}"
 
 
 @dataclass(frozen=True)
@@ -38,7 +39,8 @@ class Match:
 
 
 def sqlite_match(query: ParsedQuery, connection) -> Match:
-    # bm25 weights per column: title 10, meta (summary, tags, authors, topics) 4, body 1.
+    # bm25 weights per column: title 10, meta (summary, tags, authors, topics) 4, body 1,
+    # attached documents 0.5.
     return Match(
         from_sql=(f"search_fts JOIN {DOCUMENTS} ON {DOCUMENTS}.id = search_fts.rowid"),
         where_sql="search_fts MATCH %s",
@@ -47,7 +49,7 @@ def sqlite_match(query: ParsedQuery, connection) -> Match:
         # candidates. "+rowid" keeps FTS5 from being driven by the id list, one look-up per id.
         rank_sql=(
             "SELECT search_fts.rowid AS id, "
-            "bm25(search_fts, 10.0, 4.0, 1.0) AS score "
+            "bm25(search_fts, 10.0, 4.0, 1.0, 0.5) AS score "
             "FROM search_fts WHERE search_fts MATCH %s "
             "AND +search_fts.rowid IN (SELECT id FROM candidates)"
         ),
@@ -62,7 +64,8 @@ def postgresql_match(query: ParsedQuery, connection) -> Match:
     rank_query, rank_params = compiler.compile(
         to_postgres_rank(query).resolve_expression(sql_query)
     )
-    # Weights are {D, C, B, A}: body (C) 1, meta (B) 4, title (A) 10, as on SQLite. Ranked by
+    # Weights are {D, C, B, A}: files (D) 0.5, body (C) 1, meta (B) 4, title (A) 10, as on
+    # SQLite. Ranked by
     # the positive words ORed (see to_postgres_rank): the cost of ranking an AND query grows
     # with the product of the words' occurrences.
     return Match(

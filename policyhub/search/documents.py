@@ -19,6 +19,7 @@ from django.utils import timezone
 from taggit.models import Tag
 
 from options.models import PolicyOption
+from policyhub.documents.models import PublicationDocument
 from policyhub.editorial.models import PublishableQuerySet
 from publications.models import (
     Authorship,
@@ -46,10 +47,70 @@ def _join(*parts):
     return "\n".join(part for part in parts if part)
 
 
+def _files_text(documents):
+    """The ``files`` column: each attached document's title, description and pages, or None."""
+    return (
+        _join(*(_join(title, description, *pages) for title, description, pages in documents))
+        or None
+    )
+
+
+def _attached_documents(publication_ids):
+    """{publication id: [(title, description, page texts), ...]} in display order."""
+    found = {}
+    for publication_id, title, description, pages in (
+        PublicationDocument.objects.filter(publication_id__in=publication_ids)
+        .order_by("order", "pk")
+        .values_list(
+            "publication_id", "document__title", "document__description", "document__page_texts"
+        )
+    ):
+        found.setdefault(publication_id, []).append((title, description, pages or []))
+    return found
+
+
 @dataclass
 class Entry:
     document: SearchDocument
     facets: list[tuple[str, int]] = field(default_factory=list)
+
+
+@dataclass
+class FoundInDocument:
+    """Where a publication's match is, when it is in an attached document: shown with the hit."""
+
+    label: str
+    title: str
+    page: int
+    snippet: str  # safe HTML, terms marked
+    url: str  # the PDF, opened at the page
+
+
+def found_in_documents(publication_ids, highlighter):
+    """{publication id: FoundInDocument} for the first page, in display order, of the
+    publications' attached documents where a term of the search appears. Asked only for the
+    few hits of a result page whose own text shows no term."""
+    found = {}
+    attachments = (
+        PublicationDocument.objects.filter(publication_id__in=publication_ids)
+        .select_related("document")
+        .order_by("publication_id", "order", "pk")
+    )
+    for attachment in attachments:
+        if attachment.publication_id in found:
+            continue
+        document = attachment.document
+        for number, text in enumerate(document.page_texts or [], start=1):
+            if highlighter.matches(text):
+                found[attachment.publication_id] = FoundInDocument(
+                    label=attachment.get_label_display(),
+                    title=document.title,
+                    page=number,
+                    snippet=highlighter.snippet(text),
+                    url=f"{document.get_absolute_url()}#page={number}",
+                )
+                break
+    return found
 
 
 class RegionTree:
@@ -112,6 +173,10 @@ class PublicationSource:
                 "topics",
                 "regions",
                 "tags",
+                Prefetch(
+                    "document_attachments",
+                    queryset=PublicationDocument.objects.select_related("document"),
+                ),
             )
         )
 
@@ -133,9 +198,15 @@ class PublicationSource:
             topics=pairs(publication.topics.all()),
             regions=pairs(publication.regions.all()),
             tags=pairs(publication.tags.all()),
+            files=_files_text(
+                (a.document.title, a.document.description, a.document.page_texts)
+                for a in publication.document_attachments.all()
+            ),
         )
 
-    def build(self, tree, *, authors, topics, regions, tags, body, published_at, **fields):
+    def build(
+        self, tree, *, authors, topics, regions, tags, body, published_at, files=None, **fields
+    ):
         """The one definition of a publication's document. Relations are (id, name) pairs;
         authors in byline order, the rest sorted here so both loading paths agree."""
         topics, regions, tags = (sorted(pairs, key=_by_name) for pairs in (topics, regions, tags))
@@ -150,6 +221,7 @@ class PublicationSource:
                 ),
             ),
             body=plain_text(body),
+            files=files,
             published_at=published_at,
             year=timezone.localtime(published_at).year if published_at else None,
             **fields,
@@ -210,6 +282,7 @@ class PublicationSource:
                     .values_list(owner, f"{target}_id")
                 ):
                     grouped.setdefault(owner_id, []).append((target_id, lookup[target_id]))
+            documents = _attached_documents(ids)
             for pk, slug, title, summary, body, published_at, status, type_id in rows:
                 yield self.build(
                     tree,
@@ -221,6 +294,7 @@ class PublicationSource:
                     published_at=published_at,
                     status=status,
                     type_id=type_id,
+                    files=_files_text(documents.get(pk, [])),
                     **{key: grouped.get(pk, []) for key, grouped in related.items()},
                 )
 

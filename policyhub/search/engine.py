@@ -14,12 +14,13 @@ from datetime import UTC, datetime
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import connection, transaction
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.utils import timezone
 
 from policyhub.editorial import datacache
 
 from . import backends
-from .documents import content_visible_documents, visible_documents
+from .documents import content_visible_documents, found_in_documents, visible_documents
 from .facets import FacetCounts, Filters, facet_groups
 from .models import SearchDocument, SearchFacet, Synonym
 from .query import ParsedQuery, parse_query
@@ -115,6 +116,8 @@ class Hit:
     url: str
     date: object
     type_name: str = ""
+    # For a publication found by the text of an attached document: which one, which page.
+    found_in: object = None
 
 
 class _FetchedPage:
@@ -223,9 +226,14 @@ def _hits(ids, highlighter, type_names, now):
     # Checked against the content tables once more, for these few documents only: the match
     # set relies on the trigger-kept status copy, and a draft must not appear even if a
     # trigger went missing (triggers.py).
-    documents = content_visible_documents(now).defer("meta").in_bulk(ids)
+    documents = (
+        content_visible_documents(now)
+        .defer("meta", "files")
+        .annotate(has_files=ExpressionWrapper(Q(files__isnull=False), BooleanField()))
+        .in_bulk(ids)
+    )
     kinds = dict(SearchDocument.Kind.choices)
-    return [
+    hits = [
         Hit(
             kind=doc.kind,
             kind_label=kinds.get(doc.kind, doc.kind),
@@ -237,6 +245,17 @@ def _hits(ids, highlighter, type_names, now):
         )
         for doc in (documents[pk] for pk in ids if pk in documents)
     ]
+    # A publication whose own text shows no term was matched by an attached document: say
+    # where. The visibility check above covers its documents, which readers see through it.
+    unexplained = {
+        documents[pk].object_id: hit
+        for pk, hit in zip((pk for pk in ids if pk in documents), hits, strict=True)
+        if documents[pk].has_files and "<mark>" not in hit.snippet
+    }
+    if unexplained:
+        for publication_id, found in found_in_documents(unexplained, highlighter).items():
+            unexplained[publication_id].found_in = found
+    return hits
 
 
 def _cache_name(match, filters, sort, offset, limit):

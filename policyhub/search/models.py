@@ -97,6 +97,11 @@ class SearchDocument(models.Model):
     summary = models.TextField(blank=True, help_text="Shown in results.")
     meta = models.TextField(blank=True, help_text="Summary, tags, authors, topics (weight B).")
     body = models.TextField(blank=True, help_text="Body text (weight C).")
+    # The text of a publication's attached documents (weight D, below its own body): a search
+    # finds a publication by a sentence deep in its report without its own fields ranking
+    # differently. Null when there is none (and nullable so SQLite adds the column in place,
+    # keeping the full-text triggers).
+    files = models.TextField(null=True, blank=True, help_text="Attached documents (weight D).")
     # The document's SearchFacet values packed in one string ("a7 g12 r3 t5": SearchFacet.CODES),
     # so a search counts the facets of its sampled matches from their index rows rather than
     # looking up ten facet rows each (bench/README.md, "Mechanisms and what they buy").

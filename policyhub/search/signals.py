@@ -1,9 +1,9 @@
 """Keep the search index current on every change readers could notice.
 
-Saves, publishing, unpublishing and deletes of the indexed models, their tags, topics, regions
-and authors, and renames of the things whose names are indexed with them (people, topics,
-regions, tracks, questions). Each handler re-reads the affected objects, so the index always
-reflects the database, whatever the order of the signals within one admin save.
+Saves, publishing, unpublishing and deletes of the indexed models, their tags, topics, regions,
+authors and attached documents, and renames of the things whose names are indexed with them
+(people, topics, regions, tracks, questions). Each handler re-reads the affected objects, so the
+index always reflects the database, whatever the order of the signals within one admin save.
 """
 
 from contextlib import contextmanager
@@ -12,6 +12,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 from taggit.models import Tag
 
 from options.models import PolicyOption, PolicyQuestion, TaggedOption, Track
+from policyhub.documents.models import Document, PublicationDocument
 from publications.models import (
     Authorship,
     Person,
@@ -61,6 +62,17 @@ def _person_deleted(sender, instance, **kwargs):
 def _authorship_changed(sender, instance, raw=False, **kwargs):
     if not raw:
         reindex(Kind.PUBLICATION, [instance.publication_id])
+
+
+def _attachment_changed(sender, instance, raw=False, **kwargs):
+    if not raw:
+        reindex(Kind.PUBLICATION, [instance.publication_id])
+
+
+def _document_saved(sender, instance, raw=False, **kwargs):
+    # Its title, description and text are indexed with every publication listing it.
+    if not raw:
+        reindex(Kind.PUBLICATION, instance.attachments.values_list("publication_id", flat=True))
 
 
 # The Publication field behind each through table, to find the publications a topic, region or
@@ -185,6 +197,10 @@ def _connections():
     add(post_save, _authorship_changed, sender=Authorship, dispatch_uid=f"{UID}.authorship")
     add(post_delete, _authorship_changed, sender=Authorship, dispatch_uid=f"{UID}.authorship")
     add(post_save, _question_changed, sender=PolicyQuestion, dispatch_uid=f"{UID}.question")
+    uid = f"{UID}.attachment"
+    add(post_save, _attachment_changed, sender=PublicationDocument, dispatch_uid=uid)
+    add(post_delete, _attachment_changed, sender=PublicationDocument, dispatch_uid=uid)
+    add(post_save, _document_saved, sender=Document, dispatch_uid=f"{UID}.document")
     for through in (Publication.topics.through, Publication.regions.through, TaggedPublication):
         add(m2m_changed, _publication_m2m_changed, sender=through, dispatch_uid=f"{UID}.{through}")
     for through in (PolicyOption.actors.through, TaggedOption):

@@ -68,6 +68,10 @@ class Highlighter:
             None,
         )
 
+    def matches(self, text):
+        """True if a word of ``text`` would be marked."""
+        return self._first_match(text) is not None
+
     def _render(self, text):
         def mark(found):
             word = found.group()

@@ -7,20 +7,20 @@ search_searchdocument on SQLite would silently drop them; rebuild_search_index r
 TRIGGERS = {
     "search_fts_ai": (
         "AFTER INSERT ON search_searchdocument BEGIN "
-        "INSERT INTO search_fts(rowid, title, meta, body) "
-        "VALUES (new.id, new.title, new.meta, new.body); END"
+        "INSERT INTO search_fts(rowid, title, meta, body, files) "
+        "VALUES (new.id, new.title, new.meta, new.body, new.files); END"
     ),
     "search_fts_ad": (
         "AFTER DELETE ON search_searchdocument BEGIN "
-        "INSERT INTO search_fts(search_fts, rowid, title, meta, body) "
-        "VALUES ('delete', old.id, old.title, old.meta, old.body); END"
+        "INSERT INTO search_fts(search_fts, rowid, title, meta, body, files) "
+        "VALUES ('delete', old.id, old.title, old.meta, old.body, old.files); END"
     ),
     "search_fts_au": (
-        "AFTER UPDATE OF title, meta, body ON search_searchdocument BEGIN "
-        "INSERT INTO search_fts(search_fts, rowid, title, meta, body) "
-        "VALUES ('delete', old.id, old.title, old.meta, old.body); "
-        "INSERT INTO search_fts(rowid, title, meta, body) "
-        "VALUES (new.id, new.title, new.meta, new.body); END"
+        "AFTER UPDATE OF title, meta, body, files ON search_searchdocument BEGIN "
+        "INSERT INTO search_fts(search_fts, rowid, title, meta, body, files) "
+        "VALUES ('delete', old.id, old.title, old.meta, old.body, old.files); "
+        "INSERT INTO search_fts(rowid, title, meta, body, files) "
+        "VALUES (new.id, new.title, new.meta, new.body, new.files); END"
     ),
 }
 

@@ -97,7 +97,8 @@ def test_publication_admin_has_taxonomy_autocompletes_and_ordered_inlines(admin_
     assert model_admin.date_hierarchy == "published_at"
     assert {"topics", "regions"} <= set(model_admin.autocomplete_fields)
     inline_models = [inline.model.__name__ for inline in model_admin.inlines]
-    assert inline_models == ["Authorship", "RelatedPublication"]
+    # The documents inline is appended by the documents app (policyhub/documents/apps.py).
+    assert inline_models == ["Authorship", "RelatedPublication", "PublicationDocument"]
     response = admin_client.get(admin_url(Publication, "add"))
     assert b"admin/js/autocomplete.js" in response.content
 
@@ -192,6 +193,8 @@ def test_publication_change_form_saves_ordered_authors_and_related(admin_client)
         "related_links-INITIAL_FORMS": "0",
         "related_links-0-to_publication": other.pk,
         "related_links-0-order": "0",
+        "document_attachments-TOTAL_FORMS": "0",
+        "document_attachments-INITIAL_FORMS": "0",
     }
     response = admin_client.post(admin_url(Publication, "change", publication.pk), data)
     assert response.status_code == 302, response.context["adminform"].form.errors

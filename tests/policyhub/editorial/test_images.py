@@ -64,6 +64,8 @@ def add_publication(admin_client, **fields):
         "authorships-INITIAL_FORMS": "0",
         "related_links-TOTAL_FORMS": "0",
         "related_links-INITIAL_FORMS": "0",
+        "document_attachments-TOTAL_FORMS": "0",
+        "document_attachments-INITIAL_FORMS": "0",
         **fields,
     }
     return admin_client.post(reverse("admin:publications_publication_add"), data)

@@ -18,10 +18,13 @@ from options.models import PolicyOption
 from policyhub.operations.backup import current_counts
 from publications.models import Publication
 from tests.factories import (
+    DocumentFactory,
     OptionSourceFactory,
     PersonFactory,
     PolicyOptionFactory,
+    PublicationDocumentFactory,
     PublicationFactory,
+    pdf_upload,
 )
 
 # Real commits: the backup reads the database from outside the test's transaction (pg_dump).
@@ -48,11 +51,13 @@ def site(settings):
     report = PublicationFactory(title="Ceasefire lines", tags=["ceasefire"], authors=[ben])
     option = PolicyOptionFactory(title="Phase out sanctions", tags=["sanctions"])
     OptionSourceFactory(option=option, publication=brief, stance="supports", quote="step by step")
-    return {"brief": brief, "report": report, "option": option}
+    document = DocumentFactory(title="Relief, the full study", file=pdf_upload(["Findings"]))
+    PublicationDocumentFactory(publication=brief, document=document)
+    return {"brief": brief, "report": report, "option": option, "document": document}
 
 
-def media_files(settings):
-    root = Path(settings.MEDIA_ROOT)
+def media_files(settings, root=None):
+    root = Path(root or settings.MEDIA_ROOT)
     return {
         path.relative_to(root).as_posix(): path.read_bytes()
         for path in sorted(root.rglob("*"))
@@ -86,6 +91,7 @@ def content(settings):
         ),
         "tags": sorted(Tag.objects.values_list("name", flat=True)),
         "media": media_files(settings),
+        "documents": media_files(settings, settings.DOCUMENTS_ROOT),
     }
 
 
@@ -107,6 +113,7 @@ def damage(site, settings):
     image = Path(settings.MEDIA_ROOT) / brief.hero_image.name
     image.write_bytes(png_bytes("red"))
     (image.parent / "stray.txt").write_text("added after the backup")
+    (Path(settings.DOCUMENTS_ROOT) / site["document"].file.name).write_bytes(b"overwritten")
 
 
 def test_restore_drill_brings_back_counts_and_content(site, settings, tmp_path):
@@ -119,8 +126,10 @@ def test_restore_drill_brings_back_counts_and_content(site, settings, tmp_path):
     assert manifest["counts"]["taggit.tag"] == 3
     # The upload, and its WebP and JPEG renditions (one width: the image is 4 pixels wide).
     assert manifest["media"]["files"] == 3
+    assert manifest["documents"]["files"] == 1
     assert set(manifest["files"]) == {
         "media.tar.gz",
+        "documents.tar.gz",
         "db.sqlite3" if connection.vendor == "sqlite" else "db.dump",
     }
     assert "Backed up" in output
@@ -207,7 +216,7 @@ def test_sqlite_backup_is_one_consistent_self_contained_file(site, tmp_path):
     manifest, _ = make_backup(tmp_path / "backup")
 
     files = sorted(path.name for path in (tmp_path / "backup").iterdir())
-    assert files == ["db.sqlite3", "manifest.json", "media.tar.gz"]
+    assert files == ["db.sqlite3", "documents.tar.gz", "manifest.json", "media.tar.gz"]
     with sqlite3.connect(tmp_path / "backup" / "db.sqlite3") as copy:
         assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert copy.execute("PRAGMA journal_mode").fetchone()[0] == "delete"

@@ -1,0 +1,210 @@
+"""Documents (report PDFs) and their ordered attachment to publications.
+
+A document is shown to readers only through a publication that lists it: ``published()`` is
+"attached to at least one publication readers may see now", asked of the publications' own
+definition, so a document of a draft or scheduled piece stays private with no copy of its state.
+"""
+
+import posixpath
+
+from django.core.files.storage import storages
+from django.core.signals import setting_changed
+from django.db import models, transaction
+from django.db.models import Exists, OuterRef
+from django.dispatch import receiver
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import LazyObject, empty
+from django.utils.text import slugify
+
+from policyhub.editorial.images import delete_files_on_error, note_written
+from publications.models import Publication
+
+from .pdf import megabytes, read_pdf
+
+
+class DocumentStorage(LazyObject):
+    """``STORAGES["documents"]``, looked up when first used and again after STORAGES changes
+    (a FileField keeps the storage it is given, so the alias is resolved here)."""
+
+    def _setup(self):
+        self._wrapped = storages["documents"]
+
+
+document_storage = DocumentStorage()
+
+
+@receiver(setting_changed)
+def _storages_changed(setting, **kwargs):
+    if setting in ("STORAGES", "DOCUMENTS_ROOT"):
+        document_storage._wrapped = empty
+
+
+def get_document_storage():
+    return document_storage
+
+
+def document_path(instance, filename):
+    stem = slugify(posixpath.splitext(posixpath.basename(filename))[0])[:80] or "document"
+    return timezone.now().strftime(f"%Y/%m/{stem}.pdf")
+
+
+def validate_new_document(value):
+    """Model validator: read a newly assigned file (the admin form and ``full_clean()``); the
+    result rides along on the upload so the save does not parse it again."""
+    if not value or getattr(value, "_committed", True):
+        return
+    upload = getattr(value, "file", value)
+    if getattr(upload, "pdf_info", None) is None:
+        upload.pdf_info = read_pdf(upload)
+
+
+class DocumentFileField(models.FileField):
+    default_validators = [validate_new_document]
+
+    def pre_save(self, model_instance, add):
+        new = getattr(model_instance, self.attname)
+        new = bool(new) and not new._committed
+        file = super().pre_save(model_instance, add)
+        if new:
+            note_written(file.storage, file.name)
+        return file
+
+
+def _delete_after_commit(storage, name):
+    # After the commit: a rolled-back save must not leave the row pointing at nothing.
+    transaction.on_commit(lambda: storage.delete(name))
+
+
+class DocumentQuerySet(models.QuerySet):
+    def published(self, at=None):
+        """Documents attached to at least one publication readers may see at ``at``."""
+        return self.filter(
+            Exists(
+                PublicationDocument.objects.filter(
+                    document=OuterRef("pk"),
+                    publication__in=Publication.objects.published(at=at).values("pk"),
+                )
+            )
+        )
+
+
+class Document(models.Model):
+    class Language(models.TextChoices):
+        ENGLISH = "en", "English"
+        FRENCH = "fr", "French"
+        GERMAN = "de", "German"
+        SPANISH = "es", "Spanish"
+        KOREAN = "ko", "Korean"
+        CHINESE = "zh", "Chinese"
+        JAPANESE = "ja", "Japanese"
+        RUSSIAN = "ru", "Russian"
+        ARABIC = "ar", "Arabic"
+        OTHER = "other", "Other"
+
+    file = DocumentFileField(
+        upload_to=document_path,
+        storage=get_document_storage,
+        max_length=300,
+        help_text="A PDF. It is read when uploaded: pages, size, checksum and text.",
+    )
+    title = models.CharField(
+        max_length=300, blank=True, help_text="Left empty: the PDF's own title, or its file name."
+    )
+    description = models.TextField(blank=True)
+    language = models.CharField(max_length=8, choices=Language.choices, default=Language.ENGLISH)
+    # Read from the file when it is uploaded.
+    pages = models.PositiveIntegerField(default=0, editable=False)
+    size = models.PositiveBigIntegerField("size (bytes)", default=0, editable=False)
+    sha256 = models.CharField("SHA-256", max_length=64, editable=False, db_index=True)
+    pdf_title = models.CharField("title in the PDF", max_length=300, blank=True, editable=False)
+    pdf_author = models.CharField("author in the PDF", max_length=300, blank=True, editable=False)
+    # One string per page, in order: search says on which page a phrase was found.
+    page_texts = models.JSONField(default=list, blank=True, editable=False)
+    text_complete = models.BooleanField(
+        default=True,
+        editable=False,
+        help_text="False when extraction stopped at its time limit or a page could not be read.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = DocumentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        get_latest_by = "created_at"
+        indexes = [models.Index(fields=["title"], name="document_title")]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        # If the row cannot be written, the file written for it goes too.
+        with delete_files_on_error():
+            replaced = None
+            if self.file and not self.file._committed:
+                self.read_file()
+                if self.pk:
+                    replaced = Document.objects.filter(pk=self.pk).values_list("file", flat=True)
+                    replaced = replaced.first()
+            super().save(*args, **kwargs)
+        if replaced and replaced != self.file.name:
+            _delete_after_commit(self.file.storage, replaced)
+
+    def get_absolute_url(self):
+        return reverse("documents:download", args=[self.pk, self.slug])
+
+    @property
+    def slug(self):
+        return slugify(self.title)[:80] or "document"
+
+    @property
+    def size_label(self):
+        return megabytes(self.size) if self.size >= 1024 * 1024 else f"{self.size // 1024 or 1} KB"
+
+    def read_file(self):
+        """Fill the fields read from a newly assigned file (``read_pdf``'s result)."""
+        upload = self.file.file
+        info = getattr(upload, "pdf_info", None) or read_pdf(upload)
+        upload.pdf_info = info
+        self.pages, self.size, self.sha256 = info.pages, info.size, info.sha256
+        self.pdf_title, self.pdf_author = info.title, info.author
+        self.page_texts, self.text_complete = info.page_texts, info.text_complete
+        if not self.title:
+            self.title = info.title or posixpath.splitext(self.file.name)[0][:300]
+
+
+class PublicationDocument(models.Model):
+    """A document listed on a publication's page, in order, under a label."""
+
+    class Label(models.TextChoices):
+        FULL_REPORT = "full-report", "Full report"
+        EXECUTIVE_SUMMARY = "executive-summary", "Executive summary"
+        ANNEX = "annex", "Annex"
+        OTHER = "other", "Document"
+
+    publication = models.ForeignKey(
+        Publication, on_delete=models.CASCADE, related_name="document_attachments"
+    )
+    document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="attachments")
+    label = models.CharField(max_length=20, choices=Label.choices, default=Label.FULL_REPORT)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["publication", "order", "pk"]
+        verbose_name = "attached document"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["publication", "document"], name="publication_document_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_label_display()}: {self.document}"
+
+
+def delete_file(sender, instance, **kwargs):
+    """post_delete: the file goes with its row, once the deletion is committed."""
+    if instance.file:
+        _delete_after_commit(instance.file.storage, instance.file.name)

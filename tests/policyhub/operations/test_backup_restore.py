@@ -199,7 +199,9 @@ def test_a_backup_is_readable_by_its_owner_only(site, tmp_path, permissive_umask
 
     assert stat.S_IMODE(folder.stat().st_mode) == 0o700
     modes = {path.name: stat.S_IMODE(path.stat().st_mode) for path in folder.iterdir()}
-    assert len(modes) == 3
+    # The database file, the media and documents archives, the manifest.
+    assert len(modes) == 4
+    assert {"media.tar.gz", "documents.tar.gz", "manifest.json"} < set(modes)
     assert modes == dict.fromkeys(modes, 0o600)
 
 

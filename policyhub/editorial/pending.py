@@ -12,17 +12,21 @@ revision and one ``StateChange``.
 
 import contextvars
 import json
+import logging
 from contextlib import contextmanager, suppress
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
-from .models import PendingChange, StateChange
+from .models import PendingChange, ReviewComment, StateChange
 from .revisions import apply_version, changes_between_versions, plain_relations_snapshot
+
+logger = logging.getLogger("policyhub.editorial.pending")
 
 _in_working_copy = contextvars.ContextVar("in_working_copy", default=False)
 
@@ -186,13 +190,26 @@ def publish_due(now=None):
         state=PendingChange.State.SCHEDULED, go_live_at__lte=now
     ).select_related("content_type")
     for pending in scheduled:
-        with transaction.atomic():
-            # Whoever deletes the row publishes it: two servers never publish it twice.
-            if not PendingChange.objects.filter(pk=pending.pk).delete()[0]:
-                continue
-            item = pending.content_type.get_object_for_this_type(pk=pending.object_id)
-            publish_pending(item, pending)
-            published += 1
+        try:
+            with transaction.atomic():
+                # Whoever deletes the row publishes it: two servers never publish it twice.
+                if not PendingChange.objects.filter(pk=pending.pk).delete()[0]:
+                    continue
+                item = pending.content_type.get_object_for_this_type(pk=pending.object_id)
+                publish_pending(item, pending)
+                published += 1
+        except (DatabaseError, ObjectDoesNotExist, ValidationError, ValueError) as error:
+            # Not on every request from now on: back to review, where an editor sees why.
+            logger.exception("Could not publish scheduled changes %s", pending.pk)
+            PendingChange.objects.filter(pk=pending.pk).update(
+                state=PendingChange.State.REVIEW, go_live_at=None
+            )
+            ReviewComment.objects.create(
+                content_type=pending.content_type,
+                object_id=pending.object_id,
+                action="Scheduled publishing failed",
+                text=str(error)[:1000],
+            )
     forget_next_due()
     return published
 

@@ -339,3 +339,24 @@ def test_a_cold_cache_finds_scheduled_changes_in_the_database(people, client):
         html = client.get(publication.get_absolute_url()).content.decode()
 
     assert "Scheduled title" in html
+
+
+def test_scheduled_changes_that_cannot_be_published_go_back_to_review(people, client):
+    from policyhub.editorial.pending import forget_next_due, publish_due
+
+    _, editor_client = people
+    publication = PublicationFactory(title="Live title")
+    propose(editor_client, publication, title="Doomed")
+    pending = pending_for(publication)
+    PendingChange.objects.filter(pk=pending.pk).update(
+        state=PendingChange.State.SCHEDULED,
+        go_live_at=timezone.now() - timedelta(minutes=1),
+        fields={**pending.fields, "published_at": "not a time"},
+    )
+    forget_next_due()  # update() sends no signal
+
+    assert publish_due() == 0
+    assert client.get(publication.get_absolute_url()).status_code == 200
+    pending = pending_for(publication)
+    assert pending.state == PendingChange.State.REVIEW
+    assert publication.review_comments.get().action == "Scheduled publishing failed"

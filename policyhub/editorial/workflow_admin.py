@@ -1,7 +1,8 @@
 """The editorial workflow in the admin, for every Publishable model (publications, options,
-questions): status choices limited to the allowed moves, the checks repeated on the server for
-every path (change form, bulk actions, delete), the state log on the change page, and the
-Preview button.
+questions): a button per move the user may make, the checks repeated on the server for every
+path (change form, bulk actions, delete), the state log on the change page, the Preview button;
+and pending changes to published items (``pending.py``): the change form saves them in a working
+copy, and the item's Pending changes page compares, previews and reviews them (``review.py``).
 
 Nothing here trusts the browser: a contributor's forged POST meets the same ``workflow.check``
 as the form it bypassed, and is refused with a message, nothing saved.

@@ -93,6 +93,8 @@ MIDDLEWARE = [
     # Revisions record who saved, whatever admin view or action did the save.
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Before the page cache answers: publishes pending changes whose time has come.
+    "policyhub.editorial.pending.ScheduledChangesMiddleware",
     "policyhub.editorial.cache.PageCacheFetchMiddleware",
     # Last, as django-axes requires: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -154,6 +156,13 @@ elif DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql"):
 CACHES = {
     "default": env.cache_url("CACHE_URL", default=f"filecache://{BASE_DIR / '.django-cache'}")
 }
+
+# Review notifications (policyhub/editorial/notify.py): the console in development,
+# EMAIL_URL=smtp+tls://user:password@host:587 in production. Mail is sent after the save has
+# committed; a server that is down or slow costs at most EMAIL_TIMEOUT seconds, logged.
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="PolicyHub <noreply@localhost>")
 # Several sites (or test runs) can share one Redis.
 CACHES["default"].setdefault("KEY_PREFIX", env.str("CACHE_KEY_PREFIX", default=""))
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":

@@ -535,3 +535,90 @@ def test_people_without_a_published_byline_never_appear(client):
     assert {page.kind[0] for page in pages} >= {"publications:person", "search:search"}
     suggested = client.get(reverse("search:suggest"), {"q": "Ada"}).json()["suggestions"]
     assert [s["label"] for s in suggested] == [author.name]
+
+
+def test_pending_changes_to_live_content_never_appear(admin_client):
+    from django.test import Client
+
+    from policyhub.editorial.pending import pending_for
+    from tests.admin_forms import change_form_data
+
+    author = PersonFactory(slug="live-author", name="Live Author")
+    newcomer = PersonFactory(slug="pending-author", name="Pending Newcomer")
+    topic = TopicFactory(slug="live-topic")
+    live = PublicationFactory(
+        title="Live piece", authors=[author], topics=[topic], tags=["live-tag"]
+    )
+    option = PolicyOptionFactory(title="Live option", slug="live-option")
+    url, data = change_form_data(admin_client, live)
+    data.update(
+        {
+            "title": "Platypus pending title",
+            "summary": "Wallaby pending summary",
+            "body": "<p>Echidna pending body.</p>",
+            "tags": "live-tag, pending-tag",
+            "authorships-1-person": str(newcomer.pk),
+            "authorships-1-order": "1",
+            "authorships-TOTAL_FORMS": "2",
+        }
+    )
+    assert admin_client.post(url, data).status_code == 302
+    option_url, option_data = change_form_data(admin_client, option)
+    admin_client.post(option_url, {**option_data, "title": "Quoll pending option"})
+    assert pending_for(live) is not None
+    assert pending_for(option) is not None
+    secrets = [
+        "Platypus pending title",
+        "Wallaby pending summary",
+        "Echidna pending body",
+        ">pending-tag<",
+        "/tags/pending-tag/",
+        "Pending Newcomer",
+        "Quoll pending option",
+    ]
+    # A search for a word only the pending version has finds nothing.
+    searches = [
+        f"{reverse(name)}?q={word}"
+        for name in ("search:search", "search:suggest")
+        for word in ("Platypus", "Wallaby", "Echidna", "Quoll", "pending-tag")
+    ]
+
+    client = Client()  # a reader: admin_client's login is on the default client
+    list_url = reverse("publications:list")
+    urls = [
+        reverse("home"),
+        list_url,
+        f"{list_url}?tag=live-tag",
+        f"{list_url}?author=live-author",
+        live.get_absolute_url(),
+        option.get_absolute_url(),
+        reverse("options:list"),
+        author.get_absolute_url(),
+        topic.get_absolute_url(),
+        reverse("tag", args=["live-tag"]),
+        *feed_urls(
+            reverse("publications:feed"),
+            reverse("publications:topic_feed", args=["live-topic"]),
+            reverse("publications:person_feed", args=["live-author"]),
+            reverse("tag_feed", args=["live-tag"]),
+        ),
+        reverse("publications:cite_bibtex", args=[live.slug]),
+        reverse("publications:cite_ris", args=[live.slug]),
+        reverse("sitemap"),
+        *searches,
+    ]
+    for page in urls:
+        response = client.get(page)
+        assert response.status_code == 200, page
+        content = response.content.decode()
+        for secret in secrets:
+            assert secret not in content, (page, secret)
+        if page in searches:
+            assert live.get_absolute_url() not in content, page
+            assert option.get_absolute_url() not in content, page
+    assert "Live piece" in client.get(live.get_absolute_url()).content.decode()
+    assert client.get(reverse("tag", args=["pending-tag"])).status_code == 404
+    assert client.get(newcomer.get_absolute_url()).status_code in (200, 404)
+    assert "Live piece" not in client.get(newcomer.get_absolute_url()).content.decode()
+    found = client.get(reverse("search:search") + "?q=live piece").content.decode()
+    assert live.get_absolute_url() in found

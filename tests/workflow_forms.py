@@ -82,3 +82,7 @@ def kinds():
 
 
 KIND_NAMES = ["publication", "option"]
+
+# The change form's "Publish changes" button: an editor's save of a published item goes live at
+# once instead of being kept as pending changes.
+PUBLISH_CHANGES = {"_publish_changes": "1"}

@@ -25,4 +25,11 @@ class EditorialConfig(AppConfig):
         from . import cache, revisions  # noqa: F401 - revisions connects the relations snapshot
 
         cache.connect()
+        from django.db.models.signals import post_delete, post_save
+
+        from .models import PendingChange
+        from .pending import forget_next_due
+
+        for signal in (post_save, post_delete):
+            signal.connect(forget_next_due, sender=PendingChange, dispatch_uid=f"{signal}.due")
         post_migrate.connect(_ensure_roles, dispatch_uid="policyhub.editorial.roles")

@@ -41,6 +41,7 @@ from django.utils import timezone
 from redis.exceptions import RedisError
 
 from .models import publishable_models
+from .pending import in_working_copy
 
 logger = logging.getLogger("policyhub.editorial.cache")
 
@@ -136,6 +137,8 @@ def _content_changed(
 ):
     if action is not None and not action.startswith("post_"):
         return  # m2m_changed: pre_add etc.
+    if in_working_copy():
+        return  # rolled back: readers never see it (pending changes, pending.py)
     meta = sender._meta
     if meta.app_label not in WATCHED_APPS and meta.label_lower not in WATCHED_MODELS:
         return

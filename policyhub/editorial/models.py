@@ -118,6 +118,8 @@ class Publishable(models.Model):
         related_name="+",
     )
     state_changes = GenericRelation(StateChange)
+    pending_changes = GenericRelation("editorial.PendingChange")
+    review_comments = GenericRelation("editorial.ReviewComment")
 
     on_dashboard = True  # listed on the editors' dashboard (dashboard.py)
     changed_by = None  # the user behind the next save(), for the log; not a field
@@ -263,3 +265,75 @@ class OldSlug(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.slug}"
+
+
+class PendingChange(models.Model):
+    """Changes to a published item that readers do not see yet: a working copy on top of the
+    live version, one per item, kept as the fields and relations snapshot that revisions keep
+    (``pending.py`` saves and applies it)."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        REVIEW = "review", "In review"
+        REJECTED = "rejected", "Rejected"
+        SCHEDULED = "scheduled", "Scheduled"
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    item = GenericForeignKey("content_type", "object_id")
+    fields = models.JSONField(default=dict)
+    relations = models.JSONField(default=dict)
+    state = models.CharField(max_length=12, choices=State.choices, default=State.DRAFT)
+    go_live_at = models.DateTimeField(
+        "goes live at",
+        null=True,
+        blank=True,
+        help_text="Scheduled: replaces the live version then.",
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    saved_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-saved_at", "-pk"]
+        get_latest_by = "saved_at"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id"], name="one_pending_change_per_item"
+            )
+        ]
+        indexes = [models.Index(fields=["state", "go_live_at"], name="pending_change_due")]
+
+    def __str__(self):
+        return f"Pending changes to {self.content_type.model} {self.object_id}"
+
+    @property
+    def token(self):
+        """Which pending version a form was loaded at (for the no-silent-overwrite check)."""
+        return f"{self.pk}:{self.saved_at.timestamp():.6f}"
+
+
+class ReviewComment(models.Model):
+    """What a reviewer said about an item's pending changes; kept after they go live or are
+    discarded, and shown on the item's change page."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    item = GenericForeignKey("content_type", "object_id")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField(max_length=40, blank=True, help_text="e.g. “Rejected”.")
+    text = models.TextField(blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        get_latest_by = "at"
+        indexes = [
+            models.Index(fields=["content_type", "object_id", "at"], name="review_comment_item"),
+        ]
+
+    def __str__(self):
+        return f"{self.action or 'Comment'} on {self.content_type.model} {self.object_id}"

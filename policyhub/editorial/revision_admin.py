@@ -20,6 +20,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 
+from . import pending
 from .revisions import changes_between, latest_revision, record_relations, restore
 
 LOADED_REVISION = "loaded_revision"
@@ -194,6 +195,8 @@ class RevisionAdminMixin:
         if not self.has_change_permission(request, obj):
             raise PermissionDenied
         revision = get_object_or_404(obj.history, history_id=revision_id)
+        if getattr(obj, "status", None) == "published" and hasattr(obj, "pending_changes"):
+            return self.restore_as_pending(request, obj, revision)
         notes = restore(obj, revision)
         self.log_change(request, obj, f"Restored revision {revision.history_id}.")
         status = obj.get_status_display() if hasattr(obj, "get_status_display") else None
@@ -208,3 +211,23 @@ class RevisionAdminMixin:
             self.message_user(request, note, messages.WARNING)
         info = self.opts.app_label, self.opts.model_name
         return HttpResponseRedirect(reverse("admin:{}_{}_change".format(*info), args=[obj.pk]))
+
+    def restore_as_pending(self, request, obj, revision):
+        """Live content is not changed by a restore: the revision becomes its pending changes,
+        shown against the live version, to preview and publish (or discard)."""
+        with pending.working_copy():
+            notes = restore(obj, revision)
+            version = pending.serialize(obj)
+        pending.save_pending(obj, version, request.user)
+        self.log_change(request, obj, f"Revision {revision.history_id} kept as pending changes.")
+        self.message_user(
+            request,
+            f"Revision {revision.history_id} (saved by {saved_by(revision)} at "
+            f"{saved_at(revision)}) is now the pending changes of “{obj}”: readers still see the "
+            "live version. Check what will change below, then publish or discard it.",
+            messages.SUCCESS,
+        )
+        for note in notes:
+            self.message_user(request, note, messages.WARNING)
+        info = self.opts.app_label, self.opts.model_name
+        return HttpResponseRedirect(reverse("admin:{}_{}_pending".format(*info), args=[obj.pk]))

@@ -11,6 +11,8 @@ Writes that bypass ``save()`` (``import_content``, tag merges) call ``record_man
 revision per item, in bulk.
 """
 
+import difflib
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -147,6 +149,56 @@ class Change:
     added: list = field(default_factory=list)
     removed: list = field(default_factory=list)
     reordered: bool = False
+    # For long text: [(kind, text)], kind "same", "del", "ins" or "gap" (unchanged text left out).
+    segments: list = field(default_factory=list)
+
+
+# Text longer than this is shown as the changed words with some context, not whole.
+LONG_TEXT = 300
+CONTEXT_WORDS = 12
+_TOKENS = re.compile(r"\s+|[^\s<>]+|<[^>]*>|[<>]")
+
+
+def text_segments(old, new):
+    """The changes from ``old`` to ``new`` word by word, over the whole text, with
+    ``CONTEXT_WORDS`` unchanged words around each change: a change at the end of a long body is
+    shown like one at its start."""
+    before, after = _TOKENS.findall(old), _TOKENS.findall(new)
+    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
+    segments = []
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            same = before[i1:i2]
+            # Words, not whitespace, count as context.
+            keep = CONTEXT_WORDS * 2
+            if len(same) > keep * 2:
+                head = "" if not segments else "".join(same[:keep])
+                tail = "".join(same[-keep:]) if i2 < len(before) else ""
+                if head:
+                    segments.append(("same", head))
+                segments.append(("gap", "…"))
+                if tail:
+                    segments.append(("same", tail))
+            else:
+                segments.append(("same", "".join(same)))
+            continue
+        if i1 != i2:
+            segments.append(("del", "".join(before[i1:i2])))
+        if j1 != j2:
+            segments.append(("ins", "".join(after[j1:j2])))
+    return segments
+
+
+def field_change(label, model, name, old, new):
+    change = Change(label=label, old=_display(model, name, old), new=_display(model, name, new))
+    if (
+        isinstance(old, str)
+        and isinstance(new, str)
+        and max(len(old), len(new)) > LONG_TEXT
+        and not model._meta.get_field(name).choices
+    ):
+        change.segments = text_segments(old, new)
+    return change
 
 
 def _display(model, field_name, value):
@@ -181,14 +233,14 @@ def changes_between(old, new):
     for delta in new.diff_against(old).changes:
         if _same_to_the_second(delta.old, delta.new):
             continue
-        changes.append(
-            Change(
-                label=str(model._meta.get_field(delta.field).verbose_name),
-                old=_display(model, delta.field, delta.old),
-                new=_display(model, delta.field, delta.new),
-            )
-        )
-    before, after = old.relations or {}, new.relations or {}
+        label = str(model._meta.get_field(delta.field).verbose_name)
+        changes.append(field_change(label, model, delta.field, delta.old, delta.new))
+    return changes + relation_changes(old.relations or {}, new.relations or {})
+
+
+def relation_changes(before, after):
+    """[Change] between two relations snapshots."""
+    changes = []
     for key in sorted(set(before) | set(after)):
         old_labels = [item["label"] for item in before.get(key, [])]
         new_labels = [item["label"] for item in after.get(key, [])]
@@ -207,6 +259,25 @@ def changes_between(old, new):
     return changes
 
 
+def changes_between_versions(model, old, new):
+    """[Change] from ``old`` to ``new``, each {"fields": {attname: value}, "relations": ...} as
+    ``pending.serialize`` makes them: what publishing a pending version would change."""
+    keep = set(getattr(model, "REVISION_KEEP_FIELDS", ()))
+    changes = []
+    for model_field in model._meta.concrete_fields:
+        name = model_field.attname
+        if model_field.primary_key or model_field.name in keep:
+            continue
+        if name not in old["fields"] or name not in new["fields"]:
+            continue
+        before, after = old["fields"][name], new["fields"][name]
+        if before == after:
+            continue
+        label = str(model_field.verbose_name)
+        changes.append(field_change(label, model, model_field.name, before, after))
+    return changes + relation_changes(old["relations"] or {}, new["relations"] or {})
+
+
 # --- Restore ----------------------------------------------------------------------------------
 
 
@@ -217,20 +288,37 @@ def restore(instance, revision):
     publishes or unpublishes. A value that cannot come back (a slug now used by another item, a
     related object since deleted) is kept as it is now, with a note saying so.
     """
-    model = type(instance)
-    keep = set(getattr(model, "REVISION_KEEP_FIELDS", ()))
     tracked = {f.attname for f in revision._meta.fields}
     old = revision.instance
+    values = {
+        f.attname: getattr(old, f.attname)
+        for f in type(instance)._meta.concrete_fields
+        if f.attname in tracked
+    }
+    return apply_version(
+        instance, values, revision.relations or {}, f"Restored revision {revision.history_id}"
+    )
+
+
+def apply_version(instance, values, relations, reason, *, record=True):
+    """Make ``instance`` what ``values`` ({attname: value}) and ``relations`` (a relations
+    snapshot) say, as one new revision (none when ``record`` is false); return notes.
+
+    Shared by restores and pending changes (``pending.py``), so both follow the same rules.
+    """
+    model = type(instance)
+    keep = set(getattr(model, "REVISION_KEEP_FIELDS", ()))
     notes = []
     with transaction.atomic():
         for model_field in model._meta.concrete_fields:
             name = model_field.attname
-            if model_field.primary_key or model_field.name in keep or name not in tracked:
+            if model_field.primary_key or model_field.name in keep or name not in values:
                 continue
-            value = getattr(old, name)
+            value = values[name]
             if isinstance(value, FieldFile):
                 value = value.name
-            if value == getattr(instance, name):
+            current = getattr(instance, name)
+            if value == (current.name if isinstance(current, FieldFile) else current):
                 continue
             if (
                 model_field.is_relation
@@ -249,8 +337,42 @@ def restore(instance, revision):
                 )
                 continue
             setattr(instance, name, value)
-        instance._change_reason = f"Restored revision {revision.history_id}"
-        instance.save()
-        notes += instance.restore_relations(revision.relations or {})
-        record_relations(instance)
+        instance._change_reason = reason
+        if not record:
+            instance.skip_history_when_saving = True
+        try:
+            instance.save()
+        finally:
+            if not record:
+                del instance.skip_history_when_saving
+        snapshot = getattr(instance, "relations_snapshot", None)
+        current = snapshot() if snapshot is not None else plain_relations_snapshot(instance)
+        # Only what differs: rewriting unchanged relations would retire cached counts for nothing.
+        relations = {key: value for key, value in relations.items() if current.get(key) != value}
+        restore_relations = getattr(instance, "restore_relations", None)
+        if restore_relations is not None:
+            notes += restore_relations(relations)
+        else:
+            notes += _restore_plain_relations(instance, relations)
+        if record and hasattr(instance, "history"):
+            record_relations(instance)
+    return notes
+
+
+def plain_relations_snapshot(instance):
+    """The many-to-many fields of a model without its own ``relations_snapshot()`` (questions'
+    regions): ids and names, in the snapshot's shape."""
+    return {
+        f.name: [{"id": obj.pk, "label": str(obj)} for obj in getattr(instance, f.name).all()]
+        for f in type(instance)._meta.many_to_many
+        if f.remote_field.through._meta.auto_created
+    }
+
+
+def _restore_plain_relations(instance, snapshot):
+    notes = []
+    for f in type(instance)._meta.many_to_many:
+        if f.name in snapshot and f.remote_field.through._meta.auto_created:
+            ids = existing_ids(f.related_model, snapshot[f.name], f.verbose_name, notes)
+            getattr(instance, f.name).set(ids)
     return notes

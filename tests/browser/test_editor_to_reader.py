@@ -76,9 +76,8 @@ def test_editor_publishes_and_a_reader_finds_it(editor, page, chromium, live_ser
         {"name": "harbour.png", "mimeType": "image/png", "buffer": png_bytes()}
     )
     page.locator("#id_hero_alt").fill("Cargo cranes at a harbour at dusk")
-    page.locator("#id_status").select_option("published")
     shoot(page, "02-editor-form")
-    page.get_by_role("button", name="Save", exact=True).first.click()
+    page.get_by_role("button", name="Publish (or schedule at the publish time)").last.click()
     page.wait_for_url("**/admin/publications/publication/")
     assert "was added successfully" in page.locator(".messagelist").inner_text()
 

@@ -12,6 +12,7 @@ from tests.factories import (
     PublicationFactory,
     TrackFactory,
 )
+from tests.workflow_forms import PUBLISH_CHANGES
 
 pytestmark = pytest.mark.django_db
 
@@ -178,7 +179,7 @@ def test_valid_prerequisites_and_a_source_are_saved(admin_client):
         },
     )
 
-    response = admin_client.post(url, data)
+    response = admin_client.post(url, {**data, **PUBLISH_CHANGES})
 
     assert response.status_code == 302
     assert list(option.prerequisites.all()) == [base]

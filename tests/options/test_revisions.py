@@ -4,6 +4,7 @@ from django.test import Client
 from django.urls import reverse
 
 from options.models import OptionSource
+from policyhub.editorial.pending import pending_for, publish_pending
 from policyhub.editorial.revisions import record_relations
 from tests.admin_forms import change_form_data
 from tests.factories import (
@@ -12,6 +13,7 @@ from tests.factories import (
     PolicyOptionFactory,
     PublicationFactory,
 )
+from tests.workflow_forms import PUBLISH_CHANGES
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +43,7 @@ def test_an_admin_save_records_actors_tags_and_sources_with_stance(admin_client)
         }
     )
 
-    assert admin_client.post(url, data).status_code == 302
+    assert admin_client.post(url, {**data, **PUBLISH_CHANGES}).status_code == 302
 
     relations = latest(option).relations
     assert [a["label"] for a in relations["actors"]] == ["State Department"]
@@ -56,7 +58,7 @@ def test_the_history_page_shows_a_changed_stance(admin_client):
     record_relations(option)
     url, data = change_form_data(admin_client, option)
     data["source_links-0-stance"] = "opposes"
-    assert admin_client.post(url, data).status_code == 302
+    assert admin_client.post(url, {**data, **PUBLISH_CHANGES}).status_code == 302
 
     html = admin_client.get(
         reverse("admin:options_policyoption_history", args=[option.pk])
@@ -82,6 +84,9 @@ def test_restore_brings_back_fields_sources_actors_and_prerequisites(admin_clien
     option.save()
 
     assert admin_client.post(restore_url(option, original)).status_code == 302
+    # Live content: the restore is kept as pending changes, live once published.
+    assert option.title == "Changed"
+    publish_pending(option, pending_for(option))
 
     option.refresh_from_db()
     assert option.title == "Original"
@@ -102,6 +107,7 @@ def test_restore_never_brings_back_a_prerequisite_cycle(admin_client):
     b.prerequisites.set([a])  # now b depends on a: restoring a → b would close a cycle
 
     response = admin_client.post(restore_url(a, with_b), follow=True)
+    publish_pending(a, pending_for(a))
 
     assert list(a.prerequisites.all()) == []
     assert "would make a cycle" in response.content.decode()
@@ -115,10 +121,10 @@ def test_an_option_form_loaded_before_another_save_is_refused(admin_client):
     other_client.force_login(other)
     _, fresh = change_form_data(other_client, option)
     fresh["title"] = "Other's title"
-    assert other_client.post(url, fresh).status_code == 302
+    assert other_client.post(url, {**fresh, **PUBLISH_CHANGES}).status_code == 302
 
     stale["title"] = "Mine"
-    response = admin_client.post(url, stale)
+    response = admin_client.post(url, {**stale, **PUBLISH_CHANGES})
 
     assert response.status_code == 200
     assert "other saved this policy option at" in response.content.decode()

@@ -9,6 +9,7 @@ from policyhub.editorial.revisions import record_relations
 from publications.models import Publication
 from tests.admin_forms import change_form_data
 from tests.factories import PolicyOptionFactory, PublicationFactory
+from tests.workflow_forms import PUBLISH_CHANGES
 
 pytestmark = pytest.mark.django_db
 
@@ -34,9 +35,9 @@ def test_a_save_over_a_later_save_is_refused_and_the_input_kept(two_editors):
     _, bob_data = change_form_data(bob, publication)
 
     bob_data["title"] = "Bob's title"
-    assert bob.post(url, bob_data).status_code == 302
+    assert bob.post(url, {**bob_data, **PUBLISH_CHANGES}).status_code == 302
     alice_data.update({"title": "Alice's title", "summary": "Alice's careful summary."})
-    response = alice.post(url, alice_data)
+    response = alice.post(url, {**alice_data, **PUBLISH_CHANGES})
 
     assert response.status_code == 200
     html = response.content.decode()
@@ -56,13 +57,13 @@ def test_saving_again_after_the_warning_replaces_the_other_save(two_editors):
     url, alice_data = change_form_data(alice, publication)
     _, bob_data = change_form_data(bob, publication)
     bob_data["title"] = "Bob's title"
-    bob.post(url, bob_data)
+    bob.post(url, {**bob_data, **PUBLISH_CHANGES})
     alice_data["title"] = "Alice's title"
-    refused = alice.post(url, alice_data)
+    refused = alice.post(url, {**alice_data, **PUBLISH_CHANGES})
 
     form = refused.context["adminform"].form
     again = dict(alice_data, loaded_revision=form["loaded_revision"].value())
-    response = alice.post(url, again)
+    response = alice.post(url, {**again, **PUBLISH_CHANGES})
 
     assert response.status_code == 302
     publication.refresh_from_db()
@@ -74,11 +75,11 @@ def test_a_save_from_a_fresh_form_is_accepted(two_editors):
     publication = PublicationFactory(title="Original")
     url, bob_data = change_form_data(bob, publication)
     bob_data["title"] = "Bob's title"
-    bob.post(url, bob_data)
+    bob.post(url, {**bob_data, **PUBLISH_CHANGES})
     _, alice_data = change_form_data(alice, publication)
     alice_data["title"] = "Alice's title"
 
-    assert alice.post(url, alice_data).status_code == 302
+    assert alice.post(url, {**alice_data, **PUBLISH_CHANGES}).status_code == 302
     assert Publication.objects.get(pk=publication.pk).title == "Alice's title"
 
 
@@ -90,7 +91,7 @@ def test_a_script_save_in_between_is_caught_too(two_editors):
     publication.save()
 
     alice_data["title"] = "Alice's title"
-    response = alice.post(url, alice_data)
+    response = alice.post(url, {**alice_data, **PUBLISH_CHANGES})
 
     assert response.status_code == 200
     assert "no user recorded" in response.content.decode()
@@ -104,7 +105,7 @@ def test_a_forged_loaded_revision_is_refused_not_a_500(two_editors, forged):
     url, data = change_form_data(alice, publication)
     data.update({"title": "Changed", "loaded_revision": forged})
 
-    response = alice.post(url, data)
+    response = alice.post(url, {**data, **PUBLISH_CHANGES})
 
     assert response.status_code == 200
     assert "after you opened it" in response.content.decode()

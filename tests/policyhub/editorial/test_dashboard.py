@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from policyhub.editorial.dashboard import dashboard
+from policyhub.editorial.pending import save_pending
 from tests.factories import PolicyOptionFactory, PublicationFactory
 from tests.workflow_forms import change_url
 
@@ -74,8 +75,21 @@ def test_admin_index_queries_do_not_grow(client, editor, django_assert_max_num_q
         PublicationFactory(draft=True, created_by=editor)
         PublicationFactory(in_review=True)
         PolicyOptionFactory(status="published", published_at=SOON + timedelta(minutes=n))
-        PolicyOptionFactory()
+        save_pending(PolicyOptionFactory(), {"fields": {}, "relations": {}}, editor, "review")
     client.force_login(editor)
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(14):
         response = client.get(reverse("admin:index"))
     assert response.status_code == 200
+
+
+def test_pending_changes_waiting_for_review_are_listed(client, editor):
+    publication = PublicationFactory(title="Live title")
+    version = {"fields": {"title": "Proposed title"}, "relations": {}}
+    save_pending(publication, version, editor, "review")
+    client.force_login(editor)
+
+    html = client.get(reverse("admin:index")).content.decode()
+
+    pending_url = reverse("admin:publications_publication_pending", args=[publication.pk])
+    assert f'<a href="{pending_url}">Proposed title</a>' in html
+    assert "Changes to live: in review" in html

@@ -18,6 +18,7 @@ from tests.factories import (
     PublicationTypeFactory,
     TopicFactory,
 )
+from tests.workflow_forms import PUBLISH_CHANGES
 
 pytestmark = pytest.mark.django_db
 
@@ -368,7 +369,7 @@ def test_a_text_edit_in_the_admin_keeps_the_counts(admin_client):
     facet_queries(reader)
     url, data = change_form_data(admin_client, publication)
     data["title"] = "New title"
-    assert admin_client.post(url, data).status_code == 302
+    assert admin_client.post(url, {**data, **PUBLISH_CHANGES}).status_code == 302
     response, counted = facet_queries(reader)
     assert b"New title" in response.content
     assert counted == 0

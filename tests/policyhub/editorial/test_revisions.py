@@ -2,10 +2,12 @@ import pytest
 from django.contrib.auth.models import Permission, User
 from django.urls import reverse
 
+from policyhub.editorial.pending import pending_for, publish_pending
 from policyhub.editorial.revisions import record_many, record_relations
 from publications.models import Publication
 from tests.admin_forms import change_form_data
 from tests.factories import PersonFactory, PublicationFactory, TopicFactory
+from tests.workflow_forms import PUBLISH_CHANGES
 
 pytestmark = pytest.mark.django_db
 
@@ -50,7 +52,7 @@ def test_an_admin_save_records_who_saved_and_the_new_tags_and_authors(admin_clie
         }
     )
 
-    response = admin_client.post(url, data)
+    response = admin_client.post(url, {**data, **PUBLISH_CHANGES})
 
     assert response.status_code == 302, response.context["adminform"].form.errors
     latest = publication.history.order_by("-history_id").first()
@@ -64,7 +66,7 @@ def test_the_history_page_shows_field_and_relation_changes_escaped(admin_client)
     record_relations(publication)
     url, data = change_form_data(admin_client, publication)
     data.update({"title": "New <b>title</b>", "tags": "sanctions, <script>x</script>"})
-    assert admin_client.post(url, data).status_code == 302
+    assert admin_client.post(url, {**data, **PUBLISH_CHANGES}).status_code == 302
 
     response = admin_client.get(history_url(publication))
 
@@ -104,14 +106,18 @@ def test_restore_brings_back_fields_and_relations_as_a_new_revision(admin_client
             "authorships-0-DELETE": "on",
         }
     )
-    assert admin_client.post(url, data).status_code == 302
+    assert admin_client.post(url, {**data, **PUBLISH_CHANGES}).status_code == 302
     publication.refresh_from_db()
     assert publication.title == "Rewritten"
     assert publication.ordered_authors == [bo]
 
     response = admin_client.post(restore_url(publication, original))
 
+    # Live content: the restore is kept as pending changes, live once published.
     assert response.status_code == 302
+    publication.refresh_from_db()
+    assert publication.title == "Rewritten"
+    publish_pending(publication, pending_for(publication))
     publication.refresh_from_db()
     assert publication.title == "Original"
     assert publication.ordered_authors == [ada, bo]
@@ -119,7 +125,7 @@ def test_restore_brings_back_fields_and_relations_as_a_new_revision(admin_client
     assert list(publication.topics.all()) == [topic]
     latest = publication.history.order_by("-history_id").first()
     assert latest.history_id > original.history_id
-    assert latest.history_change_reason == f"Restored revision {original.history_id}"
+    assert latest.history_change_reason == "Pending changes published"
     assert labels(latest, "authors") == ["Ada", "Bo"]
 
 
@@ -129,16 +135,15 @@ def test_restore_keeps_the_current_status_and_says_so(admin_client):
     publication.title = "Published title"
     publication.publish()
     publication.unpublish()
-    publication.title = "Back in draft"
+    publication.title = "Taken down"
     publication.save()
-    publication.publish()
 
     response = admin_client.post(restore_url(publication, draft_revision), follow=True)
 
     publication.refresh_from_db()
     assert publication.title == "Draft title"
-    assert publication.status == Publication.Status.PUBLISHED
-    assert "status (Published) and publish time were kept" in response.content.decode()
+    assert publication.status == Publication.Status.UNPUBLISHED
+    assert "status (Unpublished) and publish time were kept" in response.content.decode()
 
 
 def test_a_draft_is_not_published_by_restoring_a_published_revision(admin_client):
@@ -162,6 +167,7 @@ def test_restore_keeps_a_slug_now_used_by_another_publication(admin_client):
 
     response = admin_client.post(restore_url(publication, first), follow=True)
 
+    publish_pending(publication, pending_for(publication))
     publication.refresh_from_db()
     assert (publication.slug, publication.title) == ("second-slug", "One")
     assert "now used by another item" in response.content.decode()

@@ -11,6 +11,7 @@ from tests.factories import (
     RegionFactory,
     TopicFactory,
 )
+from tests.workflow_forms import PUBLISH_CHANGES
 
 pytestmark = pytest.mark.django_db
 
@@ -163,7 +164,7 @@ def test_a_slug_change_in_the_admin_is_recorded(admin_client):
     publication = PublicationFactory(slug="before")
     url, data = change_form_data(admin_client, publication)
     data["slug"] = "after"
-    assert admin_client.post(url, data).status_code == 302
+    assert admin_client.post(url, {**data, **PUBLISH_CHANGES}).status_code == 302
 
     response = admin_client.get(reverse("publications:detail", args=["before"]))
     assert response["Location"] == reverse("publications:detail", args=["after"])

@@ -1,6 +1,7 @@
 """The editorial workflow through the real admin, for publications and policy options: each
 transition allowed or refused per role, and forged POSTs refused with a message, nothing saved."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -102,14 +103,38 @@ def test_each_transition_through_the_change_form(
 
 
 @pytest.mark.parametrize("kind", KIND_NAMES)
-def test_status_menu_offers_only_the_moves_this_user_may_make(client, contributor, editor, kind):
+def test_status_buttons_offer_only_the_moves_this_user_may_make(client, contributor, editor, kind):
     item = make(kind, Status.DRAFT)
     client.force_login(contributor)
-    choices = client.get(change_url(item)).context["adminform"].form.fields["status"].widget.choices
-    assert [value for value, _ in choices] == ["draft", "review"]
+    html = client.get(change_url(item)).content.decode()
+    assert buttons(html) == ["draft", "review"]
     client.force_login(editor)
-    choices = client.get(change_url(item)).context["adminform"].form.fields["status"].widget.choices
-    assert [value for value, _ in choices] == ["draft", "review", "published"]
+    html = client.get(change_url(item)).content.decode()
+    assert buttons(html) == ["draft", "review", "published"]
+    assert 'name="status"' in html and '<select name="status"' not in html
+
+
+def buttons(html):
+    """The status values of the workflow buttons in the bottom submit row."""
+    bottom = html.rsplit("workflow-buttons", 1)[1].split("</div>", 1)[0]
+    return re.findall(r'<button type="submit" name="_status" value="(\w+)"', bottom)
+
+
+@pytest.mark.parametrize("kind", KIND_NAMES)
+def test_a_status_button_moves_the_item_and_a_forged_one_is_refused(client, contributor, kind):
+    from tests.admin_forms import change_form_data
+
+    item = make(kind, Status.DRAFT)
+    client.force_login(contributor)
+    url, data = change_form_data(client, item)
+
+    refused = client.post(url, {**data, "_status": "published"})
+    item.refresh_from_db()
+    assert refused.status_code == 200
+    assert item.status == Status.DRAFT
+    client.post(url, {**data, "_status": "review"})
+    item.refresh_from_db()
+    assert item.status == Status.REVIEW
 
 
 @pytest.mark.parametrize("kind", KIND_NAMES)
@@ -129,19 +154,21 @@ def test_contributor_forging_a_publish_time_is_refused(client, contributor, kind
 
 
 @pytest.mark.parametrize("kind", KIND_NAMES)
-def test_contributor_sees_published_content_read_only_and_cannot_post(client, contributor, kind):
+def test_contributor_edits_of_published_content_wait_as_pending_changes(client, contributor, kind):
+    from policyhub.editorial.pending import pending_for
+
     client.force_login(contributor)
     item = make(kind, Status.PUBLISHED)
     page = client.get(change_url(item))
     assert page.status_code == 200
-    assert 'name="_save"' not in page.content.decode()
+    assert 'name="_publish_changes"' not in page.content.decode()
 
     response = post_change(client, item, kind, False, status="published", title="Renamed")
 
     assert response.status_code == 302
-    assert any(LOCKED in m for m in messages_of(response))
     item.refresh_from_db()
     assert item.title != "Renamed" and item.status == Status.PUBLISHED
+    assert pending_for(item).fields["title"] == "Renamed"
 
 
 @pytest.mark.parametrize("kind", KIND_NAMES)

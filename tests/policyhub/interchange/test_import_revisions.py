@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from options.models import PolicyOption
+from policyhub.editorial.pending import pending_for, publish_pending
 from publications.models import Publication
 from tests.factories import PublicationFactory, option_line, publication_line
 
@@ -167,6 +168,8 @@ def test_an_imported_revision_can_be_restored(admin_client, write):
     )
 
     assert response.status_code == 302
+    # A live publication: the restore waits as pending changes until published.
+    publish_pending(second, pending_for(second))
     second.refresh_from_db()
     assert second.title == "Title of second"
     assert sorted(second.tags.names()) == ["North Korea", "aid"]

@@ -1,0 +1,229 @@
+"""Pending changes: edits to a published item that wait, drafted and reviewed, on top of the live
+version until someone with the publish permission makes them live.
+
+A pending version is the item as a save of its change form would have left it, kept as the
+revisions keep an item (the row's fields and ``relations_snapshot()``), in ``PendingChange``.
+The admin makes one by running the whole save (form, inlines, tags) inside a savepoint of a
+*working copy* and rolling it back (``working_copy()``): the live rows, the search index and
+the page cache stay as they were; only the uploaded files are kept (the pending version refers
+to them). Publishing applies it with the restore machinery (``revisions.apply_version``): one
+revision and one ``StateChange``.
+"""
+
+import contextvars
+import json
+import logging
+from contextlib import contextmanager, suppress
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import DatabaseError, transaction
+from django.db.models.fields.files import FieldFile
+from django.utils import timezone
+
+from .models import PendingChange, ReviewComment, StateChange
+from .revisions import apply_version, changes_between_versions, plain_relations_snapshot
+
+logger = logging.getLogger("policyhub.editorial.pending")
+
+_in_working_copy = contextvars.ContextVar("in_working_copy", default=False)
+
+
+def in_working_copy():
+    """True inside ``working_copy()``: writes there are rolled back, so nothing a reader sees
+    changes (the page cache keeps its pages)."""
+    return _in_working_copy.get()
+
+
+@contextmanager
+def working_copy():
+    """A savepoint that is always rolled back: the block may save freely."""
+    token = _in_working_copy.set(True)
+    try:
+        with transaction.atomic():
+            try:
+                yield
+            finally:
+                transaction.set_rollback(True)
+    finally:
+        _in_working_copy.reset(token)
+
+
+def supports_pending(model):
+    return hasattr(model, "pending_changes")
+
+
+def pending_for(obj):
+    if obj is None or obj.pk is None or not supports_pending(type(obj)):
+        return None
+    return (
+        PendingChange.objects.filter(
+            content_type=ContentType.objects.get_for_model(type(obj)), object_id=obj.pk
+        )
+        .select_related("author")
+        .first()
+    )
+
+
+def serialize(instance):
+    """{"fields": {attname: value}, "relations": snapshot}: JSON, as the database has it now."""
+    fields = {}
+    for f in type(instance)._meta.concrete_fields:
+        if f.primary_key:
+            continue
+        value = getattr(instance, f.attname)
+        if isinstance(value, FieldFile):
+            value = value.name or ""
+        fields[f.attname] = value
+    snapshot = getattr(instance, "relations_snapshot", None)
+    relations = snapshot() if snapshot is not None else plain_relations_snapshot(instance)
+    # Through the encoder: times, dates and decimals become strings, read back by to_python.
+    return json.loads(json.dumps({"fields": fields, "relations": relations}, cls=DjangoJSONEncoder))
+
+
+def field_values(model, fields):
+    """The stored JSON fields back as Python values, for the fields the model still has."""
+    values = {}
+    for f in model._meta.concrete_fields:
+        if f.attname in fields and not f.primary_key:
+            value = fields[f.attname]
+            values[f.attname] = value if value is None or f.is_relation else f.to_python(value)
+    return values
+
+
+def apply(instance, pending, *, record=True, reason="Pending changes published"):
+    """Make ``instance`` what ``pending`` says; returns notes (as a restore does)."""
+    values = field_values(type(instance), pending.fields)
+    return apply_version(instance, values, pending.relations or {}, reason, record=record)
+
+
+def save_pending(instance, version, user, state=PendingChange.State.DRAFT):
+    """Keep ``version`` (from ``serialize``) as the item's pending change, replacing any."""
+    pending, _ = PendingChange.objects.update_or_create(
+        content_type=ContentType.objects.get_for_model(type(instance)),
+        object_id=instance.pk,
+        defaults={
+            "fields": version["fields"],
+            "relations": version["relations"],
+            "author": user if getattr(user, "pk", None) else None,
+            "saved_at": timezone.now(),
+            "state": state,
+            "go_live_at": None,
+        },
+    )
+    return pending
+
+
+def publish_pending(instance, pending, user=None):
+    """Make the pending version live: one revision, one state-change record; returns notes."""
+    with transaction.atomic():
+        instance.changed_by = user
+        notes = apply(instance, pending, reason="Pending changes published")
+        StateChange.objects.create(
+            item=instance,
+            from_status=instance.status,
+            to_status=instance.status,
+            user=user if getattr(user, "pk", None) else None,
+        )
+        pending.delete()
+    return notes
+
+
+def changes(live, pending):
+    """What publishing ``pending`` would change on ``live``: [``revisions.Change``]."""
+    version = {"fields": pending.fields, "relations": pending.relations}
+    return changes_between_versions(type(live), serialize(live), version)
+
+
+# Scheduled pending changes ------------------------------------------------------------------
+
+NEXT_DUE_KEY = "pending:next-due"
+NOTHING_DUE = "none"
+
+
+def _next_due():
+    """The earliest go-live time of a scheduled pending change (a timestamp), or None; kept in
+    the cache until a pending change is saved or deleted (``forget_next_due``)."""
+    from .cache import CACHE_ERRORS
+
+    try:
+        stored = cache.get(NEXT_DUE_KEY)
+    except CACHE_ERRORS:
+        stored = None
+    if stored is not None:
+        return None if stored == NOTHING_DUE else stored
+    first = (
+        PendingChange.objects.filter(state=PendingChange.State.SCHEDULED)
+        .order_by("go_live_at")
+        .values_list("go_live_at", flat=True)
+        .first()
+    )
+    value = first.timestamp() if first is not None else None
+    with suppress(*CACHE_ERRORS):
+        cache.set(NEXT_DUE_KEY, NOTHING_DUE if value is None else value, timeout=None)
+    return value
+
+
+def _forget():
+    from .cache import CACHE_ERRORS
+
+    with suppress(*CACHE_ERRORS):
+        cache.delete(NEXT_DUE_KEY)
+
+
+def forget_next_due(**kwargs):
+    # Now, and again once committed: another request may have read the old rows meanwhile.
+    _forget()
+    transaction.on_commit(_forget)
+
+
+def publish_due(now=None):
+    """Publish every scheduled pending change whose time has come; returns how many."""
+    due = _next_due()
+    if due is None:
+        return 0  # the common case: no clock read, no query
+    now = now or timezone.now()
+    if due > now.timestamp():
+        return 0
+    published = 0
+    scheduled = PendingChange.objects.filter(
+        state=PendingChange.State.SCHEDULED, go_live_at__lte=now
+    ).select_related("content_type")
+    for pending in scheduled:
+        try:
+            with transaction.atomic():
+                # Whoever deletes the row publishes it: two servers never publish it twice.
+                if not PendingChange.objects.filter(pk=pending.pk).delete()[0]:
+                    continue
+                item = pending.content_type.get_object_for_this_type(pk=pending.object_id)
+                publish_pending(item, pending)
+                published += 1
+        except (DatabaseError, ObjectDoesNotExist, ValidationError, ValueError) as error:
+            # Not on every request from now on: back to review, where an editor sees why.
+            logger.exception("Could not publish scheduled changes %s", pending.pk)
+            PendingChange.objects.filter(pk=pending.pk).update(
+                state=PendingChange.State.REVIEW, go_live_at=None
+            )
+            ReviewComment.objects.create(
+                content_type=pending.content_type,
+                object_id=pending.object_id,
+                action="Scheduled publishing failed",
+                text=str(error)[:1000],
+            )
+    forget_next_due()
+    return published
+
+
+class ScheduledChangesMiddleware:
+    """Publish pending changes whose go-live time has passed before the request is answered
+    (and before the page cache answers it): with no cron, no reader sees the old version after
+    that time. One cache read per request; a database query only when something is due."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        publish_due()
+        return self.get_response(request)

@@ -251,7 +251,9 @@ class PublicationQuerySet(PublishableQuerySet):
         return sql, [*every_params, *hidden_params]
 
     def _named_counts(self, sql, params, target):
-        rows = self._join_counts_sql(sql, params, target, ["slug", "name"], "c.n DESC, t.name")
+        rows = self._join_counts_sql(
+            sql, params, target, ["slug", "name"], "c.n DESC, LOWER(t.name), t.name"
+        )
         return [{"slug": slug, "name": name, "count": n} for slug, name, n in rows]
 
     def _counts_sql(self, pairs, column):

@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 
 from django.db.models import Count
+from django.db.models.functions import Lower
 
 from .models import PolicyOption, TaggedOption
 
@@ -20,7 +21,8 @@ def _grouped(queryset, value_field, label_field, count_field="pk", order=()):
         queryset.order_by()
         .values(value_field, label_field)
         .annotate(n=Count(count_field, distinct=True))
-        .order_by(*order, label_field)
+        # "food security" beside "Food aid", not after every capitalised name.
+        .order_by(*order, Lower(label_field), label_field)
     )
     return [(row[value_field], row[label_field], row["n"]) for row in rows]
 

@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.db.models import Count, Prefetch
+from django.db.models.functions import Lower
 from django.template.defaultfilters import pluralize
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -180,7 +181,7 @@ class PublicationAdmin(
 
     @admin.display(description="tags")
     def tag_names(self, obj):
-        return ", ".join(sorted(tag.name for tag in obj.tags.all()))
+        return ", ".join(sorted((tag.name for tag in obj.tags.all()), key=str.casefold))
 
 
 @admin.register(Person)
@@ -285,7 +286,8 @@ class TagAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "total_usage"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
-    ordering = ["name"]
+    # Tags are typed in any case; an editor looks for "food security" beside "Food aid".
+    ordering = [Lower("name")]
     actions = ["merge_selected"]
 
     def get_queryset(self, request):
@@ -306,7 +308,7 @@ class TagAdmin(admin.ModelAdmin):
 
     @admin.action(description="Merge selected tags into one", permissions=["change", "delete"])
     def merge_selected(self, request, queryset):
-        tags = list(queryset.order_by("name"))
+        tags = list(queryset.order_by(Lower("name")))
         if len(tags) < 2:
             self.message_user(request, "Select at least two tags to merge.", messages.WARNING)
             return None

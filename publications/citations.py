@@ -199,21 +199,61 @@ def apa_authors(names):
     return ", ".join(shown[:-1]) + f", & {shown[-1]}"
 
 
+WORD_RE = re.compile(r"[^\W\d_][\w'’-]*")
+# A word after these starts a new sentence or a subtitle, and keeps its capital (APA 6.17).
+SENTENCE_BREAK_RE = re.compile(r"[:?!.—–]\s*$")
+
+
+def _proper_nouns(text):
+    """Words written with a capital inside a sentence of ``text``: names, as far as we can tell."""
+    names = set()
+    for sentence in re.split(r"[.?!:;]\s+", text):
+        names.update(
+            w.group() for w in list(WORD_RE.finditer(sentence))[1:] if w.group()[0].isupper()
+        )
+    return names
+
+
+def sentence_case(title, summary=""):
+    """APA's sentence case for a title written in title case: "Engaging North Korea: A New Start"
+    → "Engaging North Korea: A new start", keeping the first word, the first after a colon,
+    acronyms ("US"), mixed case ("McCarthy") and the names the summary capitalises ("North").
+    A title with a lowercase long word is taken as written: the editor chose sentence case."""
+    words = list(WORD_RE.finditer(title))
+    later = [w.group() for w in words[1:] if len(w.group()) > 3]
+    if not later or not all(word[0].isupper() for word in later):
+        return title
+    keep = _proper_nouns(summary)
+    out, position = [], 0
+    for index, found in enumerate(words):
+        word = found.group()
+        starts = index == 0 or SENTENCE_BREAK_RE.search(title[position : found.start()])
+        plain = word[:1].isupper() and word[1:] == word[1:].lower()
+        if plain and not starts and word not in keep:
+            word = word.lower()
+        out.append(title[position : found.start()] + word)
+        position = found.end()
+    return "".join(out) + title[position:]
+
+
 def apa_parts(work):
-    """(before the title, the title, after the title): the title is italic."""
-    when = (
-        f"({work.published.year}, {MONTHS[work.published.month - 1]} {work.published.day})"
-        if work.published
-        else "(n.d.)"
-    )
-    title = _sentence(work.title)
+    """(before the title, the title, after the title): the title is italic, in sentence case,
+    and the period that ends it stands outside the italics."""
+    if not work.published:
+        when = "(n.d.)"
+    elif work.is_report:
+        when = f"({work.published.year})"  # APA 10.4: reports give the year alone
+    else:
+        when = f"({work.published.year}, {MONTHS[work.published.month - 1]} {work.published.day})"
+    title = sentence_case(work.title.strip(), work.summary)
+    end = "" if title.endswith((".", "?", "!")) else "."
     authors = apa_authors(work.names)
     if authors:
         # Initials already end with a period: no second one.
         before = f"{authors if authors.endswith('.') else authors + '.'} {when}. "
-        return before, title, f" {work.publisher}. {work.url}"
+        return before, title, f"{end} {work.publisher}. {work.url}"
     # No author: the title moves to the author's place (APA 9.12).
-    return "", title, f" {when}. {work.publisher}. {work.url}"
+    return "", title, f"{end} {when}. {work.publisher}. {work.url}"
 
 
 def apa(work):

@@ -118,7 +118,9 @@ class FacetCountsQuerySet(PublishableQuerySet):
         return sql, [*every_params, *hidden_params]
 
     def _named_counts(self, sql, params, target):
-        rows = self._join_counts_sql(sql, params, target, ["slug", "name"], "c.n DESC, t.name")
+        rows = self._join_counts_sql(
+            sql, params, target, ["slug", "name"], "c.n DESC, LOWER(t.name), t.name"
+        )
         return [{"slug": slug, "name": name, "count": n} for slug, name, n in rows]
 
     def _counts_sql(self, pairs, column):
@@ -237,5 +239,5 @@ class FacetCountsQuerySet(PublishableQuerySet):
             for pk, _parent_id, slug, name, _direct in regions
             if totals[pk]
         ]
-        counts.sort(key=lambda row: (-row["count"], row["name"]))
+        counts.sort(key=lambda row: (-row["count"], row["name"].lower(), row["name"]))
         return counts

@@ -28,7 +28,8 @@ def absolute(request, path):
 
 
 def iso(value):
-    return timezone.localtime(value).isoformat() if value else None
+    # Whole seconds, like the pages' <time datetime>: readers of dates rarely take microseconds.
+    return timezone.localtime(value).isoformat(timespec="seconds") if value else None
 
 
 def organization(request):

@@ -184,7 +184,7 @@ def comma_separated_tags(text):
 
 
 def comma_joined_tags(tags):
-    return ", ".join(sorted(tag.name for tag in tags))
+    return ", ".join(sorted((tag.name for tag in tags), key=str.casefold))
 
 
 class TagNamesField(TagField):

@@ -153,6 +153,28 @@ PUBLIC_SEEDS = [
     "/no/such/page/",
 ]
 ADMIN_SEEDS = ["/admin/", "/admin/password_change/"]
+# Reader pages the links alone reach only by chance: selected filters, a comparison, searches
+# with and without hits, a bad filter value. For the site-wide HTML and accessibility checks.
+READER_SEEDS = [
+    *PUBLIC_SEEDS,
+    "/publications/?topic=nuclear-diplomacy&tag=diplomacy",
+    "/publications/?type=no-such-type",
+    "/options/?track=talks",
+    "/options/matrix/?track=talks",
+    "/options/compare/?options=open-a-channel,freeze-for-freeze",
+    "/search/?q=talks",
+    "/search/?q=diplomacy&kind=publication",
+    "/search/?q=zzzz",
+]
+
+
+def reader_pages(client):
+    """The HTML documents a crawl from READER_SEEDS fetches (redirects left out: no document)."""
+    return [
+        page
+        for page in crawl(client, READER_SEEDS)
+        if page.is_html and not page.response.has_header("Location")
+    ]
 
 
 def tiny_png(name):

@@ -81,10 +81,12 @@ def _model_group(param, label, model, counter, selected):
         return FacetGroup(param, label, []), {}
     rows = model.objects.filter(pk__in=ids).values_list("pk", "slug", "name")
     names = {pk: (slug, name) for pk, slug, name in rows}
+    # Most used first; ties by name, whatever its case.
+    ordered = sorted(
+        (pk for pk in ids if pk in names), key=lambda pk: (-counter[pk], names[pk][1].casefold())
+    )
     options = [
-        FacetOption(names[pk][0], names[pk][1], counter[pk], pk == selected)
-        for pk in ids
-        if pk in names
+        FacetOption(names[pk][0], names[pk][1], counter[pk], pk == selected) for pk in ordered
     ]
     group = FacetGroup(param, label, options)
     return group, {pk: name for pk, (_, name) in names.items()}

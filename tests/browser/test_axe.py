@@ -2,6 +2,9 @@
 
 axe is injected into a context that bypasses the page's CSP: the audit script is ours, not the
 site's, and the site's own policy is checked by the other browser tests.
+
+The site-wide audit takes every page a crawl of the populated site finds (tests/crawl.py: a few
+URLs of each kind of page, ~30 pages, not every object), at 320 and 1280 px in one browser page.
 """
 
 from pathlib import Path
@@ -9,7 +12,10 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.test import Client
 from django.urls import reverse
+
+from tests.crawl import populate, reader_pages
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -73,3 +79,29 @@ def test_reader_page_has_no_serious_or_critical_accessibility_violations(demo, a
     violations = run_axe(audit_page)
     blocking = [v for v in violations if v["impact"] in BLOCKING_IMPACTS]
     assert blocking == [], blocking
+
+
+# WCAG 1.4.10 (reflow): 320 CSS px wide without scrolling sideways; and a desktop width.
+WIDTHS = [320, 1280]
+
+
+def test_every_crawled_reader_page_passes_axe_and_reflows(audit_page):
+    populate()
+    urls = [page.url for page in reader_pages(Client())]
+    assert len(urls) > 20, urls
+
+    problems = []
+    for width in WIDTHS:
+        audit_page.set_viewport_size({"width": width, "height": 900})
+        for url in urls:
+            audit_page.goto(url)
+            overflow = audit_page.evaluate(
+                "document.documentElement.scrollWidth - window.innerWidth"
+            )
+            if overflow > 0:
+                problems.append(f"{width}px {url}: scrolls sideways by {overflow}px")
+            for v in run_axe(audit_page):
+                if v["impact"] in BLOCKING_IMPACTS:
+                    problems.append(f"{width}px {url}: {v['id']} ({v['help']}) {v['targets']}")
+
+    assert problems == [], "\n".join(problems)

@@ -7,12 +7,15 @@ from publications.citations import (
     Name,
     Work,
     apa,
+    apa_parts,
+    as_html,
     bibtex,
     bibtex_escape,
     bibtex_key,
     chicago,
     initials,
     ris,
+    sentence_case,
     split_name,
 )
 from tests.factories import PersonFactory, PublicationFactory, PublicationTypeFactory
@@ -132,6 +135,41 @@ def test_apa_without_a_date():
     )
 
 
+@pytest.mark.parametrize(
+    ("title", "summary", "expected"),
+    [
+        ("Talks Before Threats", "", "Talks before threats"),
+        # The first word after a colon, acronyms, mixed case and names the summary capitalises.
+        (
+            "Engaging North Korea: A New Start for the US and McCarthy",
+            "Why Washington should talk to North Korea.",
+            "Engaging North Korea: A new start for the US and McCarthy",
+        ),
+        # A long lowercase word: the editor wrote sentence case, names included.
+        ("Why engage North Korea?", "", "Why engage North Korea?"),
+    ],
+)
+def test_apa_titles_are_in_sentence_case(title, summary, expected):
+    assert sentence_case(title, summary) == expected
+    assert expected in apa(work(title=title, summary=summary))
+
+
+def test_apa_puts_the_closing_period_outside_the_italic_title():
+    parts = apa_parts(work(("Ana Ruiz",)))
+    assert parts[1] == "Sanctions and relief"
+    assert parts[2].startswith(". PolicyHub.")
+    assert as_html(apa_parts(work(("Ana Ruiz",), title="Why engage?")), "em").startswith(
+        "Ruiz, A. (2026, March 4). <em>Why engage?</em> PolicyHub."
+    )
+
+
+def test_apa_gives_a_report_the_year_alone():
+    assert apa(work(("Ana Ruiz",), is_report=True)) == (
+        f"Ruiz, A. (2026). Sanctions and relief. PolicyHub. {URL}"
+    )
+    assert apa(work((), is_report=True)).startswith("Sanctions and relief. (2026). PolicyHub.")
+
+
 def test_apa_above_twenty_authors_shows_nineteen_an_ellipsis_and_the_last():
     authors = tuple(f"Given{n} Family{n}" for n in range(22))
 
@@ -208,6 +246,7 @@ def test_ris_record():
 def test_publication_page_shows_chicago_and_apa(client):
     publication = PublicationFactory(
         title="Engaging <North> Korea",
+        summary="Why North Korea should be engaged.",
         authors=[PersonFactory(name="Ana Ruiz"), PersonFactory(name="Li Wei")],
     )
 
@@ -217,7 +256,7 @@ def test_publication_page_shows_chicago_and_apa(client):
     assert "Cite this" in html
     assert "Ruiz, Ana, and Li Wei. “Engaging &lt;North&gt; Korea.” PolicyHub," in html
     assert f"Ruiz, A., &amp; Wei, L. ({publication.published_at.year}, " in html
-    assert f"<em>Engaging &lt;North&gt; Korea.</em> PolicyHub. {url}" in html
+    assert f"<em>Engaging &lt;North&gt; Korea</em>. PolicyHub. {url}" in html
     assert f'href="{reverse("publications:cite_bibtex", args=[publication.slug])}"' in html
     assert f'href="{reverse("publications:cite_ris", args=[publication.slug])}"' in html
 

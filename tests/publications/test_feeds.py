@@ -204,6 +204,17 @@ def test_pages_advertise_their_feeds(client, subjects):
         assert client.get(atom).status_code == 200, atom
 
 
+def test_a_publication_page_names_the_site_feed_in_its_head(client):
+    publication = PublicationFactory()
+
+    html = client.get(publication.get_absolute_url()).content.decode()
+
+    head = html.split("</head>")[0]
+    feed, atom = reverse("publications:feed"), reverse("publications:atom_feed")
+    assert f'type="application/rss+xml" title="Latest publications (RSS)" href="{feed}">' in head
+    assert f'type="application/atom+xml" title="Latest publications (Atom)" href="{atom}">' in head
+
+
 def test_feeds_have_a_fixed_query_budget(client, django_assert_max_num_queries, subjects):
     for n in range(15):
         PublicationFactory(

@@ -168,12 +168,18 @@ READER_SEEDS = [
 ]
 
 
+# Files, and the API's documentation (Swagger UI, a vendored third-party page).
+NOT_READER_PAGES = ("/static/", "/media/", "/api/")
+
+
 def reader_pages(client):
     """The HTML documents a crawl from READER_SEEDS fetches (redirects left out: no document)."""
     return [
         page
         for page in crawl(client, READER_SEEDS)
-        if page.is_html and not page.response.has_header("Location")
+        if page.is_html
+        and not page.response.has_header("Location")
+        and not urlsplit(page.url).path.startswith(NOT_READER_PAGES)
     ]
 
 

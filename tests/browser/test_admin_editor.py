@@ -60,8 +60,9 @@ def test_editor_can_write_and_save_a_publication_body(editor_page):
     editor.click()
     editor_page.keyboard.press("Control+a")
     editor_page.keyboard.type("Freshly typed paragraph")
-    editor_page.get_by_role("button", name="Save", exact=True).first.click()
-    editor_page.wait_for_url("**/admin/publications/publication/")
+    # The publication is live: an editor's save waits as pending changes unless published.
+    with editor_page.expect_navigation():
+        editor_page.get_by_role("button", name="Publish changes").first.click()
 
     publication.refresh_from_db()
     assert "Freshly typed paragraph" in publication.body

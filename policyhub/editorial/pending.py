@@ -146,12 +146,14 @@ NOTHING_DUE = "none"
 def _next_due():
     """The earliest go-live time of a scheduled pending change (a timestamp), or None; kept in
     the cache until a pending change is saved or deleted (``forget_next_due``)."""
-    from .cache import CACHE_ERRORS
+    from .cache import CACHE_ERRORS, cache_available, cache_failed
 
-    try:
-        stored = cache.get(NEXT_DUE_KEY)
-    except CACHE_ERRORS:
-        stored = None
+    stored = None
+    if cache_available():  # a hung cache would cost every request its socket timeout
+        try:
+            stored = cache.get(NEXT_DUE_KEY)
+        except CACHE_ERRORS:
+            cache_failed("Scheduled changes: cache unavailable")
     if stored is not None:
         return None if stored == NOTHING_DUE else stored
     first = (
@@ -161,8 +163,11 @@ def _next_due():
         .first()
     )
     value = first.timestamp() if first is not None else None
-    with suppress(*CACHE_ERRORS):
-        cache.set(NEXT_DUE_KEY, NOTHING_DUE if value is None else value, timeout=None)
+    if cache_available():
+        try:
+            cache.set(NEXT_DUE_KEY, NOTHING_DUE if value is None else value, timeout=None)
+        except CACHE_ERRORS:
+            cache_failed("Scheduled changes: cache unavailable")
     return value
 
 
@@ -224,6 +229,15 @@ class ScheduledChangesMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
+    # Answered without content: the health check must not wait on the cache twice.
+    SKIPPED = ("/healthz", "/static/", "/media/")
+
     def __call__(self, request):
-        publish_due()
+        if request.path_info.startswith(self.SKIPPED):
+            return self.get_response(request)
+        try:
+            publish_due()
+        except DatabaseError:
+            # The page decides what a database fault costs it; this must not add a 500.
+            logger.exception("Could not check for scheduled changes")
         return self.get_response(request)

@@ -17,6 +17,7 @@ from policyhub.editorial import cache as page_cache
 from publications.models import Publication
 from tests.admin_forms import change_form_data
 from tests.factories import PolicyOptionFactory, PublicationFactory
+from tests.workflow_forms import PUBLISH_CHANGES
 
 pytestmark = pytest.mark.django_db
 
@@ -116,7 +117,7 @@ def test_editors_log_in_and_edit_while_the_cache_is_out(client, django_user_mode
     assert client.get("/admin/").status_code == 200
     url, data = change_form_data(client, publication)
     data["title"] = "After"
-    response = client.post(url, data)
+    response = client.post(url, {**data, **PUBLISH_CHANGES})
 
     assert response.status_code == 302
     assert Publication.objects.get(pk=publication.pk).title == "After"

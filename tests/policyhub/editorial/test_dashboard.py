@@ -77,7 +77,8 @@ def test_admin_index_queries_do_not_grow(client, editor, django_assert_max_num_q
         PolicyOptionFactory(status="published", published_at=SOON + timedelta(minutes=n))
         save_pending(PolicyOptionFactory(), {"fields": {}, "relations": {}}, editor, "review")
     client.force_login(editor)
-    with django_assert_max_num_queries(14):
+    # The session is read from the database (sessions survive a cache outage).
+    with django_assert_max_num_queries(15):
         response = client.get(reverse("admin:index"))
     assert response.status_code == 200
 

@@ -33,6 +33,7 @@ class Migration(migrations.Migration):
                 ('photo_alt', models.CharField(blank=True, help_text='Describe the photo for readers who cannot see it, e.g. “Portrait of Ana Ortiz”.', max_length=300, verbose_name='photo alt text')),
                 ('photo_renditions', models.JSONField(blank=True, default=dict, editable=False)),
                 ('link', policyhub.editorial.fields.HttpsURLField(blank=True)),
+                ('kind', models.CharField(choices=[('staff', 'Staff'), ('fellow', 'Fellow'), ('external', 'External contributor')], default='staff', help_text='How the experts directory groups this person.', max_length=12, verbose_name='role in the institute')),
             ],
             options={
                 'verbose_name_plural': 'people',

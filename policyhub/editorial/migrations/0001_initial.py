@@ -50,4 +50,41 @@ class Migration(migrations.Migration):
                 'indexes': [models.Index(fields=['content_type', 'object_id', 'at'], name='state_change_item')],
             },
         ),
+        migrations.CreateModel(
+            name='PendingChange',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('object_id', models.PositiveBigIntegerField()),
+                ('fields', models.JSONField(default=dict)),
+                ('relations', models.JSONField(default=dict)),
+                ('state', models.CharField(choices=[('draft', 'Draft'), ('review', 'In review'), ('rejected', 'Rejected'), ('scheduled', 'Scheduled')], default='draft', max_length=12)),
+                ('go_live_at', models.DateTimeField(blank=True, help_text='Scheduled: replaces the live version then.', null=True, verbose_name='goes live at')),
+                ('saved_at', models.DateTimeField(default=django.utils.timezone.now)),
+                ('author', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('content_type', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='contenttypes.contenttype')),
+            ],
+            options={
+                'ordering': ['-saved_at', '-pk'],
+                'get_latest_by': 'saved_at',
+                'indexes': [models.Index(fields=['state', 'go_live_at'], name='pending_change_due')],
+                'constraints': [models.UniqueConstraint(fields=('content_type', 'object_id'), name='one_pending_change_per_item')],
+            },
+        ),
+        migrations.CreateModel(
+            name='ReviewComment',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('object_id', models.PositiveBigIntegerField()),
+                ('action', models.CharField(blank=True, help_text='e.g. “Rejected”.', max_length=40)),
+                ('text', models.TextField(blank=True)),
+                ('at', models.DateTimeField(default=django.utils.timezone.now)),
+                ('content_type', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='contenttypes.contenttype')),
+                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+            ],
+            options={
+                'ordering': ['-at', '-pk'],
+                'get_latest_by': 'at',
+                'indexes': [models.Index(fields=['content_type', 'object_id', 'at'], name='review_comment_item')],
+            },
+        ),
     ]

@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('options', '0001_initial'),
-        ('publications', '0003_person_kind'),
+        ('publications', '0002_database_extras'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -39,6 +39,7 @@ class Migration(migrations.Migration):
                 ('summary', models.TextField(blank=True, help_text='Shown in results.')),
                 ('meta', models.TextField(blank=True, help_text='Summary, tags, authors, topics (weight B).')),
                 ('body', models.TextField(blank=True, help_text='Body text (weight C).')),
+                ('files', models.TextField(blank=True, help_text='Attached documents (weight D).', null=True)),
                 ('facet_keys', models.TextField(blank=True, null=True)),
             ],
             options={

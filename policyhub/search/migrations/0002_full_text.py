@@ -3,30 +3,30 @@ state does not track.
 
 SQLite: an external-content FTS5 table over the documents, kept in step by triggers (so bulk
 inserts and cascaded deletes are indexed too), with the porter stemmer.
-PostgreSQL: a generated, weighted tsvector column (title A, meta B, body C) with a GIN index,
-kept out of line so the rows a count or filter reads stay narrow. SQLite also gets a
-covering index for the per-match work; on PostgreSQL the planner scanned such an index whole
-for the visibility test (~20 ms more on a common word), so it has none.
+PostgreSQL: a generated, weighted tsvector column (title A, meta B, body C, attached documents'
+text D) with a GIN index, kept out of line so the rows a count or filter reads stay narrow.
+SQLite also gets a covering index for the per-match work; on PostgreSQL the planner scanned such
+an index whole for the visibility test, so it has none.
 """
 
 from django.db import migrations
 
 SQLITE = [
     "CREATE VIRTUAL TABLE search_fts USING fts5("
-    "title, meta, body, content='search_searchdocument', content_rowid='id', "
+    "title, meta, body, files, content='search_searchdocument', content_rowid='id', "
     "tokenize='porter unicode61 remove_diacritics 2')",
     "CREATE TRIGGER search_fts_ai AFTER INSERT ON search_searchdocument BEGIN "
-    "INSERT INTO search_fts(rowid, title, meta, body) "
-    "VALUES (new.id, new.title, new.meta, new.body); END",
+    "INSERT INTO search_fts(rowid, title, meta, body, files) "
+    "VALUES (new.id, new.title, new.meta, new.body, new.files); END",
     "CREATE TRIGGER search_fts_ad AFTER DELETE ON search_searchdocument BEGIN "
-    "INSERT INTO search_fts(search_fts, rowid, title, meta, body) "
-    "VALUES ('delete', old.id, old.title, old.meta, old.body); END",
-    "CREATE TRIGGER search_fts_au AFTER UPDATE OF title, meta, body "
+    "INSERT INTO search_fts(search_fts, rowid, title, meta, body, files) "
+    "VALUES ('delete', old.id, old.title, old.meta, old.body, old.files); END",
+    "CREATE TRIGGER search_fts_au AFTER UPDATE OF title, meta, body, files "
     "ON search_searchdocument BEGIN "
-    "INSERT INTO search_fts(search_fts, rowid, title, meta, body) "
-    "VALUES ('delete', old.id, old.title, old.meta, old.body); "
-    "INSERT INTO search_fts(rowid, title, meta, body) "
-    "VALUES (new.id, new.title, new.meta, new.body); END",
+    "INSERT INTO search_fts(search_fts, rowid, title, meta, body, files) "
+    "VALUES ('delete', old.id, old.title, old.meta, old.body, old.files); "
+    "INSERT INTO search_fts(rowid, title, meta, body, files) "
+    "VALUES (new.id, new.title, new.meta, new.body, new.files); END",
     # Everything a search reads per match (the join from the FTS rowid, visibility, counts,
     # order, facet keys), so the wide rows of matches off the page are never read.
     "CREATE INDEX search_document_match ON search_searchdocument "
@@ -45,7 +45,8 @@ POSTGRESQL = [
     "GENERATED ALWAYS AS ("
     "setweight(to_tsvector('english'::regconfig, coalesce(title, '')), 'A') || "
     "setweight(to_tsvector('english'::regconfig, coalesce(meta, '')), 'B') || "
-    "setweight(to_tsvector('english'::regconfig, coalesce(body, '')), 'C')) STORED",
+    "setweight(to_tsvector('english'::regconfig, coalesce(body, '')), 'C') || "
+    "setweight(to_tsvector('english'::regconfig, coalesce(files, '')), 'D')) STORED",
     "CREATE INDEX search_document_vector ON search_searchdocument USING gin (search_vector)",
     # Vectors and text out of line: counting and filtering read only the narrow row.
     "ALTER TABLE search_searchdocument ALTER COLUMN search_vector SET STORAGE EXTERNAL",

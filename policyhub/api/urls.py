@@ -16,6 +16,7 @@ router.register("regions", views.RegionViewSet, basename="region")
 router.register("tags", views.TagViewSet, basename="tag")
 
 urlpatterns = [
+    path("", views.RootView.as_view(), name="root"),
     *router.urls,
     path("search/", views.SearchView.as_view(), name="search"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -1,6 +1,7 @@
 """Read-only views over what readers may see (``querysets``), for partners and apps."""
 
 from django.core.paginator import InvalidPage
+from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
@@ -179,6 +180,30 @@ class TagViewSet(ReadOnlyViewSet):
 
     def get_queryset(self):
         return querysets.tags()
+
+
+ROOT_LINKS = {
+    "publications": "api:publication-list",
+    "options": "api:option-list",
+    "questions": "api:question-list",
+    "people": "api:person-list",
+    "topics": "api:topic-list",
+    "regions": "api:region-list",
+    "tags": "api:tag-list",
+    "search": "api:search",
+    "schema": "api:schema",
+    "docs": "api:docs",
+}
+
+
+class RootView(APIView):
+    """What the API offers: a link to each resource, the search, the schema and its docs."""
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    def get(self, request):
+        return Response(
+            {name: request.build_absolute_uri(reverse(url)) for name, url in ROOT_LINKS.items()}
+        )
 
 
 class SearchView(APIView):

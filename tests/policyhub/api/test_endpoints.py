@@ -234,3 +234,23 @@ def test_markup_characters_are_escaped_in_the_json(client, content):
 
     assert b"<" not in response.content and b"&" not in response.content
     assert response.json() == {"topic": ["No topic called “<b>&”."]}
+
+
+def test_the_root_links_every_resource_and_each_link_answers(client):
+    links = client.get("/api/v1/").json()
+
+    assert set(links) == {
+        "publications",
+        "options",
+        "questions",
+        "people",
+        "topics",
+        "regions",
+        "tags",
+        "search",
+        "schema",
+        "docs",
+    }
+    for name, url in links.items():
+        assert url.startswith("http://testserver/api/v1/"), name
+        assert client.get(url).status_code == 200, name

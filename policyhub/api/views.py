@@ -50,6 +50,8 @@ OPTION_FILTERS = [
 
 class ReadOnlyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     lookup_field = "slug"
+    # Slugs only: anything else (a NUL, which PostgreSQL refuses in a query) is no address.
+    lookup_value_regex = r"[-\w]+"
     pagination_class = BySlug
 
     def get_serializer_context(self):

@@ -254,3 +254,9 @@ def test_the_root_links_every_resource_and_each_link_answers(client):
     for name, url in links.items():
         assert url.startswith("http://testserver/api/v1/"), name
         assert client.get(url).status_code == 200, name
+
+
+@pytest.mark.parametrize("resource", ["publications", "options", "people", "tags"])
+def test_a_nul_in_a_detail_address_is_a_404(client, resource):
+    # PostgreSQL refuses a NUL in a query: the address must not reach one.
+    assert client.get(f"/api/v1/{resource}/%00/").status_code == 404

@@ -86,6 +86,8 @@ MIDDLEWARE = [
     "policyhub.middleware.AdminNullCharacterMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Acts only on 404s left by the next one: the redirects editors manage (policyhub/pages).
+    "policyhub.pages.redirects.RedirectMiddleware",
     # Acts only on 404s: an old slug answers 301 to the item's current address.
     "policyhub.editorial.redirects.OldSlugRedirectMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

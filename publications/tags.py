@@ -13,10 +13,15 @@ from dataclasses import dataclass
 from django import forms
 from django.db import models, transaction
 from django.db.models.functions import Coalesce
+from django.dispatch import Signal
 from taggit.forms import TagField
 from taggit.models import Tag
 
 from policyhub.editorial.revisions import record_many
+
+# Sent inside a merge's transaction with ``survivor`` and ``merged_slugs``: the site leaves
+# redirects from the merged tags' addresses (policyhub/pages/redirects.py).
+tags_merged = Signal()
 
 
 @dataclass(frozen=True)
@@ -134,6 +139,9 @@ def merge_tags(survivor, tags, user=None):
             if model in tagged_models:
                 _record_revisions(tagged_models[model], model, item_fields, merged, survivor, user)
         Tag.objects.filter(pk__in=other_ids).delete()
+        tags_merged.send(
+            sender=Tag, survivor=survivor, merged_slugs=sorted(tag.slug for tag in others)
+        )
     return result
 
 

@@ -13,7 +13,7 @@ from PIL import Image, ImageCms, PngImagePlugin
 from options.models import Actor, OptionSource, PolicyOption, PolicyQuestion, Track
 from policyhub.documents.models import Document, PublicationDocument
 from policyhub.editorial.models import OldSlug
-from policyhub.pages.models import Menu, MenuItem, Page
+from policyhub.pages.models import Menu, MenuItem, Page, Redirect
 from policyhub.search.models import Synonym
 from publications.models import (
     Authorship,
@@ -375,6 +375,14 @@ class MenuItemFactory(BaseFactory):
 
     menu = factory.SubFactory(MenuFactory)
     order = factory.Sequence(lambda n: n)
+
+
+class RedirectFactory(BaseFactory):
+    class Meta:
+        model = Redirect
+
+    old_path = factory.Sequence(lambda n: f"/old/page-{n}.html")
+    page = factory.SubFactory(PageFactory)
 
 
 def pdf_upload(pages=("Hello world",), name="report.pdf", **kwargs):

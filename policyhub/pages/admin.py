@@ -1,11 +1,17 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
 
 from policyhub.editorial.admin import CSPNonceMediaMixin
 from policyhub.editorial.revision_admin import RevisionAdminMixin
 from policyhub.editorial.workflow_admin import PublishStateFilter, WorkflowAdminMixin
 
-from .models import Menu, MenuItem, Page
+from .models import Menu, MenuItem, Page, Redirect
+from .redirects import ImportFailed, import_redirects
 
 
 @admin.register(Page)
@@ -46,3 +52,81 @@ class MenuAdmin(admin.ModelAdmin):
     @admin.display(description="items", ordering="n_items")
     def item_count(self, obj):
         return obj.n_items
+
+
+class RedirectTargetFilter(admin.SimpleListFilter):
+    title = "target"
+    parameter_name = "target"
+
+    def lookups(self, request, model_admin):
+        return [("page", "A page"), ("local", "A path on this site"), ("external", "Another site")]
+
+    def queryset(self, request, queryset):
+        return {
+            "page": queryset.filter(page__isnull=False),
+            "local": queryset.filter(page__isnull=True, url__startswith="/"),
+            "external": queryset.filter(page__isnull=True, url__startswith="https://"),
+        }.get(self.value(), queryset)
+
+
+class RedirectImportForm(forms.Form):
+    file = forms.FileField(
+        label="CSV file",
+        help_text="UTF-8, one redirect a line: old_path,target,status (301 or 302, 301 if "
+        "empty). A header line is skipped. An old path already listed is updated.",
+    )
+
+    MAX_BYTES = 5 * 1024 * 1024
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > self.MAX_BYTES:
+            raise forms.ValidationError("The file is over 5 MB: split it.")
+        return upload
+
+
+@admin.register(Redirect)
+class RedirectAdmin(admin.ModelAdmin):
+    change_list_template = "admin/pages/redirect/change_list.html"
+    list_display = ["old_path", "target_display", "status", "updated_at"]
+    list_filter = ["status", RedirectTargetFilter]
+    list_select_related = ["page__parent__parent"]
+    search_fields = ["old_path", "url", "page__title"]
+    autocomplete_fields = ["page"]
+    date_hierarchy = "updated_at"
+    fields = ["old_path", "page", "url", "status"]
+
+    @admin.display(description="leads to", ordering="url")
+    def target_display(self, obj):
+        return f"{obj.page.title} ({obj.target})" if obj.page_id else obj.url
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.import_view)
+        return [path("import/", view, name="pages_redirect_import"), *super().get_urls()]
+
+    def import_view(self, request):
+        """Upload a CSV of redirects: all saved, or none and every bad line listed."""
+        if not self.has_add_permission(request) or not self.has_change_permission(request):
+            raise PermissionDenied
+        form = RedirectImportForm(request.POST or None, request.FILES or None)
+        errors = []
+        if request.method == "POST" and form.is_valid():
+            try:
+                result = import_redirects(form.cleaned_data["file"].read())
+            except ImportFailed as failure:
+                errors = failure.errors
+            else:
+                self.message_user(
+                    request,
+                    f"Imported the redirects: {result.created} added, {result.updated} updated.",
+                    messages.SUCCESS,
+                )
+                return redirect("admin:pages_redirect_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Import redirects from CSV",
+            "form": form,
+            "errors": errors,
+        }
+        return TemplateResponse(request, "admin/pages/redirect/import.html", context)

@@ -1,4 +1,6 @@
-"""Pages editors write (About, Contact, Privacy...) and the menus that link them."""
+"""Pages editors write (About, Contact, Privacy...), the menus that link them, and redirects."""
+
+import re
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -15,6 +17,7 @@ from publications.models import Publication, Topic
 
 from .reserved import reserved_segments
 
+SEGMENT_RE = re.compile(r"^[-a-zA-Z0-9_]{1,100}$")
 # About › Board › Minutes at most: visibility (every ancestor published) is then one query.
 MAX_DEPTH = 3
 
@@ -39,6 +42,16 @@ class PageQuerySet(PublishableQuerySet):
 
     def for_detail(self):
         return self.for_links()
+
+    def at_path(self, path):
+        """The page at ``about/board``: each segment a slug under the one before, one query."""
+        segments = path.strip("/").split("/")
+        if len(segments) > MAX_DEPTH or not all(SEGMENT_RE.match(s) for s in segments):
+            return self.none()
+        lookup = {"parent__" * len(segments) + "isnull": True} if len(segments) < MAX_DEPTH else {}
+        for depth, slug in enumerate(reversed(segments)):
+            lookup["parent__" * depth + "slug"] = slug
+        return self.filter(**lookup)
 
 
 class Page(Publishable):
@@ -236,3 +249,63 @@ class MenuItem(models.Model):
             except NoReverseMatch:
                 return ""
         return self.url
+
+
+class Redirect(models.Model):
+    """An address readers may still follow (a previous site's URL) sent on to a page or a URL.
+
+    Served only where the site answers 404 (``redirects.RedirectMiddleware``): a live page at
+    the same address always wins."""
+
+    class Kind(models.IntegerChoices):
+        PERMANENT = 301, "301 permanent"
+        TEMPORARY = 302, "302 temporary"
+
+    old_path = models.CharField(
+        "old address",
+        max_length=500,
+        unique=True,
+        help_text="A path on this site, such as /reports/2019/annual.aspx (a full URL is cut "
+        "to its path; the query string and a final slash are ignored).",
+    )
+    page = models.ForeignKey(
+        Page,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="redirects",
+        help_text="Follows the page if it moves.",
+    )
+    url = models.CharField(
+        "URL",
+        max_length=500,
+        blank=True,
+        help_text="Instead of a page: a path on this site (/publications/) or an https:// URL.",
+    )
+    status = models.PositiveSmallIntegerField(choices=Kind.choices, default=Kind.PERMANENT)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["old_path"]
+        get_latest_by = "updated_at"
+
+    def __str__(self):
+        return self.old_path
+
+    def save(self, *args, **kwargs):
+        # Normalised whatever the path (admin, CSV, script), so a lookup is one equality.
+        from .redirects import normalise_path
+
+        self.old_path = normalise_path(self.old_path)
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        from .redirects import check_redirect
+
+        check_redirect(self)
+
+    @property
+    def target(self):
+        """Where it leads, as editors read it: the page's address or the URL."""
+        return self.page.get_absolute_url() if self.page_id else self.url

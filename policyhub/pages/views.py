@@ -1,13 +1,9 @@
-import re
-
 from django.http import Http404
 from django.views.generic import DetailView
 
 from policyhub.editorial.preview import PreviewMixin
 
-from .models import MAX_DEPTH, Page
-
-SEGMENT_RE = re.compile(r"^[-a-zA-Z0-9_]{1,100}$")
+from .models import Page
 
 
 class PageDetailView(DetailView):
@@ -19,13 +15,7 @@ class PageDetailView(DetailView):
 
     def get_object(self, queryset=None):
         """The page at this path, each segment a slug under the one before, in one query."""
-        segments = self.kwargs["path"].split("/")
-        if len(segments) > MAX_DEPTH or not all(SEGMENT_RE.match(s) for s in segments):
-            raise Http404
-        lookup = {"parent__" * len(segments) + "isnull": True} if len(segments) < MAX_DEPTH else {}
-        for depth, slug in enumerate(reversed(segments)):
-            lookup["parent__" * depth + "slug"] = slug
-        page = self.get_queryset().filter(**lookup).first()
+        page = self.get_queryset().at_path(self.kwargs["path"]).first()
         if page is None:
             raise Http404
         return page

@@ -210,6 +210,11 @@ def test_documents_of_hidden_publications_never_reach_readers(client):
         assert client.get(document.get_absolute_url()).status_code == 404
         assert client.get(f"/documents/{document.pk}/guess.pdf").status_code == 404
         assert client.get(f"/media/{document.file.name}").status_code == 404
+        assert document.cover
+        for item in document.cover["jpeg"]:
+            cover_url = f"/documents/{document.pk}/cover-{item['width']}w.jpg"
+            assert client.get(cover_url).status_code == 404
+            assert client.get(f"/media/{item['name']}").status_code == 404
 
     search_url = reverse("search:search")
     urls = [
@@ -226,6 +231,11 @@ def test_documents_of_hidden_publications_never_reach_readers(client):
         reverse("publications:cite_bibtex", args=[live.slug]),
         reverse("publications:cite_ris", args=[live.slug]),
         reverse("sitemap"),
+        "/api/v1/publications/",
+        f"/api/v1/publications/{live.slug}/",
+        f"/api/v1/topics/{topic.slug}/",
+        "/api/v1/search/?q=Okapi+findings",
+        "/api/v1/search/?q=Narwhal+dossier",
         *(
             f"{reverse(name)}?q={words}"
             for name in ("search:search", "search:suggest")
@@ -244,6 +254,8 @@ def test_documents_of_hidden_publications_never_reach_readers(client):
     # Not vacuous: the live publication's document is served and found by its text.
     live_document = live.attached_documents[0].document
     assert client.get(live_document.get_absolute_url()).status_code == 200
+    listed = client.get(f"/api/v1/publications/{live.slug}/").json()["documents"]
+    assert [item["title"] for item in listed] == ["Public report"]
     found = client.get(search_url, {"q": "visible findings"}).content.decode()
     assert live.get_absolute_url() in found and "Public report" in found
 

@@ -8,6 +8,7 @@ from rest_framework import serializers
 from taggit.models import Tag
 
 from options.models import OptionSource, PolicyOption, PolicyQuestion
+from policyhub.documents.models import PublicationDocument
 from publications.models import Person, Publication, PublicationType, Region, Topic
 
 from . import querysets
@@ -154,13 +155,42 @@ class ArguedOptionSerializer(serializers.ModelSerializer):
         fields = ["option", "stance", "quote", "note"]
 
 
+class DownloadURLField(PageURLField):
+    def url_of(self, value):
+        return value.document.get_absolute_url()
+
+
+class DocumentSerializer(serializers.ModelSerializer):
+    """A document as the publication lists it: its label there, and the file's facts."""
+
+    id = serializers.IntegerField(source="document.pk")
+    label = serializers.CharField(source="get_label_display")
+    title = serializers.CharField(source="document.title")
+    pages = serializers.IntegerField(source="document.pages")
+    size = serializers.IntegerField(source="document.size", help_text="In bytes.")
+    url = DownloadURLField(help_text="The PDF.")
+
+    class Meta:
+        model = PublicationDocument
+        fields = ["id", "label", "title", "pages", "size", "url"]
+
+
 class PublicationDetailSerializer(PublicationSerializer):
     body = serializers.CharField(help_text="Sanitised HTML.")
     related = serializers.SerializerMethodField()
     options = serializers.SerializerMethodField()
+    documents = serializers.SerializerMethodField()
 
     class Meta(PublicationSerializer.Meta):
-        fields = [*PublicationSerializer.Meta.fields, "body", "related", "options"]
+        fields = [*PublicationSerializer.Meta.fields, "body", "related", "options", "documents"]
+
+    @extend_schema_field(DocumentSerializer(many=True))
+    def get_documents(self, publication):
+        # Its own attachments, prefetched by for_detail(): a document listed here is published
+        # because this publication is (only published ones reach this serializer).
+        return DocumentSerializer(
+            publication.attached_documents, many=True, context=self.context
+        ).data
 
     @extend_schema_field(RelatedSerializer(many=True))
     def get_related(self, publication):

@@ -20,6 +20,7 @@ from django.utils.text import slugify
 from policyhub.editorial.images import delete_files_on_error, note_written
 from publications.models import Publication
 
+from .covers import cover_names, cover_picture, make_cover, render_first_page
 from .pdf import megabytes, read_pdf
 
 
@@ -126,6 +127,8 @@ class Document(models.Model):
         editable=False,
         help_text="False when extraction stopped at its time limit or a page could not be read.",
     )
+    # Its first page as WebP and JPEG renditions (``covers.py``), made when the file is uploaded.
+    cover = models.JSONField(default=dict, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -142,15 +145,19 @@ class Document(models.Model):
     def save(self, *args, **kwargs):
         # If the row cannot be written, the file written for it goes too.
         with delete_files_on_error():
-            replaced = None
+            replaced, old_cover = None, {}
             if self.file and not self.file._committed:
                 self.read_file()
                 if self.pk:
-                    replaced = Document.objects.filter(pk=self.pk).values_list("file", flat=True)
-                    replaced = replaced.first()
+                    replaced, old_cover = Document.objects.filter(pk=self.pk).values_list(
+                        "file", "cover"
+                    ).first() or (None, {})
+                self._store_with_cover()
             super().save(*args, **kwargs)
         if replaced and replaced != self.file.name:
             _delete_after_commit(self.file.storage, replaced)
+        for name in cover_names(old_cover) - cover_names(self.cover):
+            _delete_after_commit(self.file.storage, name)
 
     def get_absolute_url(self):
         return reverse("documents:download", args=[self.pk, self.slug])
@@ -162,6 +169,23 @@ class Document(models.Model):
     @property
     def size_label(self):
         return megabytes(self.size) if self.size >= 1024 * 1024 else f"{self.size // 1024 or 1} KB"
+
+    def _store_with_cover(self):
+        # Drawn from the upload before it is stored (storing may move a temporary file), then
+        # the file is stored (what pre_save would do a moment later) so the renditions are
+        # named after it.
+        page = render_first_page(self.file.file)
+        self.file.save(self.file.name, self.file.file, save=False)
+        note_written(self.file.storage, self.file.name)
+        self.cover = make_cover(self.file, page)
+
+    @property
+    def cover_picture(self):
+        return cover_picture(self)
+
+    @property
+    def cover_alt(self):
+        return f"Cover of {self.title}"
 
     def read_file(self):
         """Fill the fields read from a newly assigned file (``read_pdf``'s result)."""
@@ -208,3 +232,5 @@ def delete_file(sender, instance, **kwargs):
     """post_delete: the file goes with its row, once the deletion is committed."""
     if instance.file:
         _delete_after_commit(instance.file.storage, instance.file.name)
+        for name in cover_names(instance.cover):
+            _delete_after_commit(instance.file.storage, name)

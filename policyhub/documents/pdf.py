@@ -55,7 +55,7 @@ def _refuse(message, code, name, **params):
     return ValidationError(message, code=code, params={"name": name, **params})
 
 
-def _checksum(file):
+def checksum(file):
     digest = hashlib.sha256()
     file.seek(0)
     for chunk in iter(lambda: file.read(1024 * 1024), b""):
@@ -135,7 +135,7 @@ def read_pdf(file):
                 logger.info("Refused %s: not readable as a PDF", name, exc_info=True)
                 raise damaged from None
             texts, complete = _extract(reader, name)
-        sha256 = _checksum(file)
+        sha256 = checksum(file)
         size = size if size is not None else file.tell()
     finally:
         file.seek(0)

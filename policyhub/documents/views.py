@@ -3,7 +3,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import condition
 
-from .models import Document
+from .models import Document, document_storage
 
 # Short: a document whose publication is unpublished must soon stop being served from caches.
 CACHE_SECONDS = 300
@@ -36,5 +36,26 @@ def download(request, pk, slug):
         filename=f"{document.slug}.pdf",
         as_attachment=False,
     )
+    patch_cache_control(response, public=True, max_age=CACHE_SECONDS)
+    return response
+
+
+COVER_TYPES = {"webp": ("webp", "image/webp"), "jpg": ("jpeg", "image/jpeg")}
+
+
+def cover(request, pk, width, ext):
+    """A rendition of a document's cover, on the same terms as the document itself."""
+    if ext not in COVER_TYPES:
+        raise Http404("No such cover.")
+    key, content_type = COVER_TYPES[ext]
+    record = get_object_or_404(Document.objects.published().values_list("cover", flat=True), pk=pk)
+    names = [item["name"] for item in (record or {}).get(key, ()) if item["width"] == width]
+    if not names:
+        raise Http404("No such cover.")
+    try:
+        file = document_storage.open(names[0], "rb")
+    except OSError:
+        raise Http404("The file is missing.") from None
+    response = FileResponse(file, content_type=content_type)
     patch_cache_control(response, public=True, max_age=CACHE_SECONDS)
     return response

@@ -16,6 +16,7 @@ from pathlib import Path
 from django.db.models import Prefetch
 
 from options.models import Actor, OptionSource, PolicyOption, PolicyQuestion, Track
+from policyhub.documents.models import PublicationDocument
 from policyhub.search.models import Synonym
 from publications.models import (
     Authorship,
@@ -29,6 +30,7 @@ from publications.models import (
 
 CHUNK = 2000
 IMAGES = "images"
+DOCUMENTS = "documents"
 EMPTY = ("", [], {}, None)
 
 
@@ -55,16 +57,24 @@ def line(kind, **values):
 
 
 class Images:
-    """Copies stored images beside the exported file, under ``images/``, named as stored, and
-    gives the path a line names; with no folder (standard output) no file is written."""
+    """Copies stored images beside the exported file, under ``images/`` (documents under
+    ``documents/``), named as stored, and gives the path a line names; with no folder
+    (standard output) no file is written."""
 
-    def __init__(self, folder):
-        self.folder = folder
+    def __init__(self, folder, under=IMAGES):
+        self.folder, self.under = folder, under
+        self.copied = {}
 
     def path(self, field_file):
         if not field_file or self.folder is None:
             return None
-        relative = f"{IMAGES}/{field_file.name}"
+        # A document listed by several publications is copied once.
+        if field_file.name not in self.copied:
+            self.copied[field_file.name] = self._copy(field_file)
+        return self.copied[field_file.name]
+
+    def _copy(self, field_file):
+        relative = f"{self.under}/{field_file.name}"
         target = self.folder / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         try:
@@ -114,7 +124,28 @@ def person_line(person, images):
     )
 
 
-def publication_line(publication, images):
+def document_item(attachment, files):
+    document = attachment.document
+    path = files.path(document.file)
+    if path is None:
+        return None  # standard output, or a file gone from the storage: nothing to import
+    return {
+        key: value
+        for key, value in (
+            ("file", path),
+            ("sha256", document.sha256),
+            ("label", attachment.label),
+            ("title", document.title),
+            ("description", document.description),
+            ("language", document.language),
+        )
+        if value
+    }
+
+
+def publication_line(publication, images, files=None):
+    files = files or Images(None, under=DOCUMENTS)
+    documents = [document_item(a, files) for a in publication.document_attachments.all()]
     return line(
         "publication",
         slug=publication.slug,
@@ -136,6 +167,7 @@ def publication_line(publication, images):
             caption=publication.hero_caption,
             credit=publication.hero_credit,
         ),
+        documents=[item for item in documents if item],
         source=publication.source_note,
         source_url=publication.source_url,
         related=[link.to_publication.slug for link in publication.related_links.all()],
@@ -203,7 +235,7 @@ def option_line(option):
 
 
 def records(folder=None):
-    images = Images(folder)
+    images, files = Images(folder), Images(folder, under=DOCUMENTS)
     yield from term_lines()
     for person in Person.objects.order_by("name", "pk").iterator(chunk_size=CHUNK):
         yield person_line(person, images)
@@ -225,10 +257,16 @@ def records(folder=None):
                     "from_publication_id", "order", "to_publication__slug"
                 ),
             ),
+            Prefetch(
+                "document_attachments",
+                queryset=PublicationDocument.objects.select_related("document").defer(
+                    "document__page_texts", "document__cover"
+                ),
+            ),
         )
     )
     for publication in publications.iterator(chunk_size=CHUNK):
-        yield publication_line(publication, images)
+        yield publication_line(publication, images, files)
     options = (
         PolicyOption.objects.order_by("slug")
         .select_related("question", "track")

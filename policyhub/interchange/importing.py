@@ -32,10 +32,13 @@ from options.models import (
     TaggedQuestion,
     Track,
 )
+from policyhub.documents.models import Document, PublicationDocument
+from policyhub.documents.pdf import checksum
 from policyhub.editorial import cache as page_cache
 from policyhub.editorial.images import (
     HERO_WIDTHS,
     PHOTO_WIDTHS,
+    delete_files_on_error,
     open_image,
     update_renditions,
     without_metadata,
@@ -344,6 +347,10 @@ class BadImage(Exception):
     pass
 
 
+class BadDocument(Exception):
+    pass
+
+
 # Where each model keeps its image: (image field, renditions field, widths, texts → fields).
 IMAGE_FIELDS = {
     Publication: (
@@ -382,6 +389,9 @@ class Importer:
 
     def load_lookups(self):
         now = timezone.now
+        # Documents by checksum: the same file named by several lines (or imported again) is
+        # one document, stored and read once.
+        self.documents = {}
         self.types = Names(PublicationType)
         self.topics = Names(Topic)
         self.regions = Names(Region)
@@ -405,7 +415,8 @@ class Importer:
         for record in records:
             by_kind[record.kind].append(record)
         try:
-            with transaction.atomic():
+            # Files stored for a batch that rolls back (images, documents) go with it.
+            with delete_files_on_error(), transaction.atomic():
                 touched = {kind: set() for kind in self.touched}
                 counts = Counter(), Counter(), Counter()
                 created = {model: set() for model in self.created}
@@ -425,7 +436,7 @@ class Importer:
                     created[Publication] = self.write_publications(by_kind["publication"], batch)
                 if by_kind["option"]:
                     created[PolicyOption] = self.write_options(by_kind["option"], batch)
-        except (DatabaseError, BadImage) as error:
+        except (DatabaseError, BadImage, BadDocument) as error:
             # The transaction rolled back: ids created inside it are gone from the database,
             # so the lookups are reloaded rather than trusted.
             self.load_lookups()
@@ -587,6 +598,65 @@ class Importer:
             changed.add(instance.pk)
         return changed
 
+    def write_documents(self, owners):
+        """Attach the documents the lines list, in order; returns the publications changed."""
+        desired = {}
+        for pk, record in owners:
+            if not present(record.documents):
+                continue
+            items, seen = [], set()
+            for order, item in enumerate(record.documents):
+                document = self.document(record, item)
+                if document.pk not in seen:
+                    seen.add(document.pk)
+                    items.append((document.pk, {"label": item.label, "order": order}))
+            desired[pk] = items
+        return sync_links(
+            PublicationDocument, "publication_id", "document_id", desired, extra=("label", "order")
+        )
+
+    def document(self, record, item):
+        """The document holding ``item``'s file: found by checksum, or stored and read as an
+        upload is. A file whose bytes do not match the line's ``sha256`` is refused."""
+        path = self.folder / item.file
+        try:
+            with open(path, "rb") as handle:
+                sha256 = checksum(handle)
+        except OSError as error:
+            raise BadDocument(
+                f'line {record.line}: document "{item.file}": {error.strerror}'
+            ) from None
+        if item.sha256 and item.sha256 != sha256:
+            raise BadDocument(
+                f'line {record.line}: document "{item.file}": its checksum is {sha256}, '
+                f"not {item.sha256}: the file is damaged or not the one exported"
+            )
+        texts = {
+            name: getattr(item, name)
+            for name in ("title", "description", "language")
+            if present(getattr(item, name))
+        }
+        document = self.documents.get(sha256)
+        if document is None:
+            document = Document.objects.defer("page_texts").filter(sha256=sha256).first()
+        if document is None:
+            document = Document(**texts)
+            try:
+                with open(path, "rb") as handle:
+                    # A new file: read, stored, drawn (cover) and extracted as an upload is.
+                    document.file = File(handle, name=path.name)
+                    document.save()
+            except ValidationError as error:
+                raise BadDocument(
+                    f'line {record.line}: document "{item.file}": {error.messages[0]}'
+                ) from None
+        elif any(getattr(document, name) != value for name, value in texts.items()):
+            for name, value in texts.items():
+                setattr(document, name, value)
+            document.save(update_fields=[*texts, "updated_at"])
+        self.documents[sha256] = document
+        return document
+
     def write_questions(self, records, batch):
         now = timezone.now()
         self.regions.ensure(name for r in records for name in r.regions or ())
@@ -719,6 +789,7 @@ class Importer:
                 present_lists(owners, attr, lambda ns, names=names: [(names[n], {}) for n in ns]),
             )
         links |= self.write_images(Publication, owners, "image")
+        links |= self.write_documents(owners)
         new_ids = {p.pk for p in new}
         changed_ids = {p.pk for p in changed} | links
         # A change of links alone moves updated_at too, so a rerun after an interruption can
@@ -1007,6 +1078,9 @@ def check(path):
         image = getattr(result, "image", None) or getattr(result, "photo", None)
         if image and image.file and not (Path(path).parent / image.file).is_file():
             problems.append(ParseError(number, f'image file "{image.file}" not found'))
+        for document in getattr(result, "documents", None) or ():
+            if not (Path(path).parent / document.file).is_file():
+                problems.append(ParseError(number, f'document file "{document.file}" not found'))
         if isinstance(result, PublicationRecord):
             references += [
                 (number, "related publication", "publication", s) for s in result.related or ()

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from options.models import OptionSource, PolicyOption
+from policyhub.documents.models import Document, PublicationDocument
 from policyhub.editorial.models import Publishable
 
 # Editorial status in the file → stored status. Read from the model, so statuses added there
@@ -29,6 +30,9 @@ LEVELS = set(PolicyOption.Level.values)
 TIMEFRAMES = set(PolicyOption.Timeframe.values)
 REAL_WORLD_STATUSES = set(PolicyOption.RealWorldStatus.values)
 STANCES = set(OptionSource.Stance.values)
+DOCUMENT_LABELS = set(PublicationDocument.Label.values)
+LANGUAGES = set(Document.Language.values)
+SHA256 = re.compile(r"[0-9a-f]{64}")
 
 SLUG = re.compile(r"^[-a-zA-Z0-9_]+$")
 RESERVED_SLUGS = {"feed"}
@@ -81,6 +85,19 @@ class Image:
 
 
 @dataclass
+class DocumentItem:
+    """A document a publication lists: ``file`` relative to the JSON Lines file, ``sha256``
+    (if given) what its bytes must hash to; the texts are ABSENT (left alone) or a value."""
+
+    file: str
+    sha256: str
+    label: str
+    title: object = ABSENT
+    description: object = ABSENT
+    language: object = ABSENT
+
+
+@dataclass
 class PublicationRecord:
     line: int
     slug: str
@@ -99,6 +116,7 @@ class PublicationRecord:
     source_url: object = ABSENT
     featured: object = ABSENT
     image: object = ABSENT  # Image
+    documents: object = ABSENT  # list[DocumentItem]
     related: object = ABSENT
     unknown: list = field(default_factory=list)
     kind = "publication"
@@ -400,13 +418,13 @@ def _object(data, key, keys):
     return value
 
 
-def _file(data):
+def _file(data, what="image"):
     """A path inside the JSON Lines file's folder (no absolute path, no "..")."""
     value = _text(data, "file", required=False, max_length=500)
     if value:
         normal = posixpath.normpath(value)
         if value.startswith("/") or "\\" in value or normal.startswith(".."):
-            raise BadLine(f'image file "{value}" must be a path inside the file\'s folder')
+            raise BadLine(f'{what} file "{value}" must be a path inside the file\'s folder')
     return value
 
 
@@ -464,6 +482,46 @@ def _sources(data):
     return sources
 
 
+def _documents(data):
+    if "documents" not in data:
+        return ABSENT
+    value = data["documents"]
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise BadLine('"documents" must be a list')
+    documents, seen = [], set()
+    keys = {"file", "sha256", "label", "title", "description", "language"}
+    for item in value:
+        if not isinstance(item, dict):
+            raise BadLine('"documents" must hold objects like {"file": ..., "label": ...}')
+        if unknown := sorted(set(item) - keys):
+            raise BadLine(f'"documents" has unknown key(s): {", ".join(unknown)}')
+        path = _file(item, "document")
+        if not path:
+            raise BadLine('each of "documents" needs a "file"')
+        sha256 = (_text(item, "sha256", required=False, max_length=64) or "").lower()
+        if sha256 and not SHA256.fullmatch(sha256):
+            raise BadLine(f'document "{path}": "sha256" must be 64 hexadecimal digits')
+        document = DocumentItem(
+            file=path,
+            sha256=sha256,
+            label=_choice(item, "label", DOCUMENT_LABELS, required=False)
+            or PublicationDocument.Label.FULL_REPORT,
+        )
+        if "title" in item:
+            document.title = _text(item, "title", required=False, max_length=300) or ""
+        if "description" in item:
+            document.description = _text(item, "description", required=False) or ""
+        if item.get("language"):
+            document.language = _choice(item, "language", LANGUAGES)
+        # The same file twice on one publication is listed once, at its first place.
+        if path not in seen:
+            seen.add(path)
+            documents.append(document)
+    return documents
+
+
 def _key_slug(data):
     return _slug(_text(data, "slug", max_length=MAX["slug"]), "slug")
 
@@ -490,6 +548,7 @@ def _publication(line, data):
         source_url=_url(data, "source_url"),
         featured=_bool(data, "featured"),
         image=_image(data, "image"),
+        documents=_documents(data),
         related=_slug_list(data, "related", slug),
     )
 
@@ -600,7 +659,8 @@ KINDS = {
 KEYS = {
     "publication": {
         "slug", "title", "type", "summary", "body", "status", "published", "featured",
-        "authors", "topics", "regions", "tags", "image", "source", "source_url", "related",
+        "authors", "topics", "regions", "tags", "image", "documents", "source", "source_url",
+        "related",
     },
     "option": {
         "slug", "title", "question", "track", "level", "timeframe", "summary", "description",

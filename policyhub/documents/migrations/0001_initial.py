@@ -29,6 +29,7 @@ class Migration(migrations.Migration):
                 ('pdf_author', models.CharField(blank=True, editable=False, max_length=300, verbose_name='author in the PDF')),
                 ('page_texts', models.JSONField(blank=True, default=list, editable=False)),
                 ('text_complete', models.BooleanField(default=True, editable=False, help_text='False when extraction stopped at its time limit or a page could not be read.')),
+                ('cover', models.JSONField(blank=True, default=dict, editable=False)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('updated_at', models.DateTimeField(auto_now=True)),
             ],

@@ -6,14 +6,17 @@ import pytest
 from django.utils import timezone
 
 from tests.factories import (
+    DocumentFactory,
     OptionSourceFactory,
     PersonFactory,
     PolicyOptionFactory,
     PolicyQuestionFactory,
+    PublicationDocumentFactory,
     PublicationFactory,
     PublicationTypeFactory,
     RegionFactory,
     TopicFactory,
+    pdf_upload,
 )
 
 pytestmark = pytest.mark.django_db
@@ -260,3 +263,47 @@ def test_the_root_links_every_resource_and_each_link_answers(client):
 def test_a_nul_in_a_detail_address_is_a_404(client, resource):
     # PostgreSQL refuses a NUL in a query: the address must not reach one.
     assert client.get(f"/api/v1/{resource}/%00/").status_code == 404
+
+
+def test_publication_detail_lists_its_documents_with_absolute_urls(client, content):
+    report = DocumentFactory(title="The full study", file=pdf_upload(["One", "Two", "Three"]))
+    summary = DocumentFactory(title="In brief")
+    PublicationDocumentFactory(
+        publication=content["new"], document=summary, label="executive-summary", order=1
+    )
+    PublicationDocumentFactory(publication=content["new"], document=report, order=0)
+
+    documents = client.get(API + "publications/new-piece/").json()["documents"]
+
+    assert documents == [
+        {
+            "id": report.pk,
+            "label": "Full report",
+            "title": "The full study",
+            "pages": 3,
+            "size": report.size,
+            "url": f"http://testserver/documents/{report.pk}/the-full-study.pdf",
+        },
+        {
+            "id": summary.pk,
+            "label": "Executive summary",
+            "title": "In brief",
+            "pages": 2,
+            "size": summary.size,
+            "url": f"http://testserver/documents/{summary.pk}/in-brief.pdf",
+        },
+    ]
+    assert client.get(API + "publications/old-piece/").json()["documents"] == []
+    # The list stays light: documents are on the detail only.
+    assert "documents" not in client.get(API + "publications/").json()["results"][0]
+
+
+def test_a_document_shared_with_a_draft_is_listed_only_on_the_live_publication(client, content):
+    shared = DocumentFactory(title="Shared annex")
+    draft = PublicationFactory(slug="draft-piece", status="draft")
+    PublicationDocumentFactory(publication=draft, document=shared, label="annex")
+    PublicationDocumentFactory(publication=content["old"], document=shared, label="annex")
+
+    listed = client.get(API + "publications/old-piece/").json()["documents"]
+    assert [(item["title"], item["label"]) for item in listed] == [("Shared annex", "Annex")]
+    assert client.get(API + "publications/draft-piece/").status_code == 404

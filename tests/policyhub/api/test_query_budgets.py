@@ -12,6 +12,7 @@ from tests.factories import (
     PersonFactory,
     PolicyOptionFactory,
     PolicyQuestionFactory,
+    PublicationDocumentFactory,
     PublicationFactory,
     RegionFactory,
     TopicFactory,
@@ -42,6 +43,9 @@ def content(request):
             OptionSourceFactory(
                 option=PolicyOption.objects.get(slug="o-0"), publication=publication
             )
+    first = Publication.objects.get(slug="p-0")
+    for order in range(min(request.param, 5)):
+        PublicationDocumentFactory(publication=first, order=order)
     return request.param
 
 
@@ -76,3 +80,5 @@ def test_detail_queries_do_not_grow_with_relations(
     with django_assert_max_num_queries(budget):
         response = client.get(f"/api/v1/{path}")
     assert response.status_code == 200
+    if path.startswith("publications/"):
+        assert len(response.json()["documents"]) == min(content, 5)

@@ -107,4 +107,20 @@ class Migration(migrations.Migration):
             model_name='page',
             constraint=models.UniqueConstraint(condition=models.Q(('parent__isnull', True)), fields=('slug',), name='unique_top_page_slug'),
         ),
+        migrations.CreateModel(
+            name='Redirect',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('old_path', models.CharField(help_text='A path on this site, such as /reports/2019/annual.aspx (a full URL is cut to its path; the query string and a final slash are ignored).', max_length=500, unique=True, verbose_name='old address')),
+                ('url', models.CharField(blank=True, help_text='Instead of a page: a path on this site (/publications/) or an https:// URL.', max_length=500, verbose_name='URL')),
+                ('status', models.PositiveSmallIntegerField(choices=[(301, '301 permanent'), (302, '302 temporary')], default=301)),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('updated_at', models.DateTimeField(auto_now=True)),
+                ('page', models.ForeignKey(blank=True, help_text='Follows the page if it moves.', null=True, on_delete=django.db.models.deletion.CASCADE, related_name='redirects', to='pages.page')),
+            ],
+            options={
+                'ordering': ['old_path'],
+                'get_latest_by': 'updated_at',
+            },
+        ),
     ]

@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.core.paginator import InvalidPage
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
@@ -34,6 +36,8 @@ def search(request):
         raise Http404("No such page of results.") from None
     _facet_urls(results.facets, form)
     context = {"form": form, "results": results, "query": data["q"]}
+    if not results.total and any(v for k, v in data.items() if k not in ("q", "sort", "page")):
+        context["unfiltered_url"] = "?" + urlencode({"q": data["q"]})
     if data["q"] and results.total < FEW_RESULTS:
 
         def total(corrected):

@@ -31,10 +31,13 @@ SQLITE = [
     # order, facet keys), so the wide rows of matches off the page are never read.
     "CREATE INDEX search_document_match ON search_searchdocument "
     "(id, kind, object_id, type_id, year, published_at, status, facet_keys)",
+    # Suggestions scan this narrow index for a word anywhere in a title (suggest.py).
+    "CREATE INDEX search_document_title_words ON search_searchdocument (title_words)",
     # The index's own terms (stemmed), read by "did you mean" (spelling.py).
     "CREATE VIRTUAL TABLE search_fts_vocab USING fts5vocab(search_fts, row)",
 ]
 SQLITE_REVERSE = [
+    "DROP INDEX IF EXISTS search_document_title_words",
     "DROP TABLE IF EXISTS search_fts_vocab",
     "DROP INDEX IF EXISTS search_document_match",
     "DROP TRIGGER IF EXISTS search_fts_au",

@@ -10,6 +10,7 @@ it is never shown.
 """
 
 import re
+from collections import Counter
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -22,8 +23,12 @@ MIN_LENGTH = 4
 # Titles read per unknown word on PostgreSQL, and the trigram word similarity they need.
 TITLE_CANDIDATES = 20
 WORD_SIMILARITY = "0.4"
-# Endings the porter stemmer takes off, to show "sanctions" rather than the stem "sanction".
-ENDINGS = ("", "e", "s", "es", "ed", "ing")
+# Endings the porter stemmer takes off: "goverment" is one edit from the stem "govern" + "ment".
+ENDINGS = frozenset(
+    ("e", "s", "es", "ed", "ing", "ings", "er", "ers", "ly", "al", "ally", "ment", "ments")
+    + ("ness", "ation", "ations", "ity", "ive", "ic", "ical")
+)
+LONGEST_ENDING = max(map(len, ENDINGS))
 
 
 def distance(a, b, limit):
@@ -60,23 +65,70 @@ def _best(word, candidates):
     return min(scored)[3] if scored else None
 
 
+def stem_distance(word, stem, limit):
+    """The edit distance from ``stem`` to ``word`` without one of its ENDINGS (or whole), or
+    limit + 1 if over: one table, read at each row where what is left of the word is an ending."""
+    best, before, previous = limit + 1, None, list(range(len(stem) + 1))
+    for i in range(1, len(word) + 1):
+        current = [i] + [0] * len(stem)
+        for j in range(1, len(stem) + 1):
+            current[j] = min(
+                previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (word[i - 1] != stem[j - 1])
+            )
+            if i > 1 and j > 1 and word[i - 1] == stem[j - 2] and word[i - 2] == stem[j - 1]:
+                current[j] = min(current[j], before[j - 2] + 1)
+        if i == len(word) or word[i:] in ENDINGS:
+            best = min(best, current[-1])
+        if min(current) > limit:
+            break
+        before, previous = previous, current
+    return best
+
+
+def _close_letters(word, term, slack):
+    # A cheap bound before the edit distance: one edit changes at most two letter counts.
+    letters = Counter(word)
+    letters.subtract(term)
+    return sum(map(abs, letters.values())) <= slack
+
+
 def _sqlite_correction(cursor, word):
     cursor.execute("SELECT 1 FROM search_fts WHERE search_fts MATCH %s LIMIT 1", [f'"{word}"'])
     if cursor.fetchone():
         return None
     limit = _limit(word)
-    # Terms starting with the same letter: a range the vocabulary table reads in order.
+    # Stems starting with the same letter: a range the vocabulary table reads in order.
     cursor.execute(
         "SELECT term, doc FROM search_fts_vocab WHERE term >= %s AND term < %s "
         "AND length(term) BETWEEN %s AND %s",
-        [word[0], chr(ord(word[0]) + 1), len(word) - limit - 3, len(word) + limit],
+        [word[0], chr(ord(word[0]) + 1), len(word) - limit - LONGEST_ENDING, len(word) + limit],
     )
-    forms = []
-    for term, documents in cursor.fetchall():
-        forms += [(term + ending, documents) for ending in ENDINGS]
-        if term.endswith("i"):
-            forms += [(term[:-1] + "y", documents), (term[:-1] + "ies", documents)]
-    return _best(word, forms)
+    scored = [
+        (d, -documents, term)
+        for term, documents in cursor.fetchall()
+        if len(term) >= MIN_LENGTH - 1
+        and _close_letters(word, term, 2 * limit + LONGEST_ENDING)
+        and (d := stem_distance(word, term, limit)) <= limit
+    ]
+    if not scored:
+        return None
+    return _surface(cursor, word, min(scored)[2])
+
+
+def _surface(cursor, word, stem):
+    """The word the texts use for ``stem`` that is closest to the reader's, else the stem."""
+    cursor.execute(
+        "SELECT highlight(search_fts, 0, char(1), char(2)) || ' ' || "
+        "highlight(search_fts, 1, char(1), char(2)) FROM search_fts "
+        "WHERE search_fts MATCH %s LIMIT 5",
+        [f'"{stem}"'],
+    )
+    marked = {
+        found
+        for (text,) in cursor.fetchall()
+        for found in WORD_RE.findall(fold(" ".join(re.findall("\x01(.*?)\x02", text))))
+    }
+    return _best(word, [(found, 0) for found in marked]) or stem
 
 
 def _postgresql_correction(cursor, word, now):

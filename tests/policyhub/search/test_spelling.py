@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from policyhub.search.spelling import distance
+from policyhub.search.spelling import distance, stem_distance
 from tests.factories import PublicationFactory, SynonymFactory
 
 pytestmark = pytest.mark.django_db
@@ -42,6 +42,14 @@ def test_typo_is_corrected_shown_and_followed(client, korea, typo, fixed):
     assert followed.context.get("corrected") is None
 
 
+@pytest.mark.parametrize(
+    ("typo", "fixed"), [("goverment sanctions", "government sanctions"), ("missle", "missile")]
+)
+def test_the_texts_own_word_is_offered_not_a_stem(client, korea, typo, fixed):
+    PublicationFactory(title="What the government says about sanctions")
+    assert corrected(client, typo)[0] == fixed
+
+
 def test_known_words_and_filters_are_kept(client, korea):
     suggestion, response = corrected(client, "Nort Korea", kind="publication")
     assert suggestion == "North Korea"
@@ -76,6 +84,12 @@ def test_synonyms_keep_working(client, korea):
 @pytest.mark.parametrize("q", ['"nort korea"', "-nort korea", "nort OR korea", "%_\\", "é" * 300])
 def test_odd_queries_are_harmless(client, korea, q):
     corrected(client, q)
+
+
+def test_stem_distance_ignores_an_ending_the_stemmer_removes():
+    assert stem_distance("goverment", "govern", 1) == 1
+    assert stem_distance("sanctoins", "sanction", 1) == 1
+    assert stem_distance("sanctoins", "sanct", 2) == 3  # "oins" is no ending
 
 
 def test_distance_counts_a_transposition_as_one():

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from .documents import visible_documents
 from .models import Synonym, fold
+from .query import MAX_TERMS
 
 WORD_RE = re.compile(r"[^\W\d_]+")
 MIN_LENGTH = 4
@@ -158,12 +159,14 @@ def did_you_mean(text, synonyms=()):
     """``text`` with its unknown words corrected, or None when there is nothing to correct."""
     named = {w for group in synonyms for term in group for w in WORD_RE.findall(fold(term))}
     words = {w for w in WORD_RE.findall(fold(text)) if len(w) >= MIN_LENGTH and w not in named}
+    # As many as the parser keeps: two or three queries each, so a long paste stays bounded.
+    words = sorted(words)[:MAX_TERMS]
     if not words:
         return None
     now = timezone.now()
     corrections = {}
     with transaction.atomic(), connection.cursor() as cursor:
-        for word in sorted(words):
+        for word in words:
             if connection.vendor == "postgresql":
                 correction = _postgresql_correction(cursor, word, now)
             else:

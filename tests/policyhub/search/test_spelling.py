@@ -81,6 +81,15 @@ def test_synonyms_keep_working(client, korea):
     assert corrected(client, "dprk missle")[0] == "dprk missile"
 
 
+def test_query_budget_is_bounded_by_the_words_kept(client, korea, django_assert_max_num_queries):
+    long_query = " ".join(f"qwer{letter}" for letter in "abcdefghijklmnopqrstuvwxyz")
+    # 12 words (MAX_TERMS) checked, two or three queries each, plus the page's own.
+    with django_assert_max_num_queries(50):
+        assert corrected(client, long_query)[0] is None
+    with django_assert_max_num_queries(20):
+        assert corrected(client, "nort korea")[0] == "north korea"
+
+
 @pytest.mark.parametrize("q", ['"nort korea"', "-nort korea", "nort OR korea", "%_\\", "é" * 300])
 def test_odd_queries_are_harmless(client, korea, q):
     corrected(client, q)

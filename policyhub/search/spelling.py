@@ -2,10 +2,10 @@
 
 Each word of the query (letters only, four or more) that the index does not know, and that no
 synonym names, is replaced by the closest word the index holds, within an edit distance that
-grows with the word's length. SQLite reads its terms from the FTS5 index (``search_fts_vocab``,
-porter stems, so a stem is given back its most likely ending); PostgreSQL takes the words of
-the visible titles closest to it by trigrams (the ``title_words`` index). The correction is
-offered only if the same search finds more with it: a word only a draft holds finds nothing, so
+grows with the word's length. SQLite reads its terms from the FTS5 index (``search_fts_vocab``:
+porter stems, matched less an ending and shown as the texts spell them); PostgreSQL takes the
+words of the visible titles closest to it by trigrams (the ``title_words`` index). The correction
+is offered only if the same search finds more with it: a word only a draft holds finds nothing, so
 it is never shown.
 """
 
@@ -158,9 +158,9 @@ def _postgresql_correction(cursor, word, now):
 def did_you_mean(text, synonyms=()):
     """``text`` with its unknown words corrected, or None when there is nothing to correct."""
     named = {w for group in synonyms for term in group for w in WORD_RE.findall(fold(term))}
-    words = {w for w in WORD_RE.findall(fold(text)) if len(w) >= MIN_LENGTH and w not in named}
+    words = [w for w in WORD_RE.findall(fold(text)) if len(w) >= MIN_LENGTH and w not in named]
     # As many as the parser keeps: two or three queries each, so a long paste stays bounded.
-    words = sorted(words)[:MAX_TERMS]
+    words = list(dict.fromkeys(words))[:MAX_TERMS]
     if not words:
         return None
     now = timezone.now()

@@ -32,7 +32,7 @@ from publications.models import (
     Topic,
 )
 
-from .models import SearchDocument, SearchFacet
+from .models import SearchDocument, SearchFacet, title_words
 
 Kind = SearchDocument.Kind
 Facet = SearchFacet.Facet
@@ -155,6 +155,7 @@ def _document(kind, obj, **fields):
     return SearchDocument(
         kind=kind,
         object_id=obj.pk,
+        title_words=title_words(fields["title"]),
         url=_url(obj),
         published_at=published_at,
         year=year,
@@ -233,6 +234,7 @@ class PublicationSource:
                     for names in (authors, topics, regions, tags)
                 ),
             ),
+            title_words=title_words(fields["title"]),
             body=plain_text(body),
             files=files,
             published_at=published_at,

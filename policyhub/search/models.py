@@ -7,13 +7,34 @@ maintained there (see migration 0002): an FTS5 table kept in step by triggers on
 generated, weighted tsvector column with a GIN index on PostgreSQL.
 """
 
+import re
+import unicodedata
+
 from django.core.cache import cache
 from django.db import models
-from django.db.models.functions import Lower
 
 from policyhub.editorial.cache import CACHE_ERRORS, cache_available, cache_failed
 
 SYNONYM_CACHE_KEY = "search:synonym-groups"
+_FOLD_RE = re.compile(r"\w+|[^\w\s]+")
+
+
+def fold(text):
+    """Lower-case, accents dropped, words and punctuation runs each after one space.
+
+    Titles are stored this way (``SearchDocument.title_words``) and suggestion prefixes folded
+    alike, so " korea" finds "North Korea's" and "econ" finds "Économie" on both databases.
+    """
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return "".join(" " + piece for piece in _FOLD_RE.findall(plain))
+
+
+def title_words(title):
+    # Folding can lengthen a title (spaces, expanded ligatures): cut to the column's size.
+    return fold(title)[: SearchDocument._meta.get_field("title_words").max_length]
+
+
 # Saving a synonym deletes the cached groups; should the cache be unreachable just then, the old
 # groups would otherwise be served for good once it is back.
 SYNONYM_CACHE_SECONDS = 600
@@ -94,6 +115,8 @@ class SearchDocument(models.Model):
     type_id = models.PositiveBigIntegerField(null=True, blank=True)
     url = models.CharField(max_length=500)
     title = models.CharField(max_length=300)
+    # fold(title): what suggestions match any word of, accent- and case-insensitively.
+    title_words = models.CharField(max_length=700, blank=True)
     summary = models.TextField(blank=True, help_text="Shown in results.")
     meta = models.TextField(blank=True, help_text="Summary, tags, authors, topics (weight B).")
     body = models.TextField(blank=True, help_text="Body text (weight C).")
@@ -116,10 +139,9 @@ class SearchDocument(models.Model):
         ]
         # No btree on published_at on purpose: the full-text index drives every search, and
         # PostgreSQL's planner preferred a published_at bitmap scan over the GIN index.
-        # Lower(title) serves the suggest box's prefix ranges.
         # search_document_match, SQLite's covering index for the per-match work, is plain SQL
         # in migration 0002: PostgreSQL reads its narrow heap rows instead.
-        indexes = [models.Index(Lower("title"), name="search_document_title_lower")]
+        # The suggest box's trigram index on title_words is plain SQL in migration 0002.
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.title}"

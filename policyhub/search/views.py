@@ -1,10 +1,16 @@
+from urllib.parse import urlencode
+
 from django.core.paginator import InvalidPage
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
 
 from .engine import search as run_search
 from .forms import SearchForm, SuggestForm
+from .spelling import suggestion
 from .suggest import suggestions
+
+# Below this many results, search looks for a spelling that finds more ("did you mean").
+FEW_RESULTS = 3
 
 
 def _facet_urls(groups, form):
@@ -30,6 +36,17 @@ def search(request):
         raise Http404("No such page of results.") from None
     _facet_urls(results.facets, form)
     context = {"form": form, "results": results, "query": data["q"]}
+    if not results.total and any(v for k, v in data.items() if k not in ("q", "sort", "page")):
+        context["unfiltered_url"] = "?" + urlencode({"q": data["q"]})
+    if data["q"] and results.total < FEW_RESULTS:
+
+        def total(corrected):
+            return run_search(corrected, form.filters(), data["sort"] or "relevance").total
+
+        corrected = suggestion(data["q"], results.total, total)
+        if corrected:
+            context["corrected"] = corrected
+            context["corrected_url"] = form.query_string("q", corrected)
     return render(request, "search/results.html", context)
 
 

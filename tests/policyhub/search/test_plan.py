@@ -125,3 +125,20 @@ def test_postgresql_ranks_candidates_by_row_address():
     results = search("grain corridor")
     assert results.total == 3
     assert all("<mark>" in hit.title for hit in results.page)
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite query plan")
+def test_sqlite_suggestions_scan_the_title_words_index_not_the_rows():
+    from policyhub.search.suggest import suggestions
+
+    # Not analysed: on three rows the planner rightly scans them; on 100,000 analysed rows it
+    # picks this plan too.
+    PublicationFactory.create_batch(3, title="Grain corridor talks")
+    with CaptureQueriesContext(connection) as captured:
+        assert len(suggestions("corr")) == 3
+    sql = next(q["sql"] for q in captured.captured_queries if "title_words" in q["sql"])
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {sql}")
+        plan = "\n".join(row[-1] for row in cursor.fetchall())
+    assert "USING COVERING INDEX search_document_title_words" in plan
+    assert "SCAN search_searchdocument\n" not in plan + "\n"

@@ -16,16 +16,18 @@ def labels(client, q):
     return [(s["kind"], s["label"]) for s in response.json()["suggestions"]]
 
 
-def test_titles_people_and_tags_by_prefix(client):
+def test_titles_people_and_tags_by_any_word_title_start_first(client):
     publication = PublicationFactory(title="Sanctions and food", tags=["sanctions relief"])
     PolicyOptionFactory(title="Sanctions on medicine eased")
     sandra = PersonFactory(name="Sandra Sanctis")  # people match by any part of the name
-    PublicationFactory(title="Ease sanctions", authors=[sandra])  # titles match by their start
+    PublicationFactory(title="Ease sanctions", authors=[sandra], tags=["easing sanctions"])
     assert labels(client, "sanct") == [
         ("Publication", "Sanctions and food"),
         ("Policy option", "Sanctions on medicine eased"),
+        ("Publication", "Ease sanctions"),
         ("Person", "Sandra Sanctis"),
         ("Tag", "sanctions relief"),
+        ("Tag", "easing sanctions"),
     ]
     first = client.get(URL, {"q": "Sanctions a"}).json()["suggestions"][0]
     assert first["url"] == publication.get_absolute_url()
@@ -45,6 +47,26 @@ def test_empty_or_odd_input_is_harmless(client, q):
     assert isinstance(response.json()["suggestions"], list)
 
 
+def test_any_word_of_a_title_matches(client):
+    PublicationFactory(title="Making Sense of North Korea's Missile Test")
+    PublicationFactory(title="Dismissing the critics")  # not the start of a word
+    assert labels(client, "missile") == [
+        ("Publication", "Making Sense of North Korea's Missile Test")
+    ]
+    assert labels(client, "korea's mis") == labels(client, "missile")
+
+
+@pytest.mark.parametrize("q", ["econ", "Écon", "ÉCONOMIE", "economie d"])
+def test_accents_and_case_are_ignored_both_ways(client, q):
+    PublicationFactory(title="Économie de la Corée du Nord", tags=["Écologie"])
+    jose = PersonFactory(name="José Ecónomo")
+    PublicationFactory(title="Plain title", authors=[jose])
+    assert labels(client, q)[0] == ("Publication", "Économie de la Corée du Nord")
+    assert ("Person", "José Ecónomo") in labels(client, "ECO")
+    assert ("Publication", "Économie de la Corée du Nord") in labels(client, "coree")
+    assert labels(client, "ecol") == [("Tag", "Écologie")]
+
+
 def test_like_wildcards_are_literal(client):
     PublicationFactory(title="100% renewable")
     PublicationFactory(title="100 days")
@@ -60,7 +82,7 @@ def test_query_budget(client, django_assert_max_num_queries):
     for number in range(20):
         PublicationFactory(title=f"Budget {number}", tags=[f"budget-{number}"])
     with django_assert_max_num_queries(3):
-        assert len(labels(client, "budg")) == 12
+        assert len(labels(client, "budg")) == 16
 
 
 @pytest.mark.parametrize("prefix", ["x\U0010ffff", "\ud7fb", "\ud7ff", "é"])

@@ -140,7 +140,23 @@ def test_pagination_links_keep_the_query_and_filters(client):
 def test_no_results_message(client):
     response = client.get(URL, {"q": "zyzzyva"})
     assert response.status_code == 200
-    assert b"Nothing matched" in response.content
+    assert "Nothing matched “zyzzyva”." in response.content.decode()
+    assert response.context.get("unfiltered_url") is None
+
+
+def test_no_results_with_filters_offers_the_search_without_them(client):
+    topic = TopicFactory()
+    PublicationFactory(title="North Korea sanctions")
+    response = client.get(URL, {"q": "nort korea", "topic": topic.slug, "kind": "publication"})
+    html = response.content.decode()
+    assert "Nothing matched “nort korea” with these filters." in html
+    assert 'href="?q=nort+korea"' in html
+    # The correction counts within the filters: nothing here, so none is offered.
+    assert response.context.get("corrected") is None
+    response = client.get(URL, {"q": "nort korea"})
+    assert (
+        'Search for <a href="?q=north+korea">north korea</a> instead.' in response.content.decode()
+    )
 
 
 @pytest.mark.parametrize("count", [3, 30])

@@ -16,7 +16,7 @@ from urllib.parse import unquote, urlsplit
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpResponsePermanentRedirect, HttpResponseRedirect
-from django.urls import Resolver404, resolve, reverse
+from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from django.utils import timezone
 
 from options.forms import visible_option_tags
@@ -165,17 +165,26 @@ class RedirectMiddleware:
 TAG_URL_NAMES = ["tag", "tag_feed", "tag_atom_feed"]
 
 
+def _tag_address(name, slug):
+    """The tag page's or feed's path, or None for a slug no tag address takes ("n.-korea")."""
+    try:
+        return reverse(name, kwargs={"slug": slug})
+    except NoReverseMatch:
+        return None
+
+
 def redirect_merged_tags(sender, survivor, merged_slugs, **kwargs):
     """Leave each merged tag's page and feeds pointing at the surviving tag's."""
-    survivor_paths = {
-        normalise_path(reverse(name, kwargs={"slug": survivor.slug})) for name in TAG_URL_NAMES
-    }
-    # The survivor answers at its own addresses again; a redirect left there could loop.
-    Redirect.objects.filter(old_path__in=survivor_paths).delete()
-    for slug in merged_slugs:
-        for name in TAG_URL_NAMES:
-            old = reverse(name, kwargs={"slug": slug})
-            new = reverse(name, kwargs={"slug": survivor.slug})
+    for name in TAG_URL_NAMES:
+        new = _tag_address(name, survivor.slug)
+        if new is None:
+            return  # the survivor has no page to send readers to
+        # The survivor answers at its own address again; a redirect left there could loop.
+        Redirect.objects.filter(old_path=normalise_path(new)).delete()
+        for slug in merged_slugs:
+            old = _tag_address(name, slug)
+            if old is None:
+                continue
             # Earlier merges into this tag now lead straight to the survivor, in one hop.
             Redirect.objects.filter(url=old).update(url=new, updated_at=timezone.now())
             Redirect.objects.update_or_create(

@@ -126,7 +126,8 @@ def test_restore_drill_brings_back_counts_and_content(site, settings, tmp_path):
     assert manifest["counts"]["taggit.tag"] == 3
     # The upload, and its WebP and JPEG renditions (one width: the image is 4 pixels wide).
     assert manifest["media"]["files"] == 3
-    assert manifest["documents"]["files"] == 1
+    # The PDF and its cover's WebP and JPEG renditions at two widths.
+    assert manifest["documents"]["files"] == 5
     assert set(manifest["files"]) == {
         "media.tar.gz",
         "documents.tar.gz",

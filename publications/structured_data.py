@@ -122,8 +122,17 @@ def person(request, item):
         data["description"] = item.bio
     if item.photo:
         data["image"] = image(request, item.photo_picture)
-    if item.link:
-        data["sameAs"] = [item.link]
+    same_as = [item.link] if item.link else []
+    same_as += [profile.url for profile in item.profile_links.all()]
+    if same_as:
+        data["sameAs"] = same_as
+    expertise = [area.name for area in item.expertise.all()]
+    if expertise:
+        data["knowsAbout"] = expertise
+    if item.language_list:
+        data["knowsLanguage"] = item.language_list
+    if item.public_email:
+        data["email"] = item.public_email
     return data
 
 

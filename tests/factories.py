@@ -17,7 +17,9 @@ from policyhub.pages.models import Menu, MenuItem, Page, Redirect
 from policyhub.search.models import Synonym
 from publications.models import (
     Authorship,
+    Expertise,
     Person,
+    ProfileLink,
     Publication,
     PublicationType,
     Region,
@@ -42,6 +44,23 @@ class PersonFactory(BaseFactory):
     role = "Senior fellow"
     affiliation = "Institute for Peace Studies"
     bio = factory.Faker("paragraph")
+
+
+class ExpertiseFactory(BaseFactory):
+    class Meta:
+        model = Expertise
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Expertise {n}")
+    slug = factory.Sequence(lambda n: f"expertise-{n}")
+
+
+class ProfileLinkFactory(BaseFactory):
+    class Meta:
+        model = ProfileLink
+
+    person = factory.SubFactory(PersonFactory)
+    url = factory.Sequence(lambda n: f"https://example.org/profile-{n}")
 
 
 class TopicFactory(BaseFactory):

@@ -61,7 +61,8 @@ PAGES = [
     # relations (publications/views.py) and attached documents; with the cache warm, the first
     # query only.
     ("detail", lambda c: c["main"].get_absolute_url(), 12 + MENUS),
-    ("person", lambda c: c["author"].get_absolute_url(), 6 + MENUS),
+    # With the person's expertise and profile links, and the options their work argues for.
+    ("person", lambda c: c["author"].get_absolute_url(), 9 + MENUS),
     ("topic", lambda c: c["topic"].get_absolute_url(), 7 + MENUS),
     ("region", lambda c: c["region"].get_absolute_url(), 12 + MENUS),
     ("tag", lambda c: reverse("tag", args=["sanctions"]), 7 + MENUS),
@@ -77,11 +78,11 @@ PAGES = [
     ("topics", lambda c: reverse("publications:topics"), 3 + MENUS),
     ("regions", lambda c: reverse("publications:regions"), 4 + MENUS),
     ("tags", lambda c: reverse("tags"), 3 + MENUS),
-    ("people", lambda c: reverse("publications:people"), 8 + MENUS),
+    ("people", lambda c: reverse("publications:people"), 9 + MENUS),
     (
         "people-filtered",
         lambda c: reverse("publications:people") + "?topic=aid&region=asia",
-        12 + MENUS,
+        13 + MENUS,
     ),
 ]
 INDEXES = {"sitemap", "topics", "regions", "tags", "people", "people-filtered"}

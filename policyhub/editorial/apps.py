@@ -28,8 +28,10 @@ class EditorialConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from .models import PendingChange
-        from .pending import forget_next_due
 
         for signal in (post_save, post_delete):
-            signal.connect(forget_next_due, sender=PendingChange, dispatch_uid=f"{signal}.due")
+            # A pending change saved, scheduled or not, or gone: its go-live time may move.
+            signal.connect(
+                cache.schedule_changed, sender=PendingChange, dispatch_uid=f"{signal}.due"
+            )
         post_migrate.connect(_ensure_roles, dispatch_uid="policyhub.editorial.roles")

@@ -13,10 +13,9 @@ revision and one ``StateChange``.
 import contextvars
 import json
 import logging
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.cache import cache
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DatabaseError, transaction
@@ -139,59 +138,12 @@ def changes(live, pending):
 
 # Scheduled pending changes ------------------------------------------------------------------
 
-NEXT_DUE_KEY = "pending:next-due"
-NOTHING_DUE = "none"
-
-
-def _next_due():
-    """The earliest go-live time of a scheduled pending change (a timestamp), or None; kept in
-    the cache until a pending change is saved or deleted (``forget_next_due``)."""
-    from .cache import CACHE_ERRORS, cache_available, cache_failed
-
-    stored = None
-    if cache_available():  # a hung cache would cost every request its socket timeout
-        try:
-            stored = cache.get(NEXT_DUE_KEY)
-        except CACHE_ERRORS:
-            cache_failed("Scheduled changes: cache unavailable")
-    if stored is not None:
-        return None if stored == NOTHING_DUE else stored
-    first = (
-        PendingChange.objects.filter(state=PendingChange.State.SCHEDULED)
-        .order_by("go_live_at")
-        .values_list("go_live_at", flat=True)
-        .first()
-    )
-    value = first.timestamp() if first is not None else None
-    if cache_available():
-        try:
-            cache.set(NEXT_DUE_KEY, NOTHING_DUE if value is None else value, timeout=None)
-        except CACHE_ERRORS:
-            cache_failed("Scheduled changes: cache unavailable")
-    return value
-
-
-def _forget():
-    from .cache import CACHE_ERRORS
-
-    with suppress(*CACHE_ERRORS):
-        cache.delete(NEXT_DUE_KEY)
-
-
-def forget_next_due(**kwargs):
-    # Now, and again once committed: another request may have read the old rows meanwhile.
-    _forget()
-    transaction.on_commit(_forget)
-
 
 def publish_due(now=None):
     """Publish every scheduled pending change whose time has come; returns how many."""
-    due = _next_due()
-    if due is None:
-        return 0  # the common case: no clock read, no query
+    from .cache import schedule_changed  # cache.py imports this module
+
     now = now or timezone.now()
-    if due > now.timestamp():
-        return 0
     published = 0
     scheduled = PendingChange.objects.filter(
         state=PendingChange.State.SCHEDULED, go_live_at__lte=now
@@ -217,14 +169,16 @@ def publish_due(now=None):
                 action="Scheduled publishing failed",
                 text=str(error)[:1000],
             )
-    forget_next_due()
+    # The rows deleted or sent back to review (``update()`` sends no signal): ask again.
+    schedule_changed()
     return published
 
 
 class ScheduledChangesMiddleware:
     """Publish pending changes whose go-live time has passed before the request is answered
     (and before the page cache answers it): with no cron, no reader sees the old version after
-    that time. One cache read per request; a database query only when something is due."""
+    that time. It asks the page cache's ``next_go_live()``: one cache read per request, a
+    database query only when something is due or the schedule changed."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -235,8 +189,13 @@ class ScheduledChangesMiddleware:
     def __call__(self, request):
         if request.path_info.startswith(self.SKIPPED):
             return self.get_response(request)
+        from .cache import next_go_live
+
+        now = request.go_live_checked_at = timezone.now()
         try:
-            publish_due()
+            due = next_go_live(now)
+            if due is not None and due <= now.timestamp():
+                publish_due(now)
         except DatabaseError:
             # The page decides what a database fault costs it; this must not add a 500.
             logger.exception("Could not check for scheduled changes")

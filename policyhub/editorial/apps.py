@@ -27,6 +27,7 @@ class EditorialConfig(AppConfig):
         cache.connect()
         from django.db.models.signals import post_delete, post_save
 
+        from . import pending
         from .models import PendingChange
 
         for signal in (post_save, post_delete):
@@ -34,4 +35,7 @@ class EditorialConfig(AppConfig):
             signal.connect(
                 cache.schedule_changed, sender=PendingChange, dispatch_uid=f"{signal}.due"
             )
+        post_delete.connect(
+            pending.pending_deleted, sender=PendingChange, dispatch_uid="pending.files"
+        )
         post_migrate.connect(_ensure_roles, dispatch_uid="policyhub.editorial.roles")

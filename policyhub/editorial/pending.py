@@ -6,7 +6,8 @@ revisions keep an item (the row's fields and ``relations_snapshot()``), in ``Pen
 The admin makes one by running the whole save (form, inlines, tags) inside a savepoint of a
 *working copy* and rolling it back (``working_copy()``): the live rows, the search index and
 the page cache stay as they were; only the uploaded files are kept (the pending version refers
-to them). Publishing applies it with the restore machinery (``revisions.apply_version``): one
+to them, and ``delete_unused_files`` deletes them once it is discarded or replaced and nothing
+else uses them). Publishing applies it with the restore machinery (``revisions.apply_version``): one
 revision and one ``StateChange``.
 """
 
@@ -19,9 +20,11 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DatabaseError, transaction
+from django.db.models import FileField, JSONField
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
+from .images import rendition_names
 from .models import PendingChange, ReviewComment, StateChange
 from .revisions import apply_version, changes_between_versions, plain_relations_snapshot
 
@@ -100,8 +103,16 @@ def apply(instance, pending, *, record=True, reason="Pending changes published")
 
 def save_pending(instance, version, user, state=PendingChange.State.DRAFT):
     """Keep ``version`` (from ``serialize``) as the item's pending change, replacing any."""
+    content_type = ContentType.objects.get_for_model(type(instance))
+    replaced = (
+        PendingChange.objects.filter(content_type=content_type, object_id=instance.pk)
+        .values_list("fields", flat=True)
+        .first()
+    )
+    if replaced:
+        delete_unused_files(type(instance), replaced)
     pending, _ = PendingChange.objects.update_or_create(
-        content_type=ContentType.objects.get_for_model(type(instance)),
+        content_type=content_type,
         object_id=instance.pk,
         defaults={
             "fields": version["fields"],
@@ -113,6 +124,63 @@ def save_pending(instance, version, user, state=PendingChange.State.DRAFT):
         },
     )
     return pending
+
+
+# Uploaded files -----------------------------------------------------------------------------
+
+
+def version_files(model, fields):
+    """[(file field, name, rendition names)]: the files a stored version's fields refer to."""
+    renditions = {}
+    for f in model._meta.concrete_fields:
+        value = fields.get(f.attname)
+        if isinstance(f, JSONField) and isinstance(value, dict) and value.get("source"):
+            renditions[value["source"]] = rendition_names(value)
+    return [
+        (f, fields[f.attname], renditions.get(fields[f.attname], set()))
+        for f in model._meta.concrete_fields
+        if isinstance(f, FileField) and fields.get(f.attname)
+    ]
+
+
+def _referenced(model, field, name):
+    lookup = {field.attname: name}
+    if model._default_manager.filter(**lookup).exists():
+        return True
+    history = getattr(model, "history", None)
+    if history is not None and history.filter(**lookup).exists():
+        return True  # a restore may bring it back
+    content_type = ContentType.objects.get_for_model(model)
+    return PendingChange.objects.filter(
+        content_type=content_type, **{f"fields__{field.attname}": name}
+    ).exists()
+
+
+def _delete_unreferenced(model, files):
+    for field, name, renditions in files:
+        try:
+            if _referenced(model, field, name):
+                continue
+            # Renditions are made for one original and go with it.
+            for stored in (name, *sorted(renditions)):
+                field.storage.delete(stored)
+        except (DatabaseError, OSError):
+            logger.exception("Could not delete the unused file %s", name)
+
+
+def delete_unused_files(model, fields):
+    """Once committed, delete the files of a pending version that is going away (discarded,
+    replaced, published over) that nothing else refers to: the live row, a revision, another
+    pending version."""
+    files = version_files(model, fields)
+    if files:
+        transaction.on_commit(lambda: _delete_unreferenced(model, files))
+
+
+def pending_deleted(sender, instance, **kwargs):
+    model = instance.content_type.model_class()
+    if model is not None:
+        delete_unused_files(model, instance.fields)
 
 
 def publish_pending(instance, pending, user=None):

@@ -95,10 +95,35 @@ def field_values(model, fields):
     return values
 
 
+# Kept by a restore, but part of pending changes: an editor may correct a live item's publish
+# time along with the rest (never into the future: ``future_publish_time_refused``).
+APPLIED_KEEP_FIELDS = ("published_at",)
+
+
 def apply(instance, pending, *, record=True, reason="Pending changes published"):
     """Make ``instance`` what ``pending`` says; returns notes (as a restore does)."""
     values = field_values(type(instance), pending.fields)
-    return apply_version(instance, values, pending.relations or {}, reason, record=record)
+    relations = pending.relations or {}
+    return apply_version(
+        instance, values, relations, reason, record=record, also=APPLIED_KEEP_FIELDS
+    )
+
+
+def future_publish_time_refused(live_published_at, new_published_at, now=None):
+    """The message refusing pending changes that would move a live item's publish time into
+    the future (or clear it): publishing them would take the page away from readers until
+    then. None when allowed."""
+    now = now or timezone.now()
+    if live_published_at is None or live_published_at > now:
+        return None  # not live yet (scheduled): any time is a new schedule
+    if new_published_at is not None and new_published_at <= now:
+        return None
+    return (
+        "This item is live: pending changes cannot move its publish time into the future or "
+        "clear it, which would take it away from readers. To make these changes go live later, "
+        "save them and schedule them on the Pending changes page; to take the item down, "
+        "unpublish it."
+    )
 
 
 def save_pending(instance, version, user, state=PendingChange.State.DRAFT):
@@ -201,7 +226,7 @@ def publish_pending(instance, pending, user=None):
 def changes(live, pending):
     """What publishing ``pending`` would change on ``live``: [``revisions.Change``]."""
     version = {"fields": pending.fields, "relations": pending.relations}
-    return changes_between_versions(type(live), serialize(live), version)
+    return changes_between_versions(type(live), serialize(live), version, also=APPLIED_KEEP_FIELDS)
 
 
 # Scheduled pending changes ------------------------------------------------------------------

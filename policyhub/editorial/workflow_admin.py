@@ -96,12 +96,14 @@ def pending_token(pending):
     return pending.token if pending is not None else ""
 
 
-def workflow_form(form_class, user, model, pending_token_now=None):
+def workflow_form(form_class, user, model, pending_token_now=None, live_published_at=None):
     """The admin's form with the status choices this user may pick, and the workflow checked in
     clean(): the choices in the page are a convenience, the check is what counts.
 
     ``pending_token_now``: for a published item, the token of its pending change ("" for none);
-    the form carries it, and a save after someone else saved pending changes is refused."""
+    the form carries it, and a save after someone else saved pending changes is refused;
+    ``live_published_at``: its live publish time, which pending changes may correct but not
+    move into the future."""
     may_publish = workflow.can_publish(user, model)
 
     class WorkflowForm(form_class):
@@ -137,6 +139,12 @@ def workflow_form(form_class, user, model, pending_token_now=None):
                 self.add_error(
                     None, "Only editors can set the publish time (schedule). Nothing was saved."
                 )
+            if pending_token_now is not None and may_publish and "published_at" in cleaned_data:
+                refused = pending_changes.future_publish_time_refused(
+                    live_published_at, cleaned_data["published_at"]
+                )
+                if refused:
+                    self.add_error("published_at", refused)
             self.check_pending_token()
             return cleaned_data
 
@@ -244,7 +252,11 @@ class WorkflowAdminMixin:
         """The change form on the pending version (or the live one with ``?live``): the save runs
         in a working copy that is rolled back, and what it made is kept as the pending change."""
         pending = None if "live" in request.GET else pending_changes.pending_for(live)
-        edit = request._pending_edit = {"pending": pending, "version": None}
+        edit = request._pending_edit = {
+            "pending": pending,
+            "version": None,
+            "live_published_at": live.published_at,
+        }
         try:
             with pending_changes.working_copy():
                 if pending is not None:
@@ -452,14 +464,16 @@ class WorkflowAdminMixin:
     # The change form ----------------------------------------------------------------------------
 
     def get_form(self, request, obj=None, change=False, **kwargs):
-        token = None
-        if getattr(request, "_pending_edit", None) is not None:
+        token = live_published_at = None
+        edit = getattr(request, "_pending_edit", None)
+        if edit is not None:
+            live_published_at = edit["live_published_at"]
             token = pending_token(pending_changes.pending_for(obj))
             base = kwargs.get("form", self.form)
             field = RevisionTokenField(required=False, initial=token)
             kwargs["form"] = type(base.__name__, (base,), {LOADED_PENDING: field})
         form = super().get_form(request, obj, change, **kwargs)
-        return workflow_form(form, request.user, self.model, token)
+        return workflow_form(form, request.user, self.model, token, live_published_at)
 
     def get_readonly_fields(self, request, obj=None):
         fields = [*super().get_readonly_fields(request, obj), "state_label", "created_by"]

@@ -187,6 +187,10 @@ class WorkflowAdminMixin:
 
     actions = ["submit_for_review", "publish", "unpublish"]
     preview_url_name = None  # e.g. "publications:preview"
+    # A copy of a published item would skip the workflow (and, of one with pending changes, mix
+    # the two versions): "Save as new" is neither offered nor accepted from a forged POST.
+    save_as = False
+    SAVE_AS_NEW_MESSAGE = "“Save as new” is not available for this content. Nothing was saved."
 
     # Permissions ----------------------------------------------------------------------------
 
@@ -220,6 +224,9 @@ class WorkflowAdminMixin:
     # Views: refuse with a message rather than a bare 403 -------------------------------------
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method == "POST" and "_saveasnew" in request.POST and not self.save_as:
+            # Django's admin honours the button whether or not it offers it.
+            return self.refuse(request, self.SAVE_AS_NEW_MESSAGE)
         # Users with no change permission at all get Django's own 403.
         may_change = super().has_change_permission(request)
         live = self.pending_candidate(request, object_id) if may_change else None

@@ -3,15 +3,18 @@ the page cache and tells the middleware when scheduled pending changes are due."
 
 from contextlib import contextmanager
 from datetime import timedelta
+from io import StringIO
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
+from django.core.management import call_command
 from django.utils import timezone
 
 from policyhub.editorial.cache import NEXT_GO_LIVE_KEY, SCHEDULE_GENERATION_KEY, next_go_live
 from policyhub.editorial.models import PendingChange
 from policyhub.editorial.pending import pending_for, serialize
+from publications.models import Publication
 from tests.factories import PolicyOptionFactory, PublicationFactory
 
 pytestmark = pytest.mark.django_db
@@ -121,3 +124,14 @@ def test_scheduled_changes_go_live_while_the_cache_is_down(client, cache_down):
 
     assert response.status_code == 200
     assert "Scheduled title" in response.content.decode()
+
+
+def test_clear_page_cache_asks_again_after_an_update_that_sent_no_signal():
+    now = timezone.now()
+    publication = PublicationFactory(published_at=now - timedelta(days=1))
+    assert next_go_live(now) is None
+    Publication.objects.filter(pk=publication.pk).update(published_at=now + timedelta(hours=1))
+
+    call_command("clear_page_cache", stdout=StringIO())
+
+    assert next_go_live(now) == (now + timedelta(hours=1)).timestamp()

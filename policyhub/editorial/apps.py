@@ -27,9 +27,15 @@ class EditorialConfig(AppConfig):
         cache.connect()
         from django.db.models.signals import post_delete, post_save
 
+        from . import pending
         from .models import PendingChange
-        from .pending import forget_next_due
 
         for signal in (post_save, post_delete):
-            signal.connect(forget_next_due, sender=PendingChange, dispatch_uid=f"{signal}.due")
+            # A pending change saved, scheduled or not, or gone: its go-live time may move.
+            signal.connect(
+                cache.schedule_changed, sender=PendingChange, dispatch_uid=f"{signal}.due"
+            )
+        post_delete.connect(
+            pending.pending_deleted, sender=PendingChange, dispatch_uid="pending.files"
+        )
         post_migrate.connect(_ensure_roles, dispatch_uid="policyhub.editorial.roles")

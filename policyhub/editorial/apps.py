@@ -25,6 +25,8 @@ class EditorialConfig(AppConfig):
         from . import cache, revisions  # noqa: F401 - revisions connects the relations snapshot
 
         cache.connect()
+        # The site's name, logo and footer appear on every page.
+        cache.watch("editorial.sitesettings", "editorial.sociallink")
         from django.db.models.signals import post_delete, post_save
 
         from .models import PendingChange

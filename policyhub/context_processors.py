@@ -1,8 +1,9 @@
 from django.utils.functional import SimpleLazyObject, lazy
 
-from policyhub.editorial.site import current, site_name
+from policyhub.editorial.site import current
 
 
 def site(request):
     # Lazy: pages that never show the site's name (feeds, sitemaps) run no query for it.
-    return {"site": SimpleLazyObject(current), "SITE_NAME": lazy(site_name, str)()}
+    about = SimpleLazyObject(current)
+    return {"site": about, "SITE_NAME": lazy(lambda: about.name, str)()}

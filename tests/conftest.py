@@ -70,8 +70,12 @@ def _page_cache_off(settings):
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
+    from policyhub.editorial import site
     from policyhub.editorial.cache import reset_availability
     from policyhub.editorial.pending import NEXT_DUE_KEY, NOTHING_DUE
+
+    # The site settings a previous test read, outside a request.
+    site.forget()
 
     # A failure seen by one test must not make the next one skip the cache.
     reset_availability()

@@ -22,16 +22,19 @@ class EditorialConfig(AppConfig):
     verbose_name = "Editorial"
 
     def ready(self):
-        from . import cache, revisions  # noqa: F401 - revisions connects the relations snapshot
+        from django.core.signals import request_started
+        from django.db.models.signals import post_delete, post_save
+
+        from . import cache, revisions, site  # noqa: F401 - revisions connects the snapshot
+        from .models import PendingChange, SiteSettings, SocialLink
+        from .pending import forget_next_due
 
         cache.connect()
         # The site's name, logo and footer appear on every page.
         cache.watch("editorial.sitesettings", "editorial.sociallink")
-        from django.db.models.signals import post_delete, post_save
-
-        from .models import PendingChange
-        from .pending import forget_next_due
-
+        request_started.connect(site.forget, dispatch_uid="policyhub.editorial.site.request")
         for signal in (post_save, post_delete):
             signal.connect(forget_next_due, sender=PendingChange, dispatch_uid=f"{signal}.due")
+            for model in (SiteSettings, SocialLink):
+                signal.connect(site.forget, sender=model, dispatch_uid=f"{signal}.{model}.site")
         post_migrate.connect(_ensure_roles, dispatch_uid="policyhub.editorial.roles")

@@ -3,10 +3,12 @@ from ``SiteSettings`` over the ``SITE_NAME`` / ``SITE_LOGO`` settings: an empty 
 the server's default, so a new site looks as it did before anyone opened the settings.
 
 Kept in the data cache like a page: saving the settings (a watched model) starts a new
-generation, which retires both this value and every cached page that shows it."""
+generation, which retires both this value and every cached page that shows it. Within a request
+it is read once (the header, the footer, the share tags and the JSON-LD all ask for it)."""
 
 from dataclasses import dataclass, field
 
+from asgiref.local import Local
 from django.conf import settings
 from django.templatetags.static import static
 
@@ -77,8 +79,21 @@ def load():
     )
 
 
+# The value this request (or thread, outside requests) has read; forgotten when a request
+# starts and when the settings change.
+_read = Local()
+
+
 def current():
-    return datacache.remember("site-settings", load)
+    site = getattr(_read, "site", None)
+    if site is None:
+        site = _read.site = datacache.remember("site-settings", load)
+    return site
+
+
+def forget(**kwargs):
+    """Read the settings again next time (a signal receiver)."""
+    _read.site = None
 
 
 def site_name():

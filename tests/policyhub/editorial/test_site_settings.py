@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -274,3 +275,18 @@ def test_there_is_one_settings_row_and_it_cannot_be_deleted(admin_client):
     delete = reverse("admin:editorial_sitesettings_delete", args=[1])
     assert admin_client.post(delete, {"post": "yes"}).status_code == 403
     assert SiteSettings.objects.count() == 1
+
+
+def test_the_demo_sets_an_organisation_and_its_profiles(client):
+    call_command("loaddata", "demo_site", verbosity=0)
+
+    response = client.get(reverse("home"))
+
+    # The name stays the server's (SITE_NAME); the rest comes from the demo's settings.
+    org = json_ld(response)["Organization"]
+    assert org["name"] == "PolicyHub" and org["legalName"] == "PolicyHub Institute"
+    assert org["sameAs"] == [
+        "https://social.example/@policyhub",
+        "https://linkedin.example/company/policyhub",
+    ]
+    assert "This is demonstration content." in response.content.decode()

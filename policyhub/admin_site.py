@@ -27,7 +27,7 @@ SECTIONS = [
             ("taggit", "tag"),
         ],
     ),
-    ("Pages and menus", [("pages", "page"), ("pages", "menu")]),
+    ("Pages and menus", [("pages", "page"), ("pages", "menu"), ("editorial", "sitesettings")]),
 ]
 LAST_APPS = ["auth", "axes"]
 

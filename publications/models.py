@@ -1,6 +1,5 @@
 from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -27,6 +26,7 @@ from policyhub.editorial.models import (
     Term,
 )
 from policyhub.editorial.richtext import RichTextField
+from policyhub.editorial.site import site_name
 from policyhub.editorial.validators import ReservedSlugValidator
 
 from .citations import Work
@@ -474,7 +474,7 @@ class Publication(Publishable):
         return Work(
             title=self.title,
             url=url,
-            publisher=settings.SITE_NAME,
+            publisher=site_name(),
             authors=tuple(person.name for person in self.ordered_authors),
             published=timezone.localtime(self.published_at).date() if self.published_at else None,
             summary=self.summary,

@@ -70,11 +70,15 @@ def _page_cache_off(settings):
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
+    from policyhub.editorial import site
     from policyhub.editorial.cache import (
         NEXT_GO_LIVE_KEY,
         SCHEDULE_GENERATION_KEY,
         reset_availability,
     )
+
+    # The site settings a previous test read, outside a request.
+    site.forget()
 
     # A failure seen by one test must not make the next one skip the cache.
     reset_availability()

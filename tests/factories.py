@@ -12,7 +12,7 @@ from PIL import Image, ImageCms, PngImagePlugin
 
 from options.models import Actor, OptionSource, PolicyOption, PolicyQuestion, Track
 from policyhub.documents.models import Document, PublicationDocument
-from policyhub.editorial.models import OldSlug
+from policyhub.editorial.models import OldSlug, SiteSettings, SocialLink
 from policyhub.pages.models import Menu, MenuItem, Page, Redirect
 from policyhub.search.models import Synonym
 from publications.models import (
@@ -423,3 +423,21 @@ class PublicationDocumentFactory(BaseFactory):
     publication = factory.SubFactory(PublicationFactory)
     document = factory.SubFactory(DocumentFactory)
     label = PublicationDocument.Label.FULL_REPORT
+
+
+class SiteSettingsFactory(BaseFactory):
+    """The one row of site settings (a singleton: always pk 1)."""
+
+    class Meta:
+        model = SiteSettings
+
+
+class SocialLinkFactory(BaseFactory):
+    class Meta:
+        model = SocialLink
+
+    # The row there is, or a new one with every field empty.
+    site = factory.LazyFunction(SiteSettings.get_solo)
+    order = factory.Sequence(int)
+    label = factory.Sequence(lambda n: f"Network {n}")
+    url = factory.Sequence(lambda n: f"https://social{n}.example/@institute")

@@ -22,19 +22,23 @@ class EditorialConfig(AppConfig):
     verbose_name = "Editorial"
 
     def ready(self):
-        from . import cache, revisions  # noqa: F401 - revisions connects the relations snapshot
-
-        cache.connect()
+        from django.core.signals import request_started
         from django.db.models.signals import post_delete, post_save
 
-        from . import pending
-        from .models import PendingChange
+        from . import cache, pending, revisions, site  # noqa: F401 - revisions: the snapshot
+        from .models import PendingChange, SiteSettings, SocialLink
 
+        cache.connect()
+        # The site's name, logo and footer appear on every page.
+        cache.watch("editorial.sitesettings", "editorial.sociallink")
+        request_started.connect(site.forget, dispatch_uid="policyhub.editorial.site.request")
         for signal in (post_save, post_delete):
             # A pending change saved, scheduled or not, or gone: its go-live time may move.
             signal.connect(
                 cache.schedule_changed, sender=PendingChange, dispatch_uid=f"{signal}.due"
             )
+            for model in (SiteSettings, SocialLink):
+                signal.connect(site.forget, sender=model, dispatch_uid=f"{signal}.{model}.site")
         post_delete.connect(
             pending.pending_deleted, sender=PendingChange, dispatch_uid="pending.files"
         )

@@ -27,7 +27,7 @@ SECTIONS = [
             ("taggit", "tag"),
         ],
     ),
-    ("Pages and menus", [("pages", "page"), ("pages", "menu")]),
+    ("Pages and menus", [("pages", "page"), ("pages", "menu"), ("pages", "homeslot")]),
 ]
 LAST_APPS = ["auth", "axes"]
 

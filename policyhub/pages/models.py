@@ -37,7 +37,7 @@ class PageQuerySet(PublishableQuerySet):
     def visible(self, at=None):
         """Published pages whose every parent page is published too."""
         at = at or timezone.now()
-        condition = Q(**{"parent__" * (MAX_DEPTH - 1) + "isnull": True})
+        condition = Q(**{"parent__" * MAX_DEPTH + "isnull": True})
         for depth in range(MAX_DEPTH - 1, 0, -1):
             prefix = "parent__" * depth
             condition = Q(**{f"{prefix}isnull": True}) | (_published_at(prefix, at) & condition)

@@ -98,7 +98,6 @@ def test_format_is_documented_and_parses_back(tmp_path, content):
         "body",
         "status",
         "published",
-        "featured",
         "authors",
         "topics",
         "regions",

@@ -128,12 +128,10 @@ class PublicationAdmin(
         "published_at",
         "author_names",
         "tag_names",
-        "featured",
     ]
     list_filter = [
         PublishStateFilter,
         "publication_type",
-        "featured",
         "topics",
         "regions",
     ]
@@ -158,7 +156,7 @@ class PublicationAdmin(
             {"fields": ["hero_image", "hero_alt", "hero_caption", "hero_credit"]},
         ),
         ("Source note", {"fields": ["source_note", "source_url"]}),
-        ("Publishing", {"fields": ["status", "published_at", "featured"]}),
+        ("Publishing", {"fields": ["status", "published_at"]}),
     ]
 
     def get_queryset(self, request):

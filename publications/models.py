@@ -275,6 +275,10 @@ class TaggedPublication(TaggedItemBase):
 
 
 class PublicationQuerySet(FacetCountsQuerySet):
+    def get_by_natural_key(self, slug):
+        # Fixtures (the demo's home slots) name it by slug, not by an id the import chose.
+        return self.get(slug=slug)
+
     def for_listing(self):
         """What a listing card shows, in a fixed number of queries however many rows there are."""
         return self.select_related("publication_type").prefetch_related(
@@ -282,11 +286,6 @@ class PublicationQuerySet(FacetCountsQuerySet):
             "topics",
             "tags",
         )
-
-    def featured(self):
-        # By id from the small featured index: filtering on the flag directly, the planner walks
-        # the date index through every published row looking for the few flagged ones.
-        return self.filter(pk__in=Publication.objects.filter(featured=True).values("pk"))
 
     def for_detail(self):
         """Everything the detail page shows about the publication itself."""
@@ -381,7 +380,6 @@ class Publication(Publishable):
         related_name="related_from",
         blank=True,
     )
-    featured = models.BooleanField(default=False)
 
     objects = PublicationQuerySet.as_manager()
     # Renditions are derived from the image: a restored revision gets them made again from its
@@ -399,11 +397,6 @@ class Publication(Publishable):
             models.Index(
                 fields=["status", "published_at", "publication_type"],
                 name="publication_status_time_type",
-            ),
-            # The few featured publications, found without walking every published row
-            # (``PublicationQuerySet.featured()``).
-            models.Index(
-                fields=["id"], condition=models.Q(featured=True), name="publication_featured"
             ),
             # Covers the search's per-match visibility check (status and time by id): on
             # SQLite a primary-key lookup reads the wide row's table page instead.

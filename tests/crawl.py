@@ -29,6 +29,7 @@ from policyhub.pages.models import Menu
 from tests.factories import (
     ActorFactory,
     DocumentFactory,
+    HomeSlotFactory,
     MenuFactory,
     MenuItemFactory,
     OptionSourceFactory,
@@ -215,7 +216,6 @@ def populate(label=""):
         hero_caption=f"{label}Negotiators in 2019",
         hero_credit=f"{label}Photo agency",
         hero_alt=f"{label}A negotiating table",
-        featured=True,
         authors=[author, second],
         topics=[topic],
         regions=[korea],
@@ -332,6 +332,17 @@ def populate(label=""):
         MenuItemFactory(menu=header, **target)
     for target in [{"page": board}, {"page": scheduled_page}, {"listing": "tags"}]:
         MenuItemFactory(**target)
+    # Home page slots of every kind, some with their own words and image; those of hidden
+    # targets must leave no trace.
+    for target in [
+        {"publication": first},
+        {"option": start, "title": f"{label}Start here", "summary": f"{label}The first step."},
+        {"question": question},
+        {"page": about, "image": tiny_png("harbour.png"), "image_alt": f"{label}A harbour"},
+        {"page": draft_page, "title": f"{label}Draft page slot"},
+        {"publication": draft},
+    ]:
+        HomeSlotFactory(**target)
     Group.objects.get_or_create(name=f"{label}Editors")
     return {
         "publication": first,

@@ -13,7 +13,7 @@ from PIL import Image, ImageCms, PngImagePlugin
 from options.models import Actor, OptionSource, PolicyOption, PolicyQuestion, Track
 from policyhub.documents.models import Document, PublicationDocument
 from policyhub.editorial.models import OldSlug, SiteSettings, SocialLink
-from policyhub.pages.models import Menu, MenuItem, Page, Redirect
+from policyhub.pages.models import HomeSlot, Menu, MenuItem, Page, Redirect
 from policyhub.search.models import Synonym
 from publications.models import (
     Authorship,
@@ -393,6 +393,15 @@ class MenuItemFactory(BaseFactory):
         model = MenuItem
 
     menu = factory.SubFactory(MenuFactory)
+    order = factory.Sequence(lambda n: n)
+
+
+class HomeSlotFactory(BaseFactory):
+    """Pass exactly one target: publication, option, question or page."""
+
+    class Meta:
+        model = HomeSlot
+
     order = factory.Sequence(lambda n: n)
 
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.factories import (
+    HomeSlotFactory,
     PersonFactory,
     PublicationFactory,
     RegionFactory,
@@ -29,7 +30,6 @@ def content(request):
     publications = [
         PublicationFactory(
             published_at=timezone.now() - timedelta(hours=n + 1),
-            featured=n % 2 == 0,
             authors=[author, PersonFactory()],
             topics=[topic, TopicFactory()],
             regions=[north_korea, RegionFactory()],
@@ -37,6 +37,9 @@ def content(request):
         )
         for n in range(count)
     ]
+    # Home page slots (every kind: tests/policyhub/pages/test_home_slots.py).
+    for publication in publications[::2]:
+        HomeSlotFactory(publication=publication)
     main = publications[0]
     for n, other in enumerate(publications[1:3]):
         main.related_links.create(to_publication=other, order=n)
@@ -50,7 +53,7 @@ MENUS = 1
 SITE = 1
 
 PAGES = [
-    ("home", lambda c: reverse("home"), 9 + MENUS + SITE),
+    ("home", lambda c: reverse("home"), 6 + MENUS + SITE),
     ("list", lambda c: reverse("publications:list"), 12 + MENUS + SITE),
     (
         "list-filtered",

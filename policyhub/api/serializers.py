@@ -109,7 +109,6 @@ class PublicationSerializer(TrimmedSerializer, serializers.ModelSerializer):
             "summary",
             "published_at",
             "updated_at",
-            "featured",
             "authors",
             "topics",
             "regions",

@@ -165,7 +165,6 @@ def publication_line(publication, images, files=None):
         body=publication.body,
         status=publication.status,
         published=iso(publication.published_at),
-        featured=publication.featured,
         authors=[{"name": a.person.name} for a in publication.authorships.all()],
         topics=by_name(publication.topics.all()),
         regions=by_name(publication.regions.all()),

@@ -786,7 +786,6 @@ class Importer:
                 "summary": record.summary,
                 "body": record.body,
                 "status": record.status,
-                "featured": record.featured,
                 "source_note": record.source,
                 "source_url": record.source_url,
                 **image_texts(Publication, record.image),

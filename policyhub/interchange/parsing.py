@@ -116,7 +116,6 @@ class PublicationRecord:
     tags: object = ABSENT
     source: object = ABSENT
     source_url: object = ABSENT
-    featured: object = ABSENT
     image: object = ABSENT  # Image
     documents: object = ABSENT  # list[DocumentItem]
     related: object = ABSENT
@@ -331,17 +330,6 @@ def _choice(data, key, allowed, *, required=True):
         return value
     if value not in allowed:
         raise BadLine(f'unknown {key} "{value}" (expected one of: {", ".join(sorted(allowed))})')
-    return value
-
-
-def _bool(data, key):
-    if key not in data:
-        return ABSENT
-    value = data[key]
-    if value is None:
-        return False
-    if not isinstance(value, bool):
-        raise BadLine(f'"{key}" must be true or false')
     return value
 
 
@@ -563,7 +551,6 @@ def _publication(line, data):
         tags=_names(data, "tags", max_length=MAX["name"], fold_case=True),
         source=_text(data, "source", required=False, max_length=MAX["source"]),
         source_url=_url(data, "source_url"),
-        featured=_bool(data, "featured"),
         image=_image(data, "image"),
         documents=_documents(data),
         related=_slug_list(data, "related", slug),
@@ -711,6 +698,7 @@ KINDS = {
 }
 
 # The keys each kind knows; any other is reported (a warning, an error under --strict).
+# A publication's "featured" is read and ignored: files from before home page slots still load.
 KEYS = {
     "publication": {
         "slug", "title", "type", "summary", "body", "status", "published", "featured",

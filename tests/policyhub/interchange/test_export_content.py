@@ -111,7 +111,6 @@ def test_format_is_documented_and_parses_back(tmp_path, content):
         "body",
         "status",
         "published",
-        "featured",
         "authors",
         "topics",
         "regions",

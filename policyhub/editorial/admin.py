@@ -3,7 +3,7 @@ from django.db import router
 from js_asset import Media
 
 from .images import delete_files_on_rollback
-from .models import OldSlug
+from .models import LibraryImage, OldSlug
 
 
 class CSPNonceMediaMixin:
@@ -34,3 +34,18 @@ class OldSlugAdmin(admin.ModelAdmin):
     list_filter = ["kind"]
     search_fields = ["slug"]
     readonly_fields = ["created_at"]
+
+
+@admin.register(LibraryImage)
+class LibraryImageAdmin(ImageFilesAdminMixin, admin.ModelAdmin):
+    """Images for figures in rich text: the editor's figure button asks for the number shown
+    in the list."""
+
+    list_display = ["title", "figure_number", "alt", "credit", "created_at"]
+    search_fields = ["title", "alt", "caption", "credit"]
+    date_hierarchy = "created_at"
+    fields = ["title", "image", "alt", "caption", "credit"]
+
+    @admin.display(description="Number (for the figure button)", ordering="pk")
+    def figure_number(self, image):
+        return image.pk

@@ -25,6 +25,8 @@ class EditorialConfig(AppConfig):
         from . import cache, revisions  # noqa: F401 - revisions connects the relations snapshot
 
         cache.connect()
+        # Figures in published texts show the library's images.
+        cache.watch("editorial.libraryimage")
         from django.db.models.signals import post_delete, post_save
 
         from .models import PendingChange

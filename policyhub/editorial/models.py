@@ -6,8 +6,13 @@ from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelatio
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from . import workflow
+from .images import HERO_WIDTHS, CheckedImageField, ResponsiveImage, save_with_renditions
+
+# A figure spans the text column, as a publication's hero image does.
+FIGURE_WIDTHS = HERO_WIDTHS
 
 
 class PublishableQuerySet(models.QuerySet):
@@ -337,3 +342,38 @@ class ReviewComment(models.Model):
 
     def __str__(self):
         return f"{self.action or 'Comment'} on {self.content_type.model} {self.object_id}"
+
+
+class LibraryImage(models.Model):
+    """An uploaded image editors place in rich text (a figure: ``<figure data-image="id">``),
+    with its alt text, caption and credit kept once for every text that shows it."""
+
+    title = models.CharField(
+        max_length=200, help_text="For finding it here; readers do not see it."
+    )
+    image = CheckedImageField(upload_to="library/%Y/")
+    alt = models.CharField(
+        "alt text",
+        max_length=300,
+        help_text="Describe the image for readers who cannot see it.",
+    )
+    caption = models.CharField(max_length=500, blank=True)
+    credit = models.CharField(max_length=300, blank=True)
+    # Written on save from the image (editorial/images.py), never by hand.
+    renditions = models.JSONField(default=dict, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        get_latest_by = "created_at"
+        verbose_name = "image"
+
+    def __str__(self):
+        return self.title
+
+    def save(self, **kwargs):
+        save_with_renditions(self, "image", "renditions", FIGURE_WIDTHS, super().save, kwargs)
+
+    @cached_property
+    def picture(self):
+        return ResponsiveImage.from_field(self.image, self.renditions)

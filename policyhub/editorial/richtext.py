@@ -28,6 +28,9 @@ RICH_TEXT_EXTENSIONS = {
     "TableRow": True,
     "TableHeader": True,
     "TableCell": True,
+    # Ours (prose_extensions.py): a note at its point of reference, an image from the library.
+    "Footnote": True,
+    "LibraryFigure": True,
     # On by default in prose-editor; editors want the browser's spellcheck in long texts.
     "NoSpellCheck": False,
 }

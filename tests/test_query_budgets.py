@@ -10,10 +10,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.factories import (
+    LibraryImageFactory,
     PersonFactory,
     PublicationFactory,
     RegionFactory,
     TopicFactory,
+    image_file,
 )
 
 pytestmark = pytest.mark.django_db
@@ -38,6 +40,10 @@ def content(request):
         for n in range(count)
     ]
     main = publications[0]
+    # Figures in the body: one query for their images, however many (editorial/rendering.py).
+    figures = [LibraryImageFactory(image=image_file()) for _ in range(count // 3)]
+    main.body = "".join(f'<p>Text</p><figure data-image="{f.pk}"></figure>' for f in figures)
+    main.save()
     for n, other in enumerate(publications[1:3]):
         main.related_links.create(to_publication=other, order=n)
     return {"main": main, "topic": topic, "region": asia, "author": author}
@@ -58,9 +64,9 @@ PAGES = [
         19 + MENUS,
     ),
     # With the data cache off (as here): whether it is published, then the publication with its
-    # relations (publications/views.py) and attached documents; with the cache warm, the first
-    # query only.
-    ("detail", lambda c: c["main"].get_absolute_url(), 12 + MENUS),
+    # relations (publications/views.py) and attached documents, the body's figures; with the
+    # cache warm, the first query only.
+    ("detail", lambda c: c["main"].get_absolute_url(), 13 + MENUS),
     ("person", lambda c: c["author"].get_absolute_url(), 6 + MENUS),
     ("topic", lambda c: c["topic"].get_absolute_url(), 7 + MENUS),
     ("region", lambda c: c["region"].get_absolute_url(), 12 + MENUS),

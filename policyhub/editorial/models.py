@@ -377,3 +377,19 @@ class LibraryImage(models.Model):
     @cached_property
     def picture(self):
         return ResponsiveImage.from_field(self.image, self.renditions)
+
+    def shown_in(self, limit=20):
+        """The publishable items (any state) whose rich text places this image, a query per
+        model: what deleting or changing it would touch."""
+        from .richtext import RichTextField
+
+        marker = f'data-image="{self.pk}"'
+        found = []
+        for model in publishable_models():
+            fields = [f.name for f in model._meta.fields if isinstance(f, RichTextField)]
+            if fields and self.pk is not None:
+                condition = models.Q()
+                for name in fields:
+                    condition |= models.Q(**{f"{name}__contains": marker})
+                found += model.objects.filter(condition).order_by("pk")[:limit]
+        return found[:limit]

@@ -1,9 +1,12 @@
-"""The editor's footnote and figure buttons (static/js/prose_extensions.js), in a real browser:
-what an editor adds is stored in the form the sanitiser keeps and the reader's page renders."""
+"""Footnotes, contents and figures in a real browser: the editor's buttons
+(static/js/prose_extensions.js) store what the sanitiser keeps and the reader's page renders;
+the reader's page passes axe at phone and desktop widths."""
 
 import pytest
 from django.urls import reverse
 
+from tests.browser.test_axe import BLOCKING_IMPACTS, run_axe
+from tests.crawl import populate
 from tests.factories import LibraryImageFactory, PublicationFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -72,3 +75,41 @@ def test_editor_adds_a_footnote_and_a_figure(superuser_page):
     assert '<a href="https://example.org/un" rel="nofollow">' in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert errors == []
+
+
+@pytest.fixture
+def article_page(chromium, live_server):
+    """The populated site's long read (tests/crawl.py: contents, notes, a figure), in a context
+    where axe may run (it bypasses the CSP: the audit script is ours, not the site's)."""
+    populate()
+    context = chromium.new_context(base_url=live_server.url, bypass_csp=True)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+@pytest.mark.parametrize("width", [320, 1280])
+def test_an_article_with_notes_contents_and_a_figure_passes_axe(article_page, width):
+    article_page.set_viewport_size({"width": width, "height": 900})
+    article_page.goto(reverse("publications:detail", args=["talks-before-threats"]))
+
+    side = article_page.locator(".toc--side")
+    block = article_page.locator(".toc--block")
+    # One table of contents shows: a column on wide screens, a collapsed block on phones.
+    assert (side.is_visible(), block.is_visible()) == (width >= 1024, width < 1024)
+    if width < 1024:
+        assert not block.locator("a").first.is_visible()
+        block.locator("summary").click()
+        assert block.locator("a").first.is_visible()
+    assert article_page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    figure = article_page.locator(".body-figure img")
+    assert figure.get_attribute("width") and figure.get_attribute("height")
+    blocking = [v for v in run_axe(article_page) if v["impact"] in BLOCKING_IMPACTS]
+    assert blocking == [], blocking
+
+    # A note's number leads to the note, and the note's back link to the number.
+    article_page.locator("#note-ref-2").click()
+    assert article_page.evaluate("location.hash") == "#note-2"
+    article_page.locator("#note-2 [role=doc-backlink]").click()
+    assert article_page.evaluate("location.hash") == "#note-ref-2"

@@ -81,6 +81,10 @@ class Heading:
     level: int
 
 
+# The heading of includes/notes.html, listed last in the contents when there are notes.
+NOTES_HEADING = Heading("notes-title", "Notes", 2)
+
+
 @dataclass(frozen=True)
 class Note:
     number: int
@@ -103,8 +107,11 @@ class RichText:
 
     @property
     def contents(self):
-        """The headings for a table of contents, or () when there are too few for one."""
-        return self.headings if len(self.headings) >= CONTENTS_MIN_HEADINGS else ()
+        """The headings for a table of contents, then the notes (``includes/notes.html``), or ()
+        when there are too few headings for one."""
+        if len(self.headings) < CONTENTS_MIN_HEADINGS:
+            return ()
+        return self.headings + ((NOTES_HEADING,) if self.notes else ())
 
     def __str__(self):
         return self.html

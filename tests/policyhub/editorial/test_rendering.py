@@ -138,6 +138,16 @@ def test_contents_only_from_three_headings():
     assert len(rendered("<h2>One</h2><h2>Two</h2><h3>Three</h3>").contents) == 3
 
 
+def test_contents_end_with_the_notes_when_there_are_some():
+    body = rendered("<h2>One</h2><h2>Two</h2><h3>Three<span data-footnote>N.</span></h3>")
+
+    assert [(h.id, h.text) for h in body.contents][-2:] == [
+        ("three", "Three"),
+        ("notes-title", "Notes"),
+    ]
+    assert [h.id for h in body.headings] == ["one", "two", "three"]
+
+
 def test_page_ids_list_every_id_the_reader_templates_use():
     # A heading must never take an id the page around it has (a duplicate id breaks its links).
     used = set()

@@ -72,6 +72,7 @@ NOTE_ID = "note-{}"
 NOTE_REF_ID = "note-ref-{}"
 NOTE_IDS = re.compile(r"note-(ref-)?\d+")
 VOID_ELEMENTS = frozenset({"br", "hr", "img", "wbr", "col"})
+PHRASING_ONLY = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6"})
 
 
 @dataclass(frozen=True)
@@ -158,6 +159,8 @@ class _Rewriter(HTMLParser):
         self.note_text = None  # the text of the note being read, with its <span> depth
         self.note_depth = 0
         self.figure_depth = 0
+        self.links = []  # the start tags of the links open here
+        self.phrasing = 0  # open elements that may hold text only (headings, paragraphs)
 
     def handle_starttag(self, tag, attrs):
         if self.figure_depth:
@@ -171,14 +174,23 @@ class _Rewriter(HTMLParser):
             self.note_text, self.note_depth = [], 1
             return
         if tag == "figure" and FIGURE_ATTRIBUTE in attributes:
-            self.out.append(_FigureSlot(_image_id(attributes[FIGURE_ATTRIBUTE])))
+            # Inside a heading or paragraph (only an import can put it there) a figure would
+            # be invalid HTML: it is left out.
+            image_id = None if self.phrasing else _image_id(attributes[FIGURE_ATTRIBUTE])
+            self.out.append(_FigureSlot(image_id))
             self.figure_depth = 1
             return
         if tag in CONTENTS_LEVELS and self.heading is None:
             self.heading = _HeadingSlot(tag)
             self.out.append(self.heading)
+            self.phrasing += 1
             return
-        self.out.append(f"<{tag}{''.join(self._attribute(k, v) for k, v in attrs)}>")
+        start = f"<{tag}{''.join(self._attribute(k, v) for k, v in attrs)}>"
+        if tag == "a":
+            self.links.append(start)
+        elif tag in PHRASING_ONLY:
+            self.phrasing += 1
+        self.out.append(start)
 
     def handle_startendtag(self, tag, attrs):
         self.handle_starttag(tag, attrs)
@@ -201,6 +213,11 @@ class _Rewriter(HTMLParser):
         if self.heading is not None and tag == self.heading.tag:
             self.headings.append(self.heading)
             self.heading = None
+            self.phrasing -= 1
+        elif tag == "a" and self.links:
+            self.links.pop()
+        elif tag in PHRASING_ONLY and self.phrasing:
+            self.phrasing -= 1
         self.out.append(f"</{tag}>")
 
     def handle_data(self, data):
@@ -220,11 +237,15 @@ class _Rewriter(HTMLParser):
             return  # an empty note would be a number leading nowhere
         number = len(self.notes) + 1
         self.notes.append(Note(number, mark_safe(urlize(text, nofollow=True, autoescape=True))))
+        # A note marked as part of a link (the editor lets a link cover it) is taken out of the
+        # link: a link inside a link is invalid and would go to the wrong place.
+        self.out.append("</a>" * len(self.links))
         self.out.append(
             f'<sup class="note-ref"><a href="#{NOTE_ID.format(number)}" '
             f'id="{NOTE_REF_ID.format(number)}" role="doc-noteref">'
             f'<span class="visually-hidden">Note </span>{number}</a></sup>'
         )
+        self.out.extend(self.links)
 
 
 def _heading_ids(slots):

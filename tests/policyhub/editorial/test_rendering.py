@@ -75,6 +75,19 @@ def test_an_empty_note_leaves_no_number():
     assert 'href="#note-1"' in body.html and "note-2" not in body.html
 
 
+def test_a_note_inside_a_link_is_taken_out_of_it():
+    # The editor lets a link cover a note; a link inside a link is invalid HTML.
+    body = rendered(
+        '<p><a href="https://example.org/r">the report<span data-footnote>N.</span> here</a></p>'
+    )
+
+    assert body.html == (
+        '<p><a href="https://example.org/r">the report</a><sup class="note-ref">'
+        '<a href="#note-1" id="note-ref-1" role="doc-noteref"><span class="visually-hidden">'
+        'Note </span>1</a></sup><a href="https://example.org/r"> here</a></p>'
+    )
+
+
 def test_a_note_in_a_heading_stays_out_of_the_contents_text():
     body = rendered("<h2>Findings<span data-footnote>Method in annex.</span></h2>")
 
@@ -195,6 +208,17 @@ def test_a_figure_that_names_no_image_shows_nothing(reference, django_assert_max
         body = rendered(f"<p>Before</p>{reference}<p>After</p>")
 
     assert body.html == "<p>Before</p><p>After</p>"
+
+
+@pytest.mark.django_db
+def test_a_figure_inside_a_heading_is_left_out():
+    image = LibraryImageFactory()
+    # Only an import can put it there (the editor's figure is a block); <figure> in <h2> is invalid.
+    html = f'<h2>Title<figure data-image="{image.pk}"></figure></h2><p>a</p>'
+
+    body = render_rich_text(html)
+
+    assert body.html == '<h2 id="title">Title</h2><p>a</p>'
 
 
 @pytest.mark.django_db

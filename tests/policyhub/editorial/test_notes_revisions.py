@@ -65,3 +65,28 @@ def test_revisions_keep_notes_the_diff_shows_a_changed_note_and_restore_brings_i
     publish_pending(publication, pending_for(publication))
     publication.refresh_from_db()
     assert '<span data-footnote="">KOTRA 2019 figures.</span>' in publication.body
+
+
+def test_the_admin_refuses_a_figure_that_names_no_image(admin_client):
+    from tests.factories import LibraryImageFactory
+
+    image = LibraryImageFactory()
+    publication = PublicationFactory(body="<p>Old</p>")
+    url, data = change_form_data(admin_client, publication)
+    data["body"] = (
+        f'<figure data-image="{image.pk}"></figure><figure data-image="999999"></figure>'
+        '<figure data-image="x&lt;b&gt;"></figure>'
+    )
+
+    response = admin_client.post(url, {**data, **PUBLISH_CHANGES})
+
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors["body"]
+    assert errors == [
+        "A figure names an image that is not in the library (“999999”, “x<b>”): choose "
+        "another number from Editorial › Images, or remove the figure."
+    ]
+    publication.refresh_from_db()
+    assert publication.body == "<p>Old</p>"
+    # Shown escaped on the form.
+    assert "“x&lt;b&gt;”" in response.content.decode()

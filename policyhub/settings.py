@@ -12,6 +12,8 @@ import environ
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from policyhub.editorial import prose_extensions
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -343,6 +345,10 @@ if not DEBUG:
 # Content Security Policy: no inline scripts or styles, nothing from other hosts. Inline scripts
 # need the request's nonce (reader pages: JSON-LD only); the admin gets a nonce for the rich-text
 # editor's import map and inline styles (policyhub/middleware.py).
+# The rich-text editor's own extensions (footnotes, library figures): its script and what the
+# sanitiser keeps of them (policyhub/editorial/prose_extensions.py).
+DJANGO_PROSE_EDITOR_EXTENSIONS = prose_extensions.EXTENSIONS
+
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],

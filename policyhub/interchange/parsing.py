@@ -333,6 +333,17 @@ def _choice(data, key, allowed, *, required=True):
     return value
 
 
+def _bool(data, key):
+    if key not in data:
+        return ABSENT
+    value = data[key]
+    if value is None:
+        return False
+    if not isinstance(value, bool):
+        raise BadLine(f'"{key}" must be true or false')
+    return value
+
+
 def _order(data, key):
     if key not in data:
         return ABSENT

@@ -58,9 +58,9 @@ PAGES = [
         19 + MENUS,
     ),
     # With the data cache off (as here): whether it is published, then the publication with its
-    # relations (publications/views.py) and attached documents; with the cache warm, the first
-    # query only.
-    ("detail", lambda c: c["main"].get_absolute_url(), 12 + MENUS),
+    # relations (publications/views.py), attached documents and the related cards' authors; with
+    # the cache warm, the first query only.
+    ("detail", lambda c: c["main"].get_absolute_url(), 13 + MENUS),
     ("person", lambda c: c["author"].get_absolute_url(), 6 + MENUS),
     ("topic", lambda c: c["topic"].get_absolute_url(), 7 + MENUS),
     ("region", lambda c: c["region"].get_absolute_url(), 12 + MENUS),

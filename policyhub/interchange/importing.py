@@ -756,6 +756,7 @@ class Importer:
                 "featured": record.featured,
                 "source_note": record.source,
                 "source_url": record.source_url,
+                "media": record.media,
                 **image_texts(Publication, record.image),
             }
 

@@ -13,6 +13,7 @@ from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from policyhub.editorial import prose_extensions
+from policyhub.editorial.embeds import FRAME_HOSTS as EMBED_FRAME_HOSTS
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -358,6 +359,8 @@ CONTENT_SECURITY_POLICY = {
         "img-src": [SELF, "data:"],
         "connect-src": [SELF],
         "font-src": [SELF],
+        # Only the players of the allowed embed providers, fixed in code, loaded on a click.
+        "frame-src": list(EMBED_FRAME_HOSTS),
         "object-src": [NONE],
         "base-uri": [SELF],
         "form-action": [SELF],

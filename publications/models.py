@@ -10,6 +10,8 @@ from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 from taggit.models import Tag, TaggedItemBase
 
+from policyhub.editorial import reading
+from policyhub.editorial.embeds import PROVIDER_NAMES, embeds_in, validate_embeds
 from policyhub.editorial.fields import HttpsURLField
 from policyhub.editorial.images import (
     HERO_WIDTHS,
@@ -372,6 +374,16 @@ class Publication(Publishable):
         help_text='e.g. "Adapted from an article originally published by 38 North."',
     )
     source_url = HttpsURLField(blank=True)
+    media = models.TextField(
+        "video and audio",
+        blank=True,
+        validators=[validate_embeds],
+        help_text=(
+            f"To embed a video or podcast ({PROVIDER_NAMES}), paste the address of its page, "
+            "one per line, optionally followed by a short title, e.g. "
+            "“https://youtu.be/… Launch event recording”. Readers load the player with a click."
+        ),
+    )
 
     related = models.ManyToManyField(
         "self",
@@ -419,6 +431,7 @@ class Publication(Publishable):
             "hero_renditions",
             "source_note",
             "source_url",
+            "media",
             "updated_at",
         }
     )
@@ -484,6 +497,19 @@ class Publication(Publishable):
     @cached_property
     def hero_picture(self):
         return ResponsiveImage.from_field(self.hero_image, self.hero_renditions)
+
+    @property
+    def embeds(self):
+        """The video and audio players to offer, in the editor's order."""
+        return embeds_in(self.media)
+
+    @property
+    def word_count(self):
+        return reading.word_count(self.body)
+
+    @property
+    def reading_minutes(self):
+        return reading.reading_minutes(self.word_count)
 
     @property
     def ordered_authors(self):

@@ -5,6 +5,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import render
 
 from .engine import search as run_search
+from .facets import MULTIPLE
 from .forms import SearchForm, SuggestForm
 from .spelling import suggestion
 from .suggest import suggestions
@@ -17,8 +18,11 @@ def _facet_urls(groups, form):
     """Each option links to the current search with that filter toggled, back on page one."""
     for group in groups:
         for option in group.options:
-            value = None if option.selected else option.value
-            option.url = form.query_string(group.param, value) or "?"
+            if group.param in MULTIPLE:
+                option.url = form.toggle_string(group.param, option.value) or "?"
+            else:
+                value = None if option.selected else option.value
+                option.url = form.query_string(group.param, value) or "?"
 
 
 def search(request):

@@ -5,11 +5,11 @@ import unicodedata
 from django import forms
 from taggit.models import Tag
 
-from publications.forms import QueryStringMixin, SlugMultipleChoiceField
+from publications.forms import FilterLink, QueryStringMixin, SlugMultipleChoiceField
 from publications.models import Person, PublicationType, Region, Topic
 
 from .engine import SORTS
-from .facets import Filters
+from .facets import MULTIPLE, Filters
 from .models import SearchDocument
 
 
@@ -59,6 +59,22 @@ class SearchForm(QueryStringMixin, forms.Form):
             for name, value in self._kept_pairs("page")
             if name not in ("q", "sort") and name in self.fields
         ]
+
+    def active_links(self):
+        """Each chosen filter value, with the query that drops it (the page's others kept)."""
+        data, links = self.cleaned_data, []
+        if data.get("kind"):
+            kinds = dict(SearchDocument.Kind.choices)
+            links.append(FilterLink(f"Kind: {kinds[data['kind']]}", self.query_string("kind")))
+        for name in MULTIPLE:
+            label = self.fields[name].label or name.title()
+            links += [
+                FilterLink(f"{label}: {item}", self.toggle_string(name, item.slug))
+                for item in data.get(name) or ()
+            ]
+        if data.get("year"):
+            links.append(FilterLink(f"Year: {data['year']}", self.query_string("year")))
+        return links
 
     def filters(self):
         data = self.cleaned_data

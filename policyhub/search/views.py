@@ -7,6 +7,8 @@ from django.shortcuts import render
 from .engine import search as run_search
 from .facets import MULTIPLE
 from .forms import SearchForm, SuggestForm
+from .models import Synonym
+from .query import synonyms_applied
 from .spelling import suggestion
 from .suggest import suggestions
 
@@ -42,6 +44,8 @@ def search(request):
     context = {"form": form, "results": results, "query": data["q"]}
     if not results.total and any(v for k, v in data.items() if k not in ("q", "sort", "page")):
         context["unfiltered_url"] = "?" + urlencode({"q": data["q"]})
+    if not results.total:
+        context["synonyms"] = synonyms_applied(data["q"], Synonym.objects.groups())
     if data["q"] and results.total < FEW_RESULTS:
 
         def total(corrected):

@@ -276,6 +276,10 @@ class TaggedPublication(TaggedItemBase):
         indexes = [models.Index(fields=["tag", "content_object"], name="tagged_publication_by_tag")]
 
 
+def any_of(value):
+    return value if isinstance(value, list | tuple | set) else [value]
+
+
 class PublicationQuerySet(FacetCountsQuerySet):
     def get_by_natural_key(self, slug):
         # Fixtures (the demo's home slots) name it by slug, not by an id the import chose.
@@ -293,18 +297,23 @@ class PublicationQuerySet(FacetCountsQuerySet):
         """Everything the detail page shows about the publication itself."""
         return self.for_listing().prefetch_related("regions", attachments_prefetch())
 
+    # These take one value or a list of them: a publication with any of them matches.
     def with_topic(self, topic):
         return self.filter(
-            pk__in=Publication.topics.through.objects.filter(topic=topic).values("publication_id")
+            pk__in=Publication.topics.through.objects.filter(topic__in=any_of(topic)).values(
+                "publication_id"
+            )
         )
 
     def with_tag(self, tag):
         return self.filter(
-            pk__in=TaggedPublication.objects.filter(tag=tag).values("content_object_id")
+            pk__in=TaggedPublication.objects.filter(tag__in=any_of(tag)).values("content_object_id")
         )
 
     def by_author(self, person):
-        return self.filter(pk__in=Authorship.objects.filter(person=person).values("publication_id"))
+        return self.filter(
+            pk__in=Authorship.objects.filter(person__in=any_of(person)).values("publication_id")
+        )
 
     def in_regions(self, region_ids):
         """Publications in any of these regions. Pass ``region.descendant_ids()`` so that a region

@@ -12,6 +12,8 @@ import environ
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from policyhub.object_storage import s3_storages
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -288,6 +290,11 @@ STORAGES = {
         )
     },
 }
+# Object storage for several servers (policyhub/object_storage.py): uploads, renditions and
+# documents in one S3-compatible bucket instead of MEDIA_ROOT and DOCUMENTS_ROOT.
+MEDIA_STORAGE_URL = env.str("MEDIA_STORAGE_URL", default="")
+if MEDIA_STORAGE_URL:
+    STORAGES.update(s3_storages(MEDIA_STORAGE_URL))
 
 # WhiteNoise gives hashed file names (css/site.3f2a1b.css) ten years and "immutable"; this is for
 # the unhashed names, which a deploy changes in place.

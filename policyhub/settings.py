@@ -314,6 +314,10 @@ MAX_IMAGE_UPLOAD_SIZE = env.int("MAX_IMAGE_UPLOAD_SIZE", default=10 * 1024 * 102
 DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_BYTES", default=100 * 1024 * 1024)
 DOCUMENT_MAX_PAGES = env.int("DOCUMENT_MAX_PAGES", default=2000)
 DOCUMENT_EXTRACTION_SECONDS = env.float("DOCUMENT_EXTRACTION_SECONDS", default=20)
+# A cover is drawn in a process of its own, killed after this long or at this much memory
+# (policyhub/documents/covers.py): the document is then kept without one.
+DOCUMENT_COVER_SECONDS = env.float("DOCUMENT_COVER_SECONDS", default=10)
+DOCUMENT_COVER_MEMORY = env.int("DOCUMENT_COVER_MEMORY", default=1024 * 1024 * 1024)
 
 # django-taggit: "Sanctions" and "sanctions" are one tag.
 TAGGIT_CASE_INSENSITIVE = True

@@ -14,10 +14,12 @@ import sys
 import time
 import urllib.request
 import uuid
+from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.core.management import call_command
 from django.db import connection
 
 from policyhub.documents.models import Document
@@ -256,3 +258,12 @@ def test_one_server_uploads_the_other_serves(
 
     # Neither server kept a file of its own.
     assert not any(path.is_file() for path in tmp_path.glob("[ab]/**/*"))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_backup_says_the_files_are_not_in_it(settings, tmp_path):
+    settings.MEDIA_STORAGE_URL = "s3://bucket/site"
+    out, err = StringIO(), StringIO()
+    call_command("backup", str(tmp_path / "backup"), stdout=out, stderr=err)
+    assert "Backed up" in out.getvalue()
+    assert "on object storage (MEDIA_STORAGE_URL), not in this backup" in err.getvalue()

@@ -129,3 +129,34 @@ def test_a_revision_from_before_documents_leaves_them_as_they_are(report):
     restore(publication, old)
 
     assert attached(publication) == [("Main study", "full-report")]
+
+
+def test_a_pending_version_holds_new_documents_and_its_preview_shows_them(
+    admin_client, client, report, annex
+):
+    publication = PublicationFactory(title="Kelp")
+    PublicationDocumentFactory(publication=publication, document=report)
+    url, data = change_form_data(admin_client, publication)
+    data.update(
+        {
+            "document_attachments-1-document": str(annex.pk),
+            "document_attachments-1-label": "annex",
+            "document_attachments-1-order": "1",
+        }
+    )
+
+    # Saved without publishing: the live page keeps its one document.
+    assert admin_client.post(url, data).status_code == 302
+    assert attached(publication) == [("Main study", "full-report")]
+    assert [item["label"] for item in pending_for(publication).relations["documents"]] == [
+        "Full report: Main study",
+        "Annex: Data tables",
+    ]
+    assert "Data tables" not in client.get(publication.get_absolute_url()).content.decode()
+
+    preview = reverse("publications:preview", args=[publication.pk]) + "?version=pending"
+    assert "Data tables" in admin_client.get(preview).content.decode()
+    assert attached(publication) == [("Main study", "full-report")]
+
+    publish_pending(publication, pending_for(publication))
+    assert attached(publication) == [("Main study", "full-report"), ("Data tables", "annex")]

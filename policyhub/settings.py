@@ -422,6 +422,9 @@ SPECTACULAR_SETTINGS = {
     # Self-hosted Swagger UI: no CDN, which the CSP would refuse anyway.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # Deep links put a link inside each operation's toggle button: nested controls, which
+    # keyboard and screen-reader users cannot reach (axe, tests/browser/test_axe.py).
+    "SWAGGER_UI_SETTINGS": {"deepLinking": False, "syntaxHighlight": {"theme": "idea"}},
 }
 # Anyone may read the API from a browser on another site; no cookies are sent or wanted.
 CORS_ALLOW_ALL_ORIGINS = True

@@ -265,7 +265,14 @@ def schedule_changed(**kwargs):
 def _schedule_touched(sender, instance=None, **kwargs):
     # Only a save that leaves an item scheduled can add or bring forward a time; one that
     # removes or delays a time leaves an answer that is early, which is merely asked again.
-    if not in_working_copy() and getattr(instance, "is_scheduled", False):
+    if in_working_copy():
+        return
+    try:
+        scheduled = getattr(instance, "is_scheduled", False)
+    except TypeError:
+        # A publish time given as text (a script's create()) is parsed only when read back.
+        scheduled = True
+    if scheduled:
         schedule_changed()
 
 

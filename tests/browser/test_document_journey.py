@@ -65,7 +65,8 @@ def test_editor_attaches_a_report_and_a_reader_finds_and_downloads_it(
         {"name": "sandpiper.pdf", "mimeType": "application/pdf", "buffer": content}
     )
     page.get_by_role("button", name="Save", exact=True).click()
-    page.wait_for_url("**/admin/documents/document/")
+    # Reading the file and drawing its cover (a process of its own) take a while on a busy machine.
+    page.wait_for_url("**/admin/documents/document/", timeout=60_000)
     assert "was added successfully" in page.locator(".messagelist").inner_text()
     document = Document.objects.get()
     assert (document.title, document.pages) == ("Sandpiper full report", 3)

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "csp",
     "policyhub.appconfigs.LoginAttemptsConfig",
     "django_prose_editor",
+    "solo",
     "policyhub.editorial",
     "publications",
     "options",

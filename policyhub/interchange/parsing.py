@@ -15,13 +15,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, time
 
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
+from django.core.validators import EmailValidator, URLValidator
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from options.models import OptionSource, PolicyOption
 from policyhub.documents.models import Document, PublicationDocument
 from policyhub.editorial.models import Publishable
+from publications.models import Person
 
 # Editorial status in the file → stored status. Read from the model, so statuses added there
 # (review, unpublished) are accepted here as they land; add an entry to map another name.
@@ -30,6 +31,7 @@ LEVELS = set(PolicyOption.Level.values)
 TIMEFRAMES = set(PolicyOption.Timeframe.values)
 REAL_WORLD_STATUSES = set(PolicyOption.RealWorldStatus.values)
 STANCES = set(OptionSource.Stance.values)
+INSTITUTE_ROLES = set(Person.Kind.values)
 DOCUMENT_LABELS = set(PublicationDocument.Label.values)
 LANGUAGES = set(Document.Language.values)
 SHA256 = re.compile(r"[0-9a-f]{64}")
@@ -178,6 +180,12 @@ class QuestionRecord:
 
 
 @dataclass
+class ProfileLinkItem:
+    url: str
+    label: str
+
+
+@dataclass
 class PersonRecord:
     line: int
     name: str
@@ -186,6 +194,12 @@ class PersonRecord:
     bio: object = ABSENT
     link: object = ABSENT
     photo: object = ABSENT  # Image (file and alt only)
+    institute_role: object = ABSENT  # Person.Kind: staff, fellow or external
+    expertise: object = ABSENT  # [area name, ...]
+    languages: object = ABSENT
+    email: object = ABSENT
+    show_email: object = ABSENT
+    links: object = ABSENT  # [ProfileLinkItem, ...]
     unknown: list = field(default_factory=list)
     kind = "person"
 
@@ -258,6 +272,9 @@ MAX = {
     "status_note": 500,
     "terms": 500,
     "note": 300,
+    "languages": 200,
+    "email": 254,
+    "link_label": 60,
 }
 
 
@@ -313,6 +330,17 @@ def _choice(data, key, allowed, *, required=True):
         return value
     if value not in allowed:
         raise BadLine(f'unknown {key} "{value}" (expected one of: {", ".join(sorted(allowed))})')
+    return value
+
+
+def _bool(data, key):
+    if key not in data:
+        return ABSENT
+    value = data[key]
+    if value is None:
+        return False
+    if not isinstance(value, bool):
+        raise BadLine(f'"{key}" must be true or false')
     return value
 
 
@@ -595,7 +623,45 @@ def _person(line, data):
         bio=_text(data, "bio", required=False),
         link=_url(data, "link"),
         photo=_image(data, "photo", texts=("alt",)),
+        institute_role=_choice(data, "institute_role", INSTITUTE_ROLES, required=False),
+        expertise=_names(data, "expertise", max_length=MAX["term"]),
+        languages=_text(data, "languages", required=False, max_length=MAX["languages"]),
+        email=_email(data, "email"),
+        show_email=_bool(data, "show_email"),
+        links=_profile_links(data),
     )
+
+
+def _email(data, key):
+    value = _text(data, key, required=False, max_length=MAX["email"])
+    if value:
+        try:
+            EmailValidator()(value)
+        except ValidationError:
+            raise BadLine(f'"{key}" is not an email address') from None
+    return value
+
+
+def _profile_links(data):
+    if "links" not in data:
+        return ABSENT
+    value = data["links"]
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise BadLine('"links" must be a list')
+    links, seen = [], set()
+    for item in value:
+        if not isinstance(item, dict):
+            raise BadLine('"links" must hold objects like {"url": ..., "label": ...}')
+        url = _url(item, "url")
+        if not url:
+            raise BadLine('"links": each link needs a "url"')
+        label = _text(item, "label", required=False, max_length=MAX["link_label"]) or ""
+        if url not in seen:
+            seen.add(url)
+            links.append(ProfileLinkItem(url, label.strip()))
+    return links
 
 
 def _term(kind, max_length):
@@ -656,7 +722,10 @@ KEYS = {
         "status_note", "status_date", "actors", "prerequisites", "tags", "sources",
     },
     "question": {"slug", "title", "summary", "context", "status", "published", "regions", "tags"},
-    "person": {"name", "role", "affiliation", "bio", "link", "photo"},
+    "person": {
+        "name", "role", "affiliation", "bio", "link", "photo", "institute_role", "expertise",
+        "languages", "email", "show_email", "links",
+    },
     "type": {"name", "description"},
     "topic": {"name", "description"},
     "region": {"name", "description", "parent"},

@@ -15,7 +15,13 @@ from .redirects import ImportFailed, import_redirects
 
 
 @admin.register(Page)
-class PageAdmin(RevisionAdminMixin, CSPNonceMediaMixin, WorkflowAdminMixin, admin.ModelAdmin):
+class PageAdmin(
+    ImageFilesAdminMixin,
+    RevisionAdminMixin,
+    CSPNonceMediaMixin,
+    WorkflowAdminMixin,
+    admin.ModelAdmin,
+):
     preview_url_name = "pages:preview"
     list_display = ["title", "path", "parent", "state_label", "published_at"]
     list_filter = [PublishStateFilter, "status"]
@@ -26,6 +32,7 @@ class PageAdmin(RevisionAdminMixin, CSPNonceMediaMixin, WorkflowAdminMixin, admi
     date_hierarchy = "published_at"
     fieldsets = [
         (None, {"fields": ["title", "slug", "parent", "summary", "body"]}),
+        ("Hero image", {"fields": ["hero_image", "hero_alt", "hero_caption", "hero_credit"]}),
         ("Search engines", {"fields": ["seo_title", "seo_description"]}),
         ("Publishing", {"fields": ["status", "published_at"]}),
     ]

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from simple_history.models import HistoricalRecords
 
 from options.models import PolicyOption, PolicyQuestion
@@ -77,6 +78,17 @@ class Page(Publishable):
     )
     summary = models.TextField(blank=True, help_text="Plain text, shown under the title.")
     body = RichTextField(blank=True)
+    hero_image = CheckedImageField(upload_to="pages/%Y/", blank=True)
+    hero_alt = models.CharField(
+        "hero image alt text",
+        max_length=300,
+        blank=True,
+        help_text="Describe the image for readers who cannot see it.",
+    )
+    hero_caption = models.CharField(max_length=500, blank=True)
+    hero_credit = models.CharField(max_length=300, blank=True)
+    # Written on save from the hero image, never by hand.
+    hero_renditions = models.JSONField(default=dict, blank=True, editable=False)
     seo_title = models.CharField(
         "SEO title", max_length=70, blank=True, help_text="For search engines; the title if empty."
     )
@@ -88,7 +100,10 @@ class Page(Publishable):
     )
 
     objects = PageQuerySet.as_manager()
-    history = HistoricalRecords(bases=[RevisionRelations], excluded_fields=["updated_at"])
+    # Renditions are derived from the image: a restored revision has them made again at save.
+    history = HistoricalRecords(
+        bases=[RevisionRelations], excluded_fields=["updated_at", "hero_renditions"]
+    )
 
     class Meta:
         ordering = ["title", "pk"]
@@ -120,8 +135,19 @@ class Page(Publishable):
     def get_absolute_url(self):
         return reverse("pages:page", args=[self.path])
 
+    def save(self, **kwargs):
+        save_with_renditions(
+            self, "hero_image", "hero_renditions", HERO_WIDTHS, super().save, kwargs
+        )
+
+    @cached_property
+    def hero_picture(self):
+        return ResponsiveImage.from_field(self.hero_image, self.hero_renditions)
+
     def clean(self):
         super().clean()
+        if self.hero_image and not self.hero_alt.strip():
+            raise ValidationError({"hero_alt": "Describe the hero image (alt text) for readers."})
         if self.parent_id is None and self.slug.lower() in reserved_segments():
             raise ValidationError(
                 {
@@ -375,8 +401,8 @@ class HomeSlot(models.Model):
     image = CheckedImageField(
         upload_to="home/%Y/",
         blank=True,
-        help_text="Instead of the publication's hero image (pages, options and questions have "
-        "none of their own).",
+        help_text="Instead of the publication's or the page's hero image (options and questions "
+        "have none of their own).",
     )
     image_alt = models.CharField(
         "image alt text",
@@ -449,9 +475,12 @@ class HomeSlot(models.Model):
 
     @property
     def picture(self):
-        """(image, alt): the slot's own image, else the publication's hero image, else None."""
+        """(image, alt): the slot's own image, else the publication's or page's hero image, else
+        (None, "")."""
         if self.image:
             return ResponsiveImage.from_field(self.image, self.image_renditions), self.image_alt
         if self.publication_id and self.publication.hero_image:
             return self.publication.hero_picture, self.publication.hero_alt
+        if self.page_id and self.page.hero_image:
+            return self.page.hero_picture, self.page.hero_alt
         return None, ""

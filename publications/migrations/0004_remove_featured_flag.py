@@ -6,9 +6,9 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('publications', '0002_database_extras'),
+        ('publications', '0003_person_expert_fields'),
         # The featured publications became home page slots there first.
-        ('pages', '0002_home_slots'),
+        ('pages', '0003_home_slots'),
     ]
 
     operations = [

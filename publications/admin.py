@@ -128,6 +128,7 @@ class PublicationAdmin(
         "published_at",
         "author_names",
         "tag_names",
+        "words",
     ]
     list_filter = [
         PublishStateFilter,
@@ -140,10 +141,15 @@ class PublicationAdmin(
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["publication_type", "topics", "regions"]
     inlines = [AuthorshipInline, RelatedPublicationInline]
+    readonly_fields = ["words"]
     view_on_site = True
     save_on_top = True
     fieldsets = [
-        ("Content", {"fields": ["title", "slug", "publication_type", "summary", "body"]}),
+        (
+            "Content",
+            {"fields": ["title", "slug", "publication_type", "summary", "body", "words"]},
+        ),
+        ("Video and audio", {"fields": ["media"]}),
         (
             "People & taxonomy",
             {
@@ -182,6 +188,12 @@ class PublicationAdmin(
     @admin.display(description="tags")
     def tag_names(self, obj):
         return ", ".join(sorted((tag.name for tag in obj.tags.all()), key=str.casefold))
+
+    @admin.display(description="words")
+    def words(self, obj):
+        if obj.pk is None:
+            return "–"
+        return f"{obj.word_count:,} ({obj.reading_minutes} min read)"
 
 
 class ProfileLinkInline(admin.TabularInline):

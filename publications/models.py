@@ -10,6 +10,8 @@ from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 from taggit.models import Tag, TaggedItemBase
 
+from policyhub.editorial import reading
+from policyhub.editorial.embeds import PROVIDER_NAMES, embeds_in, validate_embeds
 from policyhub.editorial.fields import HttpsURLField
 from policyhub.editorial.images import (
     HERO_WIDTHS,
@@ -52,10 +54,15 @@ class PersonQuerySet(models.QuerySet):
         return models.Exists(bylines)
 
 
+def attachment_model():
+    """``PublicationDocument`` (policyhub.documents, which sits above this app)."""
+    return Publication.document_attachments.rel.related_model
+
+
 def attachments_prefetch():
     """The publication's documents (policyhub.documents, which sits above this app and adds the
     ``document_attachments`` relation) in display order, without their extracted text."""
-    attachments = Publication.document_attachments.rel.related_model.objects
+    attachments = attachment_model().objects
     return models.Prefetch(
         "document_attachments",
         queryset=attachments.select_related("document").defer("document__page_texts"),
@@ -274,6 +281,10 @@ class TaggedPublication(TaggedItemBase):
         indexes = [models.Index(fields=["tag", "content_object"], name="tagged_publication_by_tag")]
 
 
+def any_of(value):
+    return value if isinstance(value, list | tuple | set) else [value]
+
+
 class PublicationQuerySet(FacetCountsQuerySet):
     def get_by_natural_key(self, slug):
         # Fixtures (the demo's home slots) name it by slug, not by an id the import chose.
@@ -291,18 +302,23 @@ class PublicationQuerySet(FacetCountsQuerySet):
         """Everything the detail page shows about the publication itself."""
         return self.for_listing().prefetch_related("regions", attachments_prefetch())
 
+    # These take one value or a list of them: a publication with any of them matches.
     def with_topic(self, topic):
         return self.filter(
-            pk__in=Publication.topics.through.objects.filter(topic=topic).values("publication_id")
+            pk__in=Publication.topics.through.objects.filter(topic__in=any_of(topic)).values(
+                "publication_id"
+            )
         )
 
     def with_tag(self, tag):
         return self.filter(
-            pk__in=TaggedPublication.objects.filter(tag=tag).values("content_object_id")
+            pk__in=TaggedPublication.objects.filter(tag__in=any_of(tag)).values("content_object_id")
         )
 
     def by_author(self, person):
-        return self.filter(pk__in=Authorship.objects.filter(person=person).values("publication_id"))
+        return self.filter(
+            pk__in=Authorship.objects.filter(person__in=any_of(person)).values("publication_id")
+        )
 
     def in_regions(self, region_ids):
         """Publications in any of these regions. Pass ``region.descendant_ids()`` so that a region
@@ -372,6 +388,16 @@ class Publication(Publishable):
         help_text='e.g. "Adapted from an article originally published by 38 North."',
     )
     source_url = HttpsURLField(blank=True)
+    media = models.TextField(
+        "video and audio",
+        blank=True,
+        validators=[validate_embeds],
+        help_text=(
+            f"To embed a video or podcast ({PROVIDER_NAMES}), paste the address of its page, "
+            "one per line, optionally followed by a short title, e.g. "
+            "“https://youtu.be/… Launch event recording”. Readers load the player with a click."
+        ),
+    )
 
     related = models.ManyToManyField(
         "self",
@@ -419,6 +445,7 @@ class Publication(Publishable):
             "hero_renditions",
             "source_note",
             "source_url",
+            "media",
             "updated_at",
         }
     )
@@ -486,6 +513,19 @@ class Publication(Publishable):
         return ResponsiveImage.from_field(self.hero_image, self.hero_renditions)
 
     @property
+    def embeds(self):
+        """The video and audio players to offer, in the editor's order."""
+        return embeds_in(self.media)
+
+    @property
+    def word_count(self):
+        return reading.word_count(self.body)
+
+    @property
+    def reading_minutes(self):
+        return reading.reading_minutes(self.word_count)
+
+    @property
     def ordered_authors(self):
         """Authors in byline order; uses the prefetched authorships when there are any."""
         return [authorship.person for authorship in self.authorships.all()]
@@ -496,12 +536,10 @@ class Publication(Publishable):
 
     @classmethod
     def relations_snapshots(cls, pks):
-        """{pk: relations snapshot} for many publications in five queries, however many."""
+        """{pk: relations snapshot} for many publications in six queries, however many."""
         pks = list(pks)
-        snapshots = {
-            pk: {"authors": [], "topics": [], "regions": [], "tags": [], "related": []}
-            for pk in pks
-        }
+        keys = ("authors", "topics", "regions", "tags", "related", "documents")
+        snapshots = {pk: {key: [] for key in keys} for pk in pks}
         queries = {
             "authors": Authorship.objects.filter(publication_id__in=pks)
             .order_by("order", "pk")
@@ -519,9 +557,20 @@ class Publication(Publishable):
         from policyhub.editorial.revisions import collect_relations
 
         tags = TaggedPublication.objects.filter(content_object_id__in=pks)
-        return collect_relations(
-            snapshots, queries, tags.values_list("content_object_id", "tag__name")
+        collect_relations(snapshots, queries, tags.values_list("content_object_id", "tag__name"))
+        # Attached documents keep their label too ("kind"), so a restore brings it back.
+        attachments = attachment_model()
+        labels = dict(attachments._meta.get_field("label").flatchoices)
+        rows = (
+            attachments.objects.filter(publication_id__in=pks)
+            .order_by("order", "pk")
+            .values_list("publication_id", "document_id", "label", "document__title")
         )
+        for owner, document, kind, title in rows:
+            snapshots[owner]["documents"].append(
+                {"id": document, "label": f"{labels.get(kind, kind)}: {title}", "kind": kind}
+            )
+        return snapshots
 
     def restore_relations(self, snapshot):
         """Make the relations what ``snapshot`` says; returns notes on what could not be."""
@@ -550,6 +599,24 @@ class Publication(Publishable):
                 RelatedPublication(from_publication=self, to_publication_id=pk, order=order)
                 for order, pk in enumerate(others)
             )
+        if "documents" in snapshot:
+            notes += self._restore_attachments(snapshot["documents"])
+        return notes
+
+    def _restore_attachments(self, items):
+        from policyhub.editorial.revisions import existing_ids
+
+        notes = []
+        attachments = attachment_model()
+        label = attachments._meta.get_field("label")
+        documents = attachments._meta.get_field("document").related_model
+        kinds = {item["id"]: item.get("kind") for item in items}
+        self.document_attachments.all().delete()
+        # One save each, not bulk_create: the search index follows attachments by their signals.
+        for order, pk in enumerate(existing_ids(documents, items, "document", notes)):
+            kind = kinds[pk] if kinds[pk] in dict(label.flatchoices) else label.default
+            attachments.objects.create(publication=self, document_id=pk, label=kind, order=order)
+        self.__dict__.pop("attached_documents", None)
         return notes
 
     def related_publications(self, limit=4):

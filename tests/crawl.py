@@ -23,6 +23,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import Resolver404, resolve
+from django.utils.html import escape
 from PIL import Image
 
 from policyhub.pages.models import Menu
@@ -30,6 +31,7 @@ from tests.factories import (
     ActorFactory,
     DocumentFactory,
     HomeSlotFactory,
+    LibraryImageFactory,
     MenuFactory,
     MenuItemFactory,
     OptionSourceFactory,
@@ -192,6 +194,20 @@ def tiny_png(name):
     return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
 
 
+def long_read_body(label, image_id):
+    """A body with all the reader's aids: headings for a table of contents, footnotes and a
+    figure from the image library. ``label`` is HTML (escaped text)."""
+    return (
+        f"<p>{label}Why sequencing matters<span data-footnote>{label}See "
+        f"https://www.38north.org/sequencing for the data.</span>.</p>"
+        f"<h2>{label}Background</h2><p>Earlier rounds<span data-footnote>{label}Six-party "
+        f"talks, 2003-2009.</span> failed.</p>"
+        f'<figure data-image="{image_id}"></figure>'
+        f"<h2>{label}Options</h2><h3>{label}Talks first</h3><p>Open a channel.</p>"
+        f"<h2>{label}Options</h2><p>Repeated heading, its own id.</p>"
+    )
+
+
 def populate(label=""):
     """Demo-like content: published, draft, scheduled and in-review publications with people
     (some authors of hidden pieces only, one of nothing, so readers must not see them), topics,
@@ -207,8 +223,16 @@ def populate(label=""):
     korea = RegionFactory(name=f"{label}Korean peninsula", slug="korean-peninsula", parent=asia)
     author = PersonFactory(name=f"{label}Ada Fellow", slug="ada-fellow", role=f"{label}Fellow")
     second = PersonFactory(name=f"{label}Ben Analyst", slug="ben-analyst")
+    chart = LibraryImageFactory(
+        title=f"{label}Trade chart",
+        image=tiny_png("chart.png"),
+        alt=f"{label}Exports fell by half",
+        caption=f"{label}Exports, 2015-2020",
+        credit=f"{label}KOTRA",
+    )
     first = PublicationFactory(
         title=f"{label}Talks before threats",
+        body=long_read_body(escape(label), chart.pk),
         slug="talks-before-threats",
         publication_type=analysis,
         summary=f"{label}Why sequencing matters.",

@@ -12,7 +12,7 @@ from PIL import Image, ImageCms, PngImagePlugin
 
 from options.models import Actor, OptionSource, PolicyOption, PolicyQuestion, Track
 from policyhub.documents.models import Document, PublicationDocument
-from policyhub.editorial.models import OldSlug, SiteSettings, SocialLink
+from policyhub.editorial.models import LibraryImage, OldSlug, SiteSettings, SocialLink
 from policyhub.pages.models import HomeSlot, Menu, MenuItem, Page, Redirect
 from policyhub.search.models import Synonym
 from publications.models import (
@@ -450,3 +450,14 @@ class SocialLinkFactory(BaseFactory):
     order = factory.Sequence(int)
     label = factory.Sequence(lambda n: f"Network {n}")
     url = factory.Sequence(lambda n: f"https://social{n}.example/@institute")
+
+
+class LibraryImageFactory(BaseFactory):
+    class Meta:
+        model = LibraryImage
+
+    title = factory.Sequence(lambda n: f"Chart {n}")
+    image = factory.LazyFunction(lambda: image_file("chart.png", size=(1200, 800)))
+    alt = "Exports fell by half between 2017 and 2019."
+    caption = "North Korea's exports, 2015–2020."
+    credit = "Data: KOTRA"

@@ -11,10 +11,12 @@ from django.utils import timezone
 
 from tests.factories import (
     HomeSlotFactory,
+    LibraryImageFactory,
     PersonFactory,
     PublicationFactory,
     RegionFactory,
     TopicFactory,
+    image_file,
 )
 
 pytestmark = pytest.mark.django_db
@@ -41,6 +43,10 @@ def content(request):
     for publication in publications[::2]:
         HomeSlotFactory(publication=publication)
     main = publications[0]
+    # Figures in the body: one query for their images, however many (editorial/rendering.py).
+    figures = [LibraryImageFactory(image=image_file()) for _ in range(count // 3)]
+    main.body = "".join(f'<p>Text</p><figure data-image="{f.pk}"></figure>' for f in figures)
+    main.save()
     for n, other in enumerate(publications[1:3]):
         main.related_links.create(to_publication=other, order=n)
     return {"main": main, "topic": topic, "region": asia, "author": author}
@@ -64,9 +70,9 @@ PAGES = [
         19 + MENUS + SITE,
     ),
     # With the data cache off (as here): whether it is published, then the publication with its
-    # relations (publications/views.py) and attached documents; with the cache warm, the first
-    # query only.
-    ("detail", lambda c: c["main"].get_absolute_url(), 12 + MENUS + SITE),
+    # relations (publications/views.py), attached documents, the body's figures and the related
+    # cards' authors; with the cache warm, the first query only.
+    ("detail", lambda c: c["main"].get_absolute_url(), 14 + MENUS + SITE),
     # With the person's expertise and profile links, and the options their work argues for.
     ("person", lambda c: c["author"].get_absolute_url(), 9 + MENUS + SITE),
     ("topic", lambda c: c["topic"].get_absolute_url(), 7 + MENUS + SITE),

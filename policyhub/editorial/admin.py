@@ -1,10 +1,11 @@
 from django.contrib import admin
 from django.db import router
+from django.utils.html import format_html_join
 from js_asset import Media
 from solo.admin import SingletonModelAdmin
 
 from .images import delete_files_on_rollback
-from .models import OldSlug, SiteSettings, SocialLink
+from .models import LibraryImage, OldSlug, SiteSettings, SocialLink
 
 
 class CSPNonceMediaMixin:
@@ -59,3 +60,28 @@ class SiteSettingsAdmin(ImageFilesAdminMixin, SingletonModelAdmin):
             },
         ),
     ]
+
+
+@admin.register(LibraryImage)
+class LibraryImageAdmin(ImageFilesAdminMixin, admin.ModelAdmin):
+    """Images for figures in rich text: the editor's figure button asks for the number shown
+    in the list."""
+
+    list_display = ["title", "figure_number", "alt", "credit", "created_at"]
+    search_fields = ["title", "alt", "caption", "credit"]
+    date_hierarchy = "created_at"
+    fields = ["title", "image", "alt", "caption", "credit", "shown_in"]
+    readonly_fields = ["shown_in"]
+
+    @admin.display(description="Number (for the figure button)", ordering="pk")
+    def figure_number(self, image):
+        return image.pk
+
+    @admin.display(description="Shown in")
+    def shown_in(self, image):
+        items = image.shown_in() if image.pk else []
+        if not items:
+            return "No text places this image yet."
+        return format_html_join(
+            ", ", "{} ({})", ((item, item._meta.verbose_name) for item in items)
+        )

@@ -29,8 +29,9 @@ class EditorialConfig(AppConfig):
         from .models import PendingChange, SiteSettings, SocialLink
 
         cache.connect()
-        # The site's name, logo and footer appear on every page.
-        cache.watch("editorial.sitesettings", "editorial.sociallink")
+        # The site's name, logo and footer appear on every page; figures in published texts
+        # show the library's images.
+        cache.watch("editorial.sitesettings", "editorial.sociallink", "editorial.libraryimage")
         request_started.connect(site.forget, dispatch_uid="policyhub.editorial.site.request")
         for signal in (post_save, post_delete):
             # A pending change saved, scheduled or not, or gone: its go-live time may move.

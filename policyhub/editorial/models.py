@@ -7,11 +7,15 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.functional import cached_property
 from solo.models import SingletonModel
 
 from . import workflow
 from .fields import HttpsURLField
-from .images import HERO_WIDTHS, CheckedImageField, save_with_renditions
+from .images import HERO_WIDTHS, CheckedImageField, ResponsiveImage, save_with_renditions
+
+# A figure spans the text column, as a publication's hero image does.
+FIGURE_WIDTHS = HERO_WIDTHS
 
 
 class PublishableQuerySet(models.QuerySet):
@@ -424,3 +428,54 @@ class SocialLink(models.Model):
     def clean(self):
         if self.url and not self.url.startswith("https://"):
             raise ValidationError({"url": "Profile links must start with https://."})
+
+
+class LibraryImage(models.Model):
+    """An uploaded image editors place in rich text (a figure: ``<figure data-image="id">``),
+    with its alt text, caption and credit kept once for every text that shows it."""
+
+    title = models.CharField(
+        max_length=200, help_text="For finding it here; readers do not see it."
+    )
+    image = CheckedImageField(upload_to="library/%Y/")
+    alt = models.CharField(
+        "alt text",
+        max_length=300,
+        help_text="Describe the image for readers who cannot see it.",
+    )
+    caption = models.CharField(max_length=500, blank=True)
+    credit = models.CharField(max_length=300, blank=True)
+    # Written on save from the image (editorial/images.py), never by hand.
+    renditions = models.JSONField(default=dict, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        get_latest_by = "created_at"
+        verbose_name = "image"
+
+    def __str__(self):
+        return self.title
+
+    def save(self, **kwargs):
+        save_with_renditions(self, "image", "renditions", FIGURE_WIDTHS, super().save, kwargs)
+
+    @cached_property
+    def picture(self):
+        return ResponsiveImage.from_field(self.image, self.renditions)
+
+    def shown_in(self, limit=20):
+        """The publishable items (any state) whose rich text places this image, a query per
+        model: what deleting or changing it would touch."""
+        from .richtext import RichTextField
+
+        marker = f'data-image="{self.pk}"'
+        found = []
+        for model in publishable_models():
+            fields = [f.name for f in model._meta.fields if isinstance(f, RichTextField)]
+            if fields and self.pk is not None:
+                condition = models.Q()
+                for name in fields:
+                    condition |= models.Q(**{f"{name}__contains": marker})
+                found += model.objects.filter(condition).order_by("pk")[:limit]
+        return found[:limit]

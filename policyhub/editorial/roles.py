@@ -33,6 +33,8 @@ CONTRIBUTOR_PERMISSIONS = [
     # (policyhub/documents/admin.py).
     ("documents", "document", ["add", "change", "delete", "view"]),
     ("documents", "publicationdocument", ["add", "change", "delete", "view"]),
+    # Images for figures in the text: a changed image would change published pages.
+    ("editorial", "libraryimage", ["add", "view"]),
     ("publications", "topic", ["view"]),
     ("publications", "region", ["view"]),
     ("publications", "publicationtype", ["view"]),

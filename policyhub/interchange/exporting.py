@@ -179,6 +179,7 @@ def publication_line(publication, images, files=None):
         documents=[item for item in documents if item],
         source=publication.source_note,
         source_url=publication.source_url,
+        media=[item.strip() for item in publication.media.splitlines() if item.strip()],
         related=[link.to_publication.slug for link in publication.related_links.all()],
     )
 

@@ -788,6 +788,7 @@ class Importer:
                 "status": record.status,
                 "source_note": record.source,
                 "source_url": record.source_url,
+                "media": record.media,
                 **image_texts(Publication, record.image),
             }
 

@@ -21,6 +21,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 
 from options.models import OptionSource, PolicyOption
 from policyhub.documents.models import Document, PublicationDocument
+from policyhub.editorial.embeds import parse_embed
 from policyhub.editorial.models import Publishable
 from publications.models import Person
 
@@ -116,6 +117,7 @@ class PublicationRecord:
     tags: object = ABSENT
     source: object = ABSENT
     source_url: object = ABSENT
+    media: object = ABSENT  # the "video and audio" field's text, one embed a line
     image: object = ABSENT  # Image
     documents: object = ABSENT  # list[DocumentItem]
     related: object = ABSENT
@@ -365,6 +367,28 @@ def _url(data, key):
     return value
 
 
+def _media(data):
+    """The embeds' lines joined as the admin field holds them, each checked against the
+    providers allowed in the admin; ABSENT if left out, "" for null."""
+    if "media" not in data:
+        return ABSENT
+    value = data["media"]
+    if value is None:
+        return ""
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise BadLine('"media" must be a list of addresses')
+    lines = []
+    for item in value:
+        if not item.strip() or "\n" in item or "\r" in item:
+            raise BadLine('"media" must hold one address (and optional title) per item')
+        try:
+            parse_embed(item)
+        except ValidationError as error:
+            raise BadLine(f'"media": {error.messages[0]}') from None
+        lines.append(item.strip())
+    return "\n".join(lines)
+
+
 def _day(data, key):
     if key not in data:
         return ABSENT
@@ -562,6 +586,7 @@ def _publication(line, data):
         tags=_names(data, "tags", max_length=MAX["name"], fold_case=True),
         source=_text(data, "source", required=False, max_length=MAX["source"]),
         source_url=_url(data, "source_url"),
+        media=_media(data),
         image=_image(data, "image"),
         documents=_documents(data),
         related=_slug_list(data, "related", slug),
@@ -714,7 +739,7 @@ KEYS = {
     "publication": {
         "slug", "title", "type", "summary", "body", "status", "published", "featured",
         "authors", "topics", "regions", "tags", "image", "documents", "source", "source_url",
-        "related",
+        "media", "related",
     },
     "option": {
         "slug", "title", "question", "track", "level", "timeframe", "summary", "description",

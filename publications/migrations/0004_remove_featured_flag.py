@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('publications', '0003_person_expert_fields'),
         # The featured publications became home page slots there first.
-        ('pages', '0003_home_slots'),
+        ('pages', '0002_home_slots'),
     ]
 
     operations = [

@@ -62,7 +62,9 @@ def test_detail_shows_every_field(client):
     ) in html
     assert "Rice fields outside the capital." in html
     assert "Photo: Jo Doe" in html
-    assert "<h2>Background</h2><p>Harvests <strong>failed</strong> again.</p>" in html
+    assert (
+        '<h2 id="background">Background</h2><p>Harvests <strong>failed</strong> again.</p>' in html
+    )
     assert '<a href="https://example.org/original" rel="noopener">First published' in html
     # Bios at the end, in byline order.
     assert html.index("Ana writes about food security.") < html.index("Ben covers diplomacy.")
@@ -121,6 +123,6 @@ def test_related_publications_are_shown_with_reasons(client):
     html = page(client, publication)
 
     assert html.index("Chosen one") < html.index("Similar one")
-    assert "Chosen by the editors" in html
+    assert "Recommended by our editors" in html
     assert "Shares tag: sanctions" in html
     assert similar.get_absolute_url() in html

@@ -58,6 +58,7 @@ def content():
         published_at=timezone.now() + timedelta(days=5),
         body='<p>Body <a href="https://example.org">link</a></p>',
         source_note="From elsewhere",
+        media="https://youtu.be/dQw4w9WgXcQ Launch event\n\nhttps://vimeo.com/76979871",
     )
     draft = PublicationFactory(slug="alpha", title="Alpha", status="draft", published_at=None)
     middle = PublicationFactory(
@@ -138,7 +139,12 @@ def test_format_is_documented_and_parses_back(tmp_path, content):
     assert ("source" not in mid, mid["related"]) == (True, ["zeta", "alpha"])
     alpha = next(r for r in records if r.get("slug") == "alpha")
     assert "published" not in alpha and alpha["status"] == "draft"
-    assert next(r for r in records if r.get("slug") == "zeta")["source"] == "From elsewhere"
+    zeta = next(r for r in records if r.get("slug") == "zeta")
+    assert zeta["source"] == "From elsewhere"
+    assert zeta["media"] == [
+        "https://youtu.be/dQw4w9WgXcQ Launch event",
+        "https://vimeo.com/76979871",
+    ]
     option = next(r for r in records if r.get("slug") == "b-opt")
     assert option["actors"] == ["EU", "UN"]
     assert option["prerequisites"] == ["a-opt"]

@@ -23,8 +23,8 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('options', '0001_initial'),
-        ('pages', '0002_page_hero_image'),
-        ('publications', '0003_person_expert_fields'),
+        ('pages', '0001_initial'),
+        ('publications', '0002_database_extras'),
     ]
 
     operations = [
@@ -35,7 +35,7 @@ class Migration(migrations.Migration):
                 ('order', models.PositiveSmallIntegerField(default=0)),
                 ('title', models.CharField(blank=True, help_text="Shown on the home page; the target's title if empty.", max_length=300)),
                 ('summary', models.TextField(blank=True, help_text="Plain text; the target's summary if empty.")),
-                ('image', policyhub.editorial.images.CheckedImageField(blank=True, help_text="Instead of the publication's or the page's hero image (options and questions have none of their own).", upload_to='home/%Y/')),
+                ('image', policyhub.editorial.images.CheckedImageField(blank=True, help_text="Instead of the publication's hero image (pages, options and questions have none of their own).", upload_to='home/%Y/')),
                 ('image_alt', models.CharField(blank=True, help_text='Describe the image for readers who cannot see it.', max_length=300, verbose_name='image alt text')),
                 ('image_renditions', models.JSONField(blank=True, default=dict, editable=False)),
                 ('updated_at', models.DateTimeField(auto_now=True)),

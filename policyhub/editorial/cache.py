@@ -295,8 +295,9 @@ def last_change_time(at):
     without a save), whichever is later. Never earlier than the truth: a cache that lost the
     time, or cannot be reached, answers ``at``.
 
-    The publish times are cached per generation like ``next_publish_time()``: a stored answer
-    "at c, the last was l, the next is n" holds for any time in [c, n).
+    The publish times are cached per generation (any save replaces it): a stored answer "at c,
+    the last was l, the next is n" holds for any time in [c, n). Unlike ``next_go_live()`` it
+    needs the last time passed too, so it keeps its own answer.
     """
     at_ts = at.timestamp()
     if not cache_available():

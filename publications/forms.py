@@ -270,8 +270,8 @@ class PublicationFilterForm(QueryStringMixin, forms.Form):
     def region_ids(self):
         """The chosen regions' ids and those of every region under them."""
         if not hasattr(self, "_region_ids"):
-            self._region_ids = set().union(
-                *(region.descendant_ids() for region in self.cleaned_data["region"])
+            self._region_ids = Region.descendant_ids_of(
+                region.pk for region in self.cleaned_data["region"]
             )
         return self._region_ids
 

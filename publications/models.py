@@ -239,7 +239,13 @@ class Region(Term):
 
     def descendant_ids(self):
         """This region's id and those of every region under it, one query per level."""
-        ids, frontier = {self.pk}, {self.pk}
+        return Region.descendant_ids_of([self.pk])
+
+    @staticmethod
+    def descendant_ids_of(region_ids):
+        """These regions' ids and those of every region under them, one query per level."""
+        ids = set(region_ids)
+        frontier = set(ids)
         while frontier:
             frontier = set(
                 Region.objects.filter(parent__in=frontier)

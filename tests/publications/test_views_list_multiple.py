@@ -188,3 +188,24 @@ def test_a_bad_sort_is_a_message(client, topics):
 
     assert response.status_code == 200
     assert "Sort by newest, oldest or title." in response.content.decode()
+
+
+def test_more_values_cost_no_more_queries(client, django_assert_max_num_queries):
+    parents = [RegionFactory(slug=f"r{n}") for n in range(3)]
+    for n, parent in enumerate(parents):
+        child = RegionFactory(slug=f"c{n}", parent=parent)
+        PublicationFactory(regions=[child], topics=[TopicFactory(slug=f"t{n}")], tags=[f"g{n}"])
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries(count):
+        params = {
+            "region": [f"r{n}" for n in range(count)],
+            "topic": [f"t{n}" for n in range(count)],
+            "tag": [f"g{n}" for n in range(count)],
+        }
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(LIST_URL, params).status_code == 200
+        return len(captured)
+
+    assert queries(3) == queries(1)

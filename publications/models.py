@@ -1,12 +1,17 @@
-from django.conf import settings
+from urllib.parse import urlsplit
+
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.http import urlencode
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 from taggit.models import Tag, TaggedItemBase
 
+from policyhub.editorial import reading
+from policyhub.editorial.embeds import PROVIDER_NAMES, embeds_in, validate_embeds
 from policyhub.editorial.fields import HttpsURLField
 from policyhub.editorial.images import (
     HERO_WIDTHS,
@@ -23,6 +28,7 @@ from policyhub.editorial.models import (
     Term,
 )
 from policyhub.editorial.richtext import RichTextField
+from policyhub.editorial.site import site_name
 from policyhub.editorial.validators import ReservedSlugValidator
 
 from .citations import Work
@@ -48,10 +54,15 @@ class PersonQuerySet(models.QuerySet):
         return models.Exists(bylines)
 
 
+def attachment_model():
+    """``PublicationDocument`` (policyhub.documents, which sits above this app)."""
+    return Publication.document_attachments.rel.related_model
+
+
 def attachments_prefetch():
     """The publication's documents (policyhub.documents, which sits above this app and adds the
     ``document_attachments`` relation) in display order, without their extracted text."""
-    attachments = Publication.document_attachments.rel.related_model.objects
+    attachments = attachment_model().objects
     return models.Prefetch(
         "document_attachments",
         queryset=attachments.select_related("document").defer("document__page_texts"),
@@ -85,7 +96,29 @@ class Person(models.Model):
     )
     # Written on save from the photo (publications/images.py), never by hand.
     photo_renditions = models.JSONField(default=dict, blank=True, editable=False)
-    link = HttpsURLField(blank=True)
+    link = HttpsURLField("website", blank=True)
+    expertise = models.ManyToManyField(
+        "Expertise",
+        related_name="people",
+        blank=True,
+        verbose_name="areas of expertise",
+        help_text="What journalists and partners can ask this person about.",
+    )
+    languages = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Languages this person works in, comma-separated, e.g. “English, Korean”.",
+    )
+    email = models.EmailField(
+        "contact email",
+        blank=True,
+        help_text="For press and partner enquiries; shown to readers only if ticked below.",
+    )
+    show_email = models.BooleanField(
+        "show the email on the public profile",
+        default=False,
+        help_text="Leave unticked to keep the address internal (the admin and exports only).",
+    )
 
     objects = PersonQuerySet.as_manager()
 
@@ -113,6 +146,72 @@ class Person(models.Model):
     @property
     def role_line(self):
         return ", ".join(part for part in (self.role, self.affiliation) if part)
+
+    @property
+    def public_email(self):
+        return self.email if self.show_email else ""
+
+    @property
+    def language_list(self):
+        return [name.strip() for name in self.languages.split(",") if name.strip()]
+
+
+class Expertise(Term):
+    """An area a person can be asked about ("Sanctions", "Nuclear diplomacy"): the experts
+    directory filters by it."""
+
+    class Meta(Term.Meta):
+        verbose_name = "area of expertise"
+        verbose_name_plural = "areas of expertise"
+
+    def get_absolute_url(self):
+        return reverse("publications:people") + "?" + urlencode({"expertise": self.slug})
+
+
+PROFILE_SITES = {
+    "bsky.app": "Bluesky",
+    "github.com": "GitHub",
+    "linkedin.com": "LinkedIn",
+    "orcid.org": "ORCID",
+    "researchgate.net": "ResearchGate",
+    "scholar.google.com": "Google Scholar",
+    "ssrn.com": "SSRN",
+    "twitter.com": "X",
+    "x.com": "X",
+}
+
+
+def site_name_of(url):
+    """A readable name for a profile address: the site's own name when known, else its host."""
+    host = (urlsplit(url).hostname or "").removeprefix("www.")
+    for domain, name in PROFILE_SITES.items():
+        if host == domain or host.endswith("." + domain):
+            return name
+    return host
+
+
+class ProfileLink(models.Model):
+    """A person's profile elsewhere (LinkedIn, ORCID, Google Scholar, Bluesky...), in order."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="profile_links")
+    url = HttpsURLField("address")
+    label = models.CharField(
+        max_length=60, blank=True, help_text="Leave empty to name the site from the address."
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["person", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "url"], name="unique_profile_link"),
+        ]
+
+    def __str__(self):
+        return self.display_label
+
+    @property
+    def display_label(self):
+        return self.label or site_name_of(self.url)
 
 
 class Topic(Term):
@@ -182,7 +281,15 @@ class TaggedPublication(TaggedItemBase):
         indexes = [models.Index(fields=["tag", "content_object"], name="tagged_publication_by_tag")]
 
 
+def any_of(value):
+    return value if isinstance(value, list | tuple | set) else [value]
+
+
 class PublicationQuerySet(FacetCountsQuerySet):
+    def get_by_natural_key(self, slug):
+        # Fixtures (the demo's home slots) name it by slug, not by an id the import chose.
+        return self.get(slug=slug)
+
     def for_listing(self):
         """What a listing card shows, in a fixed number of queries however many rows there are."""
         return self.select_related("publication_type").prefetch_related(
@@ -191,27 +298,27 @@ class PublicationQuerySet(FacetCountsQuerySet):
             "tags",
         )
 
-    def featured(self):
-        # By id from the small featured index: filtering on the flag directly, the planner walks
-        # the date index through every published row looking for the few flagged ones.
-        return self.filter(pk__in=Publication.objects.filter(featured=True).values("pk"))
-
     def for_detail(self):
         """Everything the detail page shows about the publication itself."""
         return self.for_listing().prefetch_related("regions", attachments_prefetch())
 
+    # These take one value or a list of them: a publication with any of them matches.
     def with_topic(self, topic):
         return self.filter(
-            pk__in=Publication.topics.through.objects.filter(topic=topic).values("publication_id")
+            pk__in=Publication.topics.through.objects.filter(topic__in=any_of(topic)).values(
+                "publication_id"
+            )
         )
 
     def with_tag(self, tag):
         return self.filter(
-            pk__in=TaggedPublication.objects.filter(tag=tag).values("content_object_id")
+            pk__in=TaggedPublication.objects.filter(tag__in=any_of(tag)).values("content_object_id")
         )
 
     def by_author(self, person):
-        return self.filter(pk__in=Authorship.objects.filter(person=person).values("publication_id"))
+        return self.filter(
+            pk__in=Authorship.objects.filter(person__in=any_of(person)).values("publication_id")
+        )
 
     def in_regions(self, region_ids):
         """Publications in any of these regions. Pass ``region.descendant_ids()`` so that a region
@@ -281,6 +388,16 @@ class Publication(Publishable):
         help_text='e.g. "Adapted from an article originally published by 38 North."',
     )
     source_url = HttpsURLField(blank=True)
+    media = models.TextField(
+        "video and audio",
+        blank=True,
+        validators=[validate_embeds],
+        help_text=(
+            f"To embed a video or podcast ({PROVIDER_NAMES}), paste the address of its page, "
+            "one per line, optionally followed by a short title, e.g. "
+            "“https://youtu.be/… Launch event recording”. Readers load the player with a click."
+        ),
+    )
 
     related = models.ManyToManyField(
         "self",
@@ -289,7 +406,6 @@ class Publication(Publishable):
         related_name="related_from",
         blank=True,
     )
-    featured = models.BooleanField(default=False)
 
     objects = PublicationQuerySet.as_manager()
     # Renditions are derived from the image: a restored revision gets them made again from its
@@ -307,11 +423,6 @@ class Publication(Publishable):
             models.Index(
                 fields=["status", "published_at", "publication_type"],
                 name="publication_status_time_type",
-            ),
-            # The few featured publications, found without walking every published row
-            # (``PublicationQuerySet.featured()``).
-            models.Index(
-                fields=["id"], condition=models.Q(featured=True), name="publication_featured"
             ),
             # Covers the search's per-match visibility check (status and time by id): on
             # SQLite a primary-key lookup reads the wide row's table page instead.
@@ -334,6 +445,7 @@ class Publication(Publishable):
             "hero_renditions",
             "source_note",
             "source_url",
+            "media",
             "updated_at",
         }
     )
@@ -382,7 +494,7 @@ class Publication(Publishable):
         return Work(
             title=self.title,
             url=url,
-            publisher=settings.SITE_NAME,
+            publisher=site_name(),
             authors=tuple(person.name for person in self.ordered_authors),
             published=timezone.localtime(self.published_at).date() if self.published_at else None,
             summary=self.summary,
@@ -401,6 +513,19 @@ class Publication(Publishable):
         return ResponsiveImage.from_field(self.hero_image, self.hero_renditions)
 
     @property
+    def embeds(self):
+        """The video and audio players to offer, in the editor's order."""
+        return embeds_in(self.media)
+
+    @property
+    def word_count(self):
+        return reading.word_count(self.body)
+
+    @property
+    def reading_minutes(self):
+        return reading.reading_minutes(self.word_count)
+
+    @property
     def ordered_authors(self):
         """Authors in byline order; uses the prefetched authorships when there are any."""
         return [authorship.person for authorship in self.authorships.all()]
@@ -411,12 +536,10 @@ class Publication(Publishable):
 
     @classmethod
     def relations_snapshots(cls, pks):
-        """{pk: relations snapshot} for many publications in five queries, however many."""
+        """{pk: relations snapshot} for many publications in six queries, however many."""
         pks = list(pks)
-        snapshots = {
-            pk: {"authors": [], "topics": [], "regions": [], "tags": [], "related": []}
-            for pk in pks
-        }
+        keys = ("authors", "topics", "regions", "tags", "related", "documents")
+        snapshots = {pk: {key: [] for key in keys} for pk in pks}
         queries = {
             "authors": Authorship.objects.filter(publication_id__in=pks)
             .order_by("order", "pk")
@@ -434,9 +557,20 @@ class Publication(Publishable):
         from policyhub.editorial.revisions import collect_relations
 
         tags = TaggedPublication.objects.filter(content_object_id__in=pks)
-        return collect_relations(
-            snapshots, queries, tags.values_list("content_object_id", "tag__name")
+        collect_relations(snapshots, queries, tags.values_list("content_object_id", "tag__name"))
+        # Attached documents keep their label too ("kind"), so a restore brings it back.
+        attachments = attachment_model()
+        labels = dict(attachments._meta.get_field("label").flatchoices)
+        rows = (
+            attachments.objects.filter(publication_id__in=pks)
+            .order_by("order", "pk")
+            .values_list("publication_id", "document_id", "label", "document__title")
         )
+        for owner, document, kind, title in rows:
+            snapshots[owner]["documents"].append(
+                {"id": document, "label": f"{labels.get(kind, kind)}: {title}", "kind": kind}
+            )
+        return snapshots
 
     def restore_relations(self, snapshot):
         """Make the relations what ``snapshot`` says; returns notes on what could not be."""
@@ -465,6 +599,24 @@ class Publication(Publishable):
                 RelatedPublication(from_publication=self, to_publication_id=pk, order=order)
                 for order, pk in enumerate(others)
             )
+        if "documents" in snapshot:
+            notes += self._restore_attachments(snapshot["documents"])
+        return notes
+
+    def _restore_attachments(self, items):
+        from policyhub.editorial.revisions import existing_ids
+
+        notes = []
+        attachments = attachment_model()
+        label = attachments._meta.get_field("label")
+        documents = attachments._meta.get_field("document").related_model
+        kinds = {item["id"]: item.get("kind") for item in items}
+        self.document_attachments.all().delete()
+        # One save each, not bulk_create: the search index follows attachments by their signals.
+        for order, pk in enumerate(existing_ids(documents, items, "document", notes)):
+            kind = kinds[pk] if kinds[pk] in dict(label.flatchoices) else label.default
+            attachments.objects.create(publication=self, document_id=pk, label=kind, order=order)
+        self.__dict__.pop("attached_documents", None)
         return notes
 
     def related_publications(self, limit=4):

@@ -25,7 +25,7 @@ def related_publications(publication, limit=4):
         .order_by("order", "pk")[:limit]
     )
     for link in links:
-        link.to_publication.reason = "chosen by the editors"
+        link.to_publication.reason = "recommended by our editors"
         chosen.append(link.to_publication)
     missing = limit - len(chosen)
     if missing <= 0:

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.db.models import Prefetch, prefetch_related_objects
 from django.db.models.functions import Substr, Upper
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
@@ -13,7 +14,7 @@ from policyhub.editorial.preview import PreviewMixin
 
 from . import citations
 from .forms import PersonDirectoryForm, PublicationFilterForm
-from .models import Person, Publication, Region, Topic
+from .models import Authorship, Person, Publication, Region, Topic
 
 
 class RememberedCountPaginator(Paginator):
@@ -63,6 +64,9 @@ class PublicationListView(PublishedListMixin, ListView):
         if not self.form.is_valid():
             return Publication.objects.none()
         return self.form.filter(super().publications())
+
+    def get_queryset(self):
+        return super().get_queryset().order_by(*self.form.ordering)
 
     def count_name(self):
         return "list:" + self.form.facet_cache_name() if self.form.is_valid() else "list:invalid"
@@ -137,17 +141,27 @@ class PublicationDetailView(DetailView):
         work = self.object.as_citation(url, main_pdf_url(self.request, self.object))
         return {
             "publication": self.object,
+            "page_url": url,
             # Ranking reads every publication sharing a tag or topic (half the archive for the
             # commonest tags): kept until the content changes, like the facet counts.
             "related_publications": datacache.remember(
                 f"related-publications:{self.object.pk}",
-                lambda: self.object.related_publications(limit=4),
+                lambda: with_authors(self.object.related_publications(limit=4)),
             ),
             "citations": {
                 "chicago": citations.as_html(citations.chicago_parts(work), ""),
                 "apa": citations.as_html(citations.apa_parts(work), "em"),
             },
         }
+
+
+def with_authors(publications):
+    """``publications`` with their bylines, fetched for all of them in one query."""
+    prefetch_related_objects(
+        publications,
+        Prefetch("authorships", queryset=Authorship.objects.select_related("person")),
+    )
+    return publications
 
 
 def main_pdf_url(request, publication):
@@ -182,7 +196,10 @@ class PersonDetailView(SubjectPublicationsView):
 
     def get_subject(self):
         # Nobody's page exists before their first published byline: not a bio under review.
-        return get_object_or_404(Person.objects.visible(), slug=self.kwargs["slug"])
+        return get_object_or_404(
+            Person.objects.visible().prefetch_related("expertise", "profile_links"),
+            slug=self.kwargs["slug"],
+        )
 
     def publications(self):
         return super().publications().by_author(self.subject)

@@ -30,6 +30,7 @@ from policyhub.pages.models import Menu
 from tests.factories import (
     ActorFactory,
     DocumentFactory,
+    HomeSlotFactory,
     LibraryImageFactory,
     MenuFactory,
     MenuItemFactory,
@@ -42,6 +43,8 @@ from tests.factories import (
     PublicationFactory,
     PublicationTypeFactory,
     RegionFactory,
+    SiteSettingsFactory,
+    SocialLinkFactory,
     SynonymFactory,
     TopicFactory,
     TrackFactory,
@@ -237,7 +240,6 @@ def populate(label=""):
         hero_caption=f"{label}Negotiators in 2019",
         hero_credit=f"{label}Photo agency",
         hero_alt=f"{label}A negotiating table",
-        featured=True,
         authors=[author, second],
         topics=[topic],
         regions=[korea],
@@ -319,11 +321,29 @@ def populate(label=""):
     OptionSourceFactory(option=then, publication=first, note=f"{label}Cited")
     SynonymFactory(terms="DPRK, North Korea", note=f"{label}Common names")
     # Pages in every state, in both menus; only the live ones may be reached.
-    about = PageFactory(title=f"{label}About", slug="about", summary=f"{label}Who we are.")
+    about = PageFactory(
+        title=f"{label}About",
+        slug="about",
+        summary=f"{label}Who we are.",
+        hero_image=tiny_png("team.png"),
+        hero_alt=f"{label}The team",
+        hero_caption=f"{label}Our staff",
+        hero_credit=f"{label}Photo desk",
+    )
     board = PageFactory(title=f"{label}Board", slug="board", parent=about)
     draft_page = PageFactory(title=f"{label}Draft page", slug="draft-page", draft=True)
     PageFactory(title=f"{label}Under a draft", slug="under-draft", parent=draft_page)
     scheduled_page = PageFactory(title=f"{label}Scheduled page", slug="later", scheduled=True)
+    # The site settings with everything set: logo, footer, profile links, share image.
+    site_settings = SiteSettingsFactory(
+        tagline=f"{label}Research for peace",
+        footer_text=f"{label}An independent institute.\nRegistered charity.",
+        logo=tiny_png("logo.png"),
+        share_image=tiny_png("share.png"),
+        share_image_alt=f"{label}The institute's sign",
+        legal_name=f"{label}Institute Ltd",
+    )
+    SocialLinkFactory(site=site_settings, label=f"{label}Mastodon")
     header = MenuFactory(place=Menu.Place.HEADER)
     for target in [
         {"listing": "publications:list"},
@@ -336,6 +356,17 @@ def populate(label=""):
         MenuItemFactory(menu=header, **target)
     for target in [{"page": board}, {"page": scheduled_page}, {"listing": "tags"}]:
         MenuItemFactory(**target)
+    # Home page slots of every kind, some with their own words and image; those of hidden
+    # targets must leave no trace.
+    for target in [
+        {"publication": first},
+        {"option": start, "title": f"{label}Start here", "summary": f"{label}The first step."},
+        {"question": question},
+        {"page": about, "image": tiny_png("harbour.png"), "image_alt": f"{label}A harbour"},
+        {"page": draft_page, "title": f"{label}Draft page slot"},
+        {"publication": draft},
+    ]:
+        HomeSlotFactory(**target)
     Group.objects.get_or_create(name=f"{label}Editors")
     return {
         "publication": first,

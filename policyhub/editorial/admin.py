@@ -2,9 +2,10 @@ from django.contrib import admin
 from django.db import router
 from django.utils.html import format_html_join
 from js_asset import Media
+from solo.admin import SingletonModelAdmin
 
 from .images import delete_files_on_rollback
-from .models import LibraryImage, OldSlug
+from .models import LibraryImage, OldSlug, SiteSettings, SocialLink
 
 
 class CSPNonceMediaMixin:
@@ -35,6 +36,30 @@ class OldSlugAdmin(admin.ModelAdmin):
     list_filter = ["kind"]
     search_fields = ["slug"]
     readonly_fields = ["created_at"]
+
+
+class SocialLinkInline(admin.TabularInline):
+    model = SocialLink
+    extra = 1
+    fields = ["order", "label", "url"]
+
+
+@admin.register(SiteSettings)
+class SiteSettingsAdmin(ImageFilesAdminMixin, SingletonModelAdmin):
+    """One page of settings (no list): saving it refreshes every cached page."""
+
+    inlines = [SocialLinkInline]
+    fieldsets = [
+        (None, {"fields": ["site_name", "tagline", "logo", "footer_text"]}),
+        ("Sharing", {"fields": ["share_image", "share_image_alt"]}),
+        (
+            "Organisation (structured data for search engines)",
+            {
+                "fields": ["legal_name", "organisation_logo"],
+                "description": "Its sameAs links are the social profile links below.",
+            },
+        ),
+    ]
 
 
 @admin.register(LibraryImage)

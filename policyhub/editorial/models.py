@@ -4,11 +4,14 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.functional import cached_property
+from solo.models import SingletonModel
 
 from . import workflow
+from .fields import HttpsURLField
 from .images import HERO_WIDTHS, CheckedImageField, ResponsiveImage, save_with_renditions
 
 # A figure spans the text column, as a publication's hero image does.
@@ -342,6 +345,89 @@ class ReviewComment(models.Model):
 
     def __str__(self):
         return f"{self.action or 'Comment'} on {self.content_type.model} {self.object_id}"
+
+
+class SiteSettings(SingletonModel):
+    """The site's name, logo, footer and share image, edited in the admin. Read through
+    ``site.current()`` (cached with the pages); an empty field keeps the site's default."""
+
+    site_name = models.CharField(
+        max_length=100, blank=True, help_text="Empty: the SITE_NAME setting of the server."
+    )
+    tagline = models.CharField(
+        max_length=200, blank=True, help_text="Under the name on the home page. Plain text."
+    )
+    logo = CheckedImageField(
+        upload_to="site/",
+        blank=True,
+        width_field="logo_width",
+        height_field="logo_height",
+        help_text="Shown in the header instead of the name (which becomes its alt text).",
+    )
+    logo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    logo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    footer_text = models.TextField(max_length=500, blank=True, help_text="Plain text.")
+    share_image = CheckedImageField(
+        upload_to="site/",
+        blank=True,
+        help_text="Shown when a page with no image of its own is shared (og:image); "
+        "1200 × 630 pixels suits most networks.",
+    )
+    share_image_alt = models.CharField(
+        "share image alt text", max_length=300, blank=True, help_text="Describe the image."
+    )
+    # Written on save from the share image, never by hand.
+    share_image_renditions = models.JSONField(default=dict, blank=True, editable=False)
+    legal_name = models.CharField(
+        max_length=200, blank=True, help_text="The organisation's registered name, if different."
+    )
+    organisation_logo = CheckedImageField(
+        upload_to="site/",
+        blank=True,
+        width_field="organisation_logo_width",
+        height_field="organisation_logo_height",
+        help_text="For search engines: a square logo, at least 112 × 112 pixels. The header "
+        "logo if empty.",
+    )
+    organisation_logo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    organisation_logo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = "site settings"
+        verbose_name_plural = "site settings"
+
+    def __str__(self):
+        return "Site settings"
+
+    def save(self, **kwargs):
+        save_with_renditions(
+            self, "share_image", "share_image_renditions", HERO_WIDTHS, super().save, kwargs
+        )
+
+    def clean(self):
+        super().clean()
+        if self.share_image and not self.share_image_alt.strip():
+            raise ValidationError({"share_image_alt": "Describe the share image (alt text)."})
+
+
+class SocialLink(models.Model):
+    """A profile of the organisation elsewhere: listed in the footer, and the ``sameAs`` of its
+    JSON-LD."""
+
+    site = models.ForeignKey(SiteSettings, on_delete=models.CASCADE, related_name="social_links")
+    order = models.PositiveSmallIntegerField(default=0)
+    label = models.CharField(max_length=60, help_text="As readers see it: “LinkedIn”.")
+    url = HttpsURLField("URL", help_text="https:// only.")
+
+    class Meta:
+        ordering = ["order", "pk"]
+
+    def __str__(self):
+        return self.label
+
+    def clean(self):
+        if self.url and not self.url.startswith("https://"):
+            raise ValidationError({"url": "Profile links must start with https://."})
 
 
 class LibraryImage(models.Model):

@@ -45,6 +45,7 @@ CONTRIBUTOR_PERMISSIONS = [
     ("pages", "page", ["add", "change", "delete", "view"]),
     ("pages", "menu", ["view"]),
     ("pages", "menuitem", ["view"]),
+    ("pages", "homeslot", ["view"]),
 ]
 
 # The workflow log and the revisions are written by the application only.

@@ -21,8 +21,8 @@ def test_editors_choices_come_first_in_their_order():
     publication = PublicationFactory(related=[second, first])
 
     assert summary(publication.related_publications()) == [
-        ("Second", "chosen by the editors"),
-        ("First", "chosen by the editors"),
+        ("Second", "recommended by our editors"),
+        ("First", "recommended by our editors"),
     ]
 
 
@@ -70,7 +70,7 @@ def test_fill_tops_up_editors_choices_to_the_limit_without_repeats():
     related = publication.related_publications(limit=4)
 
     assert [p.title for p in related] == ["Chosen", "Similar 0", "Similar 1", "Similar 2"]
-    assert related[0].reason == "chosen by the editors"
+    assert related[0].reason == "recommended by our editors"
 
 
 def test_fill_excludes_itself_drafts_and_scheduled():

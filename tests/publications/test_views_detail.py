@@ -123,6 +123,6 @@ def test_related_publications_are_shown_with_reasons(client):
     html = page(client, publication)
 
     assert html.index("Chosen one") < html.index("Similar one")
-    assert "Chosen by the editors" in html
+    assert "Recommended by our editors" in html
     assert "Shares tag: sanctions" in html
     assert similar.get_absolute_url() in html

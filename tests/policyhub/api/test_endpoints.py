@@ -157,7 +157,7 @@ def test_publication_detail_has_body_related_and_options(client, content):
     assert response.status_code == 200
     assert data["body"] == "<p>Body text for the publication.</p>"
     assert [(r["slug"], r["reason"]) for r in data["related"]] == [
-        ("old-piece", "chosen by the editors")
+        ("old-piece", "recommended by our editors")
     ]
     assert data["options"] == [
         {

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('editorial', '0001_initial'),
+        ('editorial', '0002_site_settings'),
     ]
 
     operations = [

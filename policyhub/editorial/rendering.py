@@ -59,6 +59,7 @@ PAGE_IDS = frozenset(
         "search-sort",
         "sequence",
         "sequence-heading",
+        "share-title",
         "site-search",
         "sources",
         "status",

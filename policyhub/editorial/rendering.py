@@ -59,6 +59,7 @@ PAGE_IDS = frozenset(
         "search-sort",
         "sequence",
         "sequence-heading",
+        "share-title",
         "site-search",
         "sources",
         "status",
@@ -251,7 +252,8 @@ class _Rewriter(HTMLParser):
 def _heading_ids(slots):
     used = set(PAGE_IDS)
     for slot in slots:
-        base = slugify(_text(slot.text)) or "section"
+        # Unicode kept: a heading in Korean gets its own words, not a generic "section".
+        base = slugify(_text(slot.text), allow_unicode=True) or "section"
         candidate, number = base, 1
         while candidate in used or NOTE_IDS.fullmatch(candidate):
             number += 1

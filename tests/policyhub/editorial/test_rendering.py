@@ -137,6 +137,12 @@ def test_headings_get_ids_from_their_text_unique_and_the_same_each_time():
     assert render_rich_text(sanitize_html(html)).headings == body.headings
 
 
+def test_headings_in_other_scripts_keep_their_words():
+    body = rendered("<h2>북한의 미사일</h2><h2>Économie</h2>")
+
+    assert [heading.id for heading in body.headings] == ["북한의-미사일", "économie"]
+
+
 def test_an_edit_elsewhere_keeps_the_heading_ids():
     before = rendered("<h2>Background</h2><p>One.</p><h2>Options</h2><h3>Talks</h3>")
     after = rendered(

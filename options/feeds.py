@@ -1,5 +1,4 @@
-from django.conf import settings
-
+from policyhub.editorial.site import site_name
 from publications.feeds import AtomMixin, SubjectFeed
 
 from .models import PolicyQuestion
@@ -21,7 +20,7 @@ class QuestionFeed(SubjectFeed):
     def description(self, obj):
         return (
             obj.summary
-            or f"Publications cited by the policy options on “{obj.title}” at {settings.SITE_NAME}."
+            or f"Publications cited by the policy options on “{obj.title}” at {site_name()}."
         )
 
     def publications(self, obj):

@@ -35,6 +35,10 @@ class TaggedQuestion(TaggedItemBase):
 
 
 class PolicyQuestionQuerySet(PublishableQuerySet):
+    def get_by_natural_key(self, slug):
+        # Fixtures (the demo's home slots) name it by slug, not by an id the import chose.
+        return self.get(slug=slug)
+
     def for_detail(self):
         return self.prefetch_related("regions", "tags")
 
@@ -114,6 +118,10 @@ class TaggedOption(TaggedItemBase):
 
 
 class PolicyOptionQuerySet(PublishableQuerySet):
+    def get_by_natural_key(self, slug):
+        # Fixtures (the demo's home slots) name it by slug, not by an id the import chose.
+        return self.get(slug=slug)
+
     def visible(self, at=None):
         """What readers may see: published options whose question is published too."""
         return self.published(at=at).filter(question__in=PolicyQuestion.objects.published(at=at))

@@ -27,7 +27,15 @@ SECTIONS = [
             ("taggit", "tag"),
         ],
     ),
-    ("Pages and menus", [("pages", "page"), ("pages", "menu")]),
+    (
+        "Pages and menus",
+        [
+            ("pages", "page"),
+            ("pages", "menu"),
+            ("pages", "homeslot"),
+            ("editorial", "sitesettings"),
+        ],
+    ),
 ]
 LAST_APPS = ["auth", "axes"]
 

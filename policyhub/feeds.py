@@ -1,6 +1,6 @@
-from django.conf import settings
 from django.urls import reverse
 
+from policyhub.editorial.site import site_name
 from publications.feeds import AtomMixin, SubjectFeed
 from publications.models import Publication
 
@@ -13,7 +13,7 @@ class TagFeed(SubjectFeed):
         return live_tags()
 
     def description(self, obj):
-        return f"Publications tagged “{obj.name}” from {settings.SITE_NAME}."
+        return f"Publications tagged “{obj.name}” from {site_name()}."
 
     def link(self, obj):
         return reverse("tag", args=[obj.slug])

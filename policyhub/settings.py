@@ -12,6 +12,7 @@ import environ
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from policyhub.editorial import prose_extensions
 from policyhub.editorial.embeds import FRAME_HOSTS as EMBED_FRAME_HOSTS
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -51,6 +52,7 @@ INSTALLED_APPS = [
     "csp",
     "policyhub.appconfigs.LoginAttemptsConfig",
     "django_prose_editor",
+    "solo",
     "policyhub.editorial",
     "publications",
     "options",
@@ -344,6 +346,10 @@ if not DEBUG:
 # Content Security Policy: no inline scripts or styles, nothing from other hosts. Inline scripts
 # need the request's nonce (reader pages: JSON-LD only); the admin gets a nonce for the rich-text
 # editor's import map and inline styles (policyhub/middleware.py).
+# The rich-text editor's own extensions (footnotes, library figures): its script and what the
+# sanitiser keeps of them (policyhub/editorial/prose_extensions.py).
+DJANGO_PROSE_EDITOR_EXTENSIONS = prose_extensions.EXTENSIONS
+
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],

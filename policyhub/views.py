@@ -14,24 +14,26 @@ from django.views.generic import TemplateView
 
 from options.models import PolicyOption, TaggedOption
 from policyhub.editorial import datacache
+from policyhub.pages.models import HomeSlot
 from publications.models import Publication
 from publications.views import SubjectPublicationsView
 
 from .tags import live_tags
 
-HOME_FEATURED = 3
+HOME_SLOTS = 12
 HOME_LATEST = 6
 
 
 def home(request):
-    published = Publication.objects.published()
-    featured = list(published.featured().for_listing()[:HOME_FEATURED])
-    latest = published.exclude(pk__in=[p.pk for p in featured]).for_listing()[:HOME_LATEST]
+    # The editors' slots, hidden targets left out: one query however many.
+    slots = list(HomeSlot.objects.visible()[:HOME_SLOTS])
+    slotted = [slot.publication_id for slot in slots if slot.publication_id]
+    latest = Publication.objects.published().exclude(pk__in=slotted).for_listing()[:HOME_LATEST]
     return render(
         request,
         "home.html",
         {
-            "featured": featured,
+            "slots": slots,
             "latest": latest,
             # Every published publication counted: cached until the content changes.
             "topics": datacache.remember(

@@ -17,7 +17,9 @@ from policyhub.editorial.workflow_admin import PublishStateFilter, WorkflowAdmin
 
 from .models import (
     Authorship,
+    Expertise,
     Person,
+    ProfileLink,
     Publication,
     PublicationType,
     Region,
@@ -127,12 +129,10 @@ class PublicationAdmin(
         "author_names",
         "tag_names",
         "words",
-        "featured",
     ]
     list_filter = [
         PublishStateFilter,
         "publication_type",
-        "featured",
         "topics",
         "regions",
     ]
@@ -162,7 +162,7 @@ class PublicationAdmin(
             {"fields": ["hero_image", "hero_alt", "hero_caption", "hero_credit"]},
         ),
         ("Source note", {"fields": ["source_note", "source_url"]}),
-        ("Publishing", {"fields": ["status", "published_at", "featured"]}),
+        ("Publishing", {"fields": ["status", "published_at"]}),
     ]
 
     def get_queryset(self, request):
@@ -196,12 +196,44 @@ class PublicationAdmin(
         return f"{obj.word_count:,} ({obj.reading_minutes} min read)"
 
 
+class ProfileLinkInline(admin.TabularInline):
+    model = ProfileLink
+    ordering = ["order", "pk"]
+    extra = 1
+    verbose_name = "profile link"
+    verbose_name_plural = "profile links elsewhere (in display order)"
+
+
+@admin.register(Expertise)
+class ExpertiseAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "person_count"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+    # A GROUP BY query ignores Meta.ordering; autocomplete pages need an explicit one.
+    ordering = ["name"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(n_people=Count("people", distinct=True))
+
+    @admin.display(description="people", ordering="n_people")
+    def person_count(self, obj):
+        return obj.n_people
+
+
 @admin.register(Person)
 class PersonAdmin(ImageFilesAdminMixin, admin.ModelAdmin):
     list_display = ["name", "kind", "role", "affiliation", "publication_count"]
-    list_filter = ["kind"]
-    search_fields = ["name", "affiliation"]
+    list_filter = ["kind", "expertise"]
+    search_fields = ["name", "affiliation", "expertise__name"]
     prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["expertise"]
+    inlines = [ProfileLinkInline]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "kind", "role", "affiliation"]}),
+        ("Photo", {"fields": ["photo", "photo_alt"]}),
+        ("Profile", {"fields": ["bio", "expertise", "languages"]}),
+        ("Contact", {"fields": ["email", "show_email", "link"]}),
+    ]
     # A GROUP BY query ignores Meta.ordering; autocomplete pages need an explicit one.
     ordering = ["name"]
 

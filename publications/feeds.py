@@ -13,6 +13,8 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 
+from policyhub.editorial.site import site_name
+
 from .models import Person, Publication, Region, Topic
 
 # Characters XML 1.0 cannot carry. Django's feed writer raises on them (a 500), and they do reach
@@ -36,17 +38,17 @@ class LatestPublicationsFeed(Feed):
         return feed
 
     def title(self):
-        return f"{settings.SITE_NAME}: latest publications"
+        return f"{site_name()}: latest publications"
 
     def link(self):
         return reverse("publications:list")
 
     def description(self):
-        return f"The newest research and analysis from {settings.SITE_NAME}."
+        return f"The newest research and analysis from {site_name()}."
 
     def author_name(self):
         # Atom requires an author for entries without one; the institute is the fallback.
-        return settings.SITE_NAME
+        return site_name()
 
     def publications(self, obj):
         return Publication.objects.published()
@@ -100,7 +102,7 @@ class SubjectFeed(LatestPublicationsFeed):
         return obj.name
 
     def title(self, obj):
-        return f"{settings.SITE_NAME}: {self.subject_name(obj)}"
+        return f"{site_name()}: {self.subject_name(obj)}"
 
     def link(self, obj):
         return obj.get_absolute_url()
@@ -108,7 +110,7 @@ class SubjectFeed(LatestPublicationsFeed):
     def description(self, obj):
         return (
             getattr(obj, "description", "")
-            or f"Publications on {self.subject_name(obj)} from {settings.SITE_NAME}."
+            or f"Publications on {self.subject_name(obj)} from {site_name()}."
         )
 
 
@@ -134,7 +136,7 @@ class PersonFeed(SubjectFeed):
         return Person.objects.visible()
 
     def description(self, obj):
-        return f"Publications by {obj.name} from {settings.SITE_NAME}."
+        return f"Publications by {obj.name} from {site_name()}."
 
     def publications(self, obj):
         return Publication.objects.published().by_author(obj)

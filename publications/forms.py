@@ -16,6 +16,7 @@ from policyhub.editorial import datacache
 
 from .models import (
     Authorship,
+    Expertise,
     Person,
     Publication,
     PublicationType,
@@ -280,13 +281,14 @@ class PublicationFilterForm(QueryStringMixin, forms.Form):
 
 
 class PersonDirectoryForm(QueryStringMixin, forms.Form):
-    """The experts directory's GET parameters: filters by topic, region and role, a name search
-    and an initial letter."""
+    """The experts directory's GET parameters: filters by topic, region, expertise and role, a
+    name search and an initial letter."""
 
-    FILTERS = ("topic", "region", "kind", "letter", "q")
+    FILTERS = ("topic", "region", "expertise", "kind", "letter", "q")
 
     topic = SlugChoiceField(Topic.objects.all(), "topic")
     region = SlugChoiceField(Region.objects.all(), "region")
+    expertise = SlugChoiceField(Expertise.objects.all(), "area of expertise")
     kind = forms.ChoiceField(
         label="Role",
         choices=Person.Kind.choices,
@@ -327,7 +329,13 @@ class PersonDirectoryForm(QueryStringMixin, forms.Form):
         return {name: cleaned[name] for name in self.FILTERS if cleaned.get(name)}
 
     def active_links(self):
-        labels = {"topic": "Topic", "region": "Region", "kind": "Role", "letter": "Letter"}
+        labels = {
+            "topic": "Topic",
+            "region": "Region",
+            "expertise": "Expertise",
+            "kind": "Role",
+            "letter": "Letter",
+        }
         kinds = dict(Person.Kind.choices)
         links = []
         for name, value in self.active_filters.items():
@@ -354,6 +362,8 @@ class PersonDirectoryForm(QueryStringMixin, forms.Form):
                     publication__in=published.in_regions(self.region_ids)
                 ).values("person_id")
             )
+        if "expertise" in chosen:
+            people = people.filter(expertise=chosen["expertise"])
         if "kind" in chosen:
             people = people.filter(kind=chosen["kind"])
         if "letter" in chosen:
@@ -370,8 +380,8 @@ class PersonDirectoryForm(QueryStringMixin, forms.Form):
         return self._region_ids
 
     def facets(self):
-        """Topic, region and role with how many people each would list alongside the other
-        filters: one query per facet whatever the number of people."""
+        """Topic, region, expertise and role with how many people each would list alongside the
+        other filters: one query per facet whatever the number of people."""
         active = self.active_filters
         published = Publication.objects.published()
 
@@ -415,6 +425,11 @@ class PersonDirectoryForm(QueryStringMixin, forms.Form):
                 region_people.setdefault(node.pk, set()).update(people)
                 node = all_regions.get(node.parent_id)
         topic_rows = Topic.objects.filter(pk__in=topics).only("slug", "name")
+        expertise_rows = (
+            Expertise.objects.filter(people__in=self.people("expertise").values("pk"))
+            .annotate(count=models.Count("people", distinct=True))
+            .only("slug", "name")
+        )
         kinds = dict(
             self.people("kind").order_by().values_list("kind").annotate(n=models.Count("pk"))
         )
@@ -436,6 +451,13 @@ class PersonDirectoryForm(QueryStringMixin, forms.Form):
                 ranked(
                     option("region", all_regions[pk].slug, all_regions[pk].name, len(people))
                     for pk, people in region_people.items()
+                ),
+            ),
+            Facet(
+                "expertise",
+                "Expertise",
+                ranked(
+                    option("expertise", row.slug, row.name, row.count) for row in expertise_rows
                 ),
             ),
             Facet(

@@ -1,8 +1,11 @@
-from django.conf import settings
+from urllib.parse import urlsplit
+
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.http import urlencode
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 from taggit.models import Tag, TaggedItemBase
@@ -25,6 +28,7 @@ from policyhub.editorial.models import (
     Term,
 )
 from policyhub.editorial.richtext import RichTextField
+from policyhub.editorial.site import site_name
 from policyhub.editorial.validators import ReservedSlugValidator
 
 from .citations import Work
@@ -87,7 +91,29 @@ class Person(models.Model):
     )
     # Written on save from the photo (publications/images.py), never by hand.
     photo_renditions = models.JSONField(default=dict, blank=True, editable=False)
-    link = HttpsURLField(blank=True)
+    link = HttpsURLField("website", blank=True)
+    expertise = models.ManyToManyField(
+        "Expertise",
+        related_name="people",
+        blank=True,
+        verbose_name="areas of expertise",
+        help_text="What journalists and partners can ask this person about.",
+    )
+    languages = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Languages this person works in, comma-separated, e.g. “English, Korean”.",
+    )
+    email = models.EmailField(
+        "contact email",
+        blank=True,
+        help_text="For press and partner enquiries; shown to readers only if ticked below.",
+    )
+    show_email = models.BooleanField(
+        "show the email on the public profile",
+        default=False,
+        help_text="Leave unticked to keep the address internal (the admin and exports only).",
+    )
 
     objects = PersonQuerySet.as_manager()
 
@@ -115,6 +141,72 @@ class Person(models.Model):
     @property
     def role_line(self):
         return ", ".join(part for part in (self.role, self.affiliation) if part)
+
+    @property
+    def public_email(self):
+        return self.email if self.show_email else ""
+
+    @property
+    def language_list(self):
+        return [name.strip() for name in self.languages.split(",") if name.strip()]
+
+
+class Expertise(Term):
+    """An area a person can be asked about ("Sanctions", "Nuclear diplomacy"): the experts
+    directory filters by it."""
+
+    class Meta(Term.Meta):
+        verbose_name = "area of expertise"
+        verbose_name_plural = "areas of expertise"
+
+    def get_absolute_url(self):
+        return reverse("publications:people") + "?" + urlencode({"expertise": self.slug})
+
+
+PROFILE_SITES = {
+    "bsky.app": "Bluesky",
+    "github.com": "GitHub",
+    "linkedin.com": "LinkedIn",
+    "orcid.org": "ORCID",
+    "researchgate.net": "ResearchGate",
+    "scholar.google.com": "Google Scholar",
+    "ssrn.com": "SSRN",
+    "twitter.com": "X",
+    "x.com": "X",
+}
+
+
+def site_name_of(url):
+    """A readable name for a profile address: the site's own name when known, else its host."""
+    host = (urlsplit(url).hostname or "").removeprefix("www.")
+    for domain, name in PROFILE_SITES.items():
+        if host == domain or host.endswith("." + domain):
+            return name
+    return host
+
+
+class ProfileLink(models.Model):
+    """A person's profile elsewhere (LinkedIn, ORCID, Google Scholar, Bluesky...), in order."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="profile_links")
+    url = HttpsURLField("address")
+    label = models.CharField(
+        max_length=60, blank=True, help_text="Leave empty to name the site from the address."
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["person", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "url"], name="unique_profile_link"),
+        ]
+
+    def __str__(self):
+        return self.display_label
+
+    @property
+    def display_label(self):
+        return self.label or site_name_of(self.url)
 
 
 class Topic(Term):
@@ -185,6 +277,10 @@ class TaggedPublication(TaggedItemBase):
 
 
 class PublicationQuerySet(FacetCountsQuerySet):
+    def get_by_natural_key(self, slug):
+        # Fixtures (the demo's home slots) name it by slug, not by an id the import chose.
+        return self.get(slug=slug)
+
     def for_listing(self):
         """What a listing card shows, in a fixed number of queries however many rows there are."""
         return self.select_related("publication_type").prefetch_related(
@@ -192,11 +288,6 @@ class PublicationQuerySet(FacetCountsQuerySet):
             "topics",
             "tags",
         )
-
-    def featured(self):
-        # By id from the small featured index: filtering on the flag directly, the planner walks
-        # the date index through every published row looking for the few flagged ones.
-        return self.filter(pk__in=Publication.objects.filter(featured=True).values("pk"))
 
     def for_detail(self):
         """Everything the detail page shows about the publication itself."""
@@ -301,7 +392,6 @@ class Publication(Publishable):
         related_name="related_from",
         blank=True,
     )
-    featured = models.BooleanField(default=False)
 
     objects = PublicationQuerySet.as_manager()
     # Renditions are derived from the image: a restored revision gets them made again from its
@@ -319,11 +409,6 @@ class Publication(Publishable):
             models.Index(
                 fields=["status", "published_at", "publication_type"],
                 name="publication_status_time_type",
-            ),
-            # The few featured publications, found without walking every published row
-            # (``PublicationQuerySet.featured()``).
-            models.Index(
-                fields=["id"], condition=models.Q(featured=True), name="publication_featured"
             ),
             # Covers the search's per-match visibility check (status and time by id): on
             # SQLite a primary-key lookup reads the wide row's table page instead.
@@ -395,7 +480,7 @@ class Publication(Publishable):
         return Work(
             title=self.title,
             url=url,
-            publisher=settings.SITE_NAME,
+            publisher=site_name(),
             authors=tuple(person.name for person in self.ordered_authors),
             published=timezone.localtime(self.published_at).date() if self.published_at else None,
             summary=self.summary,

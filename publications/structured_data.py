@@ -6,10 +6,10 @@ The template tags in ``publications/templatetags/metadata.py`` render these insi
 
 import json
 
-from django.conf import settings
-from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
+
+from policyhub.editorial import site
 
 CONTEXT = "https://schema.org"
 
@@ -32,11 +32,32 @@ def iso(value):
     return timezone.localtime(value).isoformat(timespec="seconds") if value else None
 
 
-def organization(request):
-    org = {"@type": "Organization", "name": settings.SITE_NAME, "url": absolute(request, "/")}
-    if settings.SITE_LOGO:
-        org["logo"] = {"@type": "ImageObject", "url": absolute(request, static(settings.SITE_LOGO))}
-    return org
+def logo(request, item):
+    data = {"@type": "ImageObject", "url": absolute(request, item.url)}
+    if item.width and item.height:
+        data.update(width=item.width, height=item.height)
+    return data
+
+
+def organization(request, *, context=False):
+    """The institute, from the site settings: the publisher of everything, and an item of its
+    own on the home page (``context``)."""
+    about = site.current()
+    home = absolute(request, reverse("home"))
+    org = {"@type": "Organization", "@id": f"{home}#organization", "name": about.name, "url": home}
+    if about.legal_name:
+        org["legalName"] = about.legal_name
+    if about.organisation_logo:
+        org["logo"] = logo(request, about.organisation_logo)
+    if about.same_as:
+        org["sameAs"] = about.same_as
+    return {"@context": CONTEXT, **org} if context else org
+
+
+def default_image(request):
+    """[the site's share image] for pages with no image of their own, or []."""
+    picture = site.current().share_image
+    return [image(request, picture)] if picture else []
 
 
 def image(request, picture, *, caption="", credit=""):
@@ -89,6 +110,8 @@ def publication(request, item):
         data["image"] = [
             image(request, item.hero_picture, caption=item.hero_caption, credit=item.hero_credit)
         ]
+    elif fallback := default_image(request):
+        data["image"] = fallback
     keywords = [tag.name for tag in item.tags.all()]
     if keywords:
         data["keywords"] = keywords
@@ -122,8 +145,17 @@ def person(request, item):
         data["description"] = item.bio
     if item.photo:
         data["image"] = image(request, item.photo_picture)
-    if item.link:
-        data["sameAs"] = [item.link]
+    same_as = [item.link] if item.link else []
+    same_as += [profile.url for profile in item.profile_links.all()]
+    if same_as:
+        data["sameAs"] = same_as
+    expertise = [area.name for area in item.expertise.all()]
+    if expertise:
+        data["knowsAbout"] = expertise
+    if item.language_list:
+        data["knowsLanguage"] = item.language_list
+    if item.public_email:
+        data["email"] = item.public_email
     return data
 
 
@@ -131,12 +163,12 @@ def website(request):
     """The home page: the site and its search box (``SearchAction``)."""
     home = absolute(request, reverse("home"))
     search = absolute(request, reverse("search:search"))
-    return {
+    data = {
         "@context": CONTEXT,
         "@type": "WebSite",
         "@id": home,
         "url": home,
-        "name": settings.SITE_NAME,
+        "name": site.current().name,
         "publisher": organization(request),
         "potentialAction": {
             "@type": "SearchAction",
@@ -144,6 +176,35 @@ def website(request):
             "query-input": "required name=search_term_string",
         },
     }
+    if fallback := default_image(request):
+        data["image"] = fallback
+    return data
+
+
+def webpage(request, page):
+    """An editor-made page (About, Contact): ``WebPage`` with its hero or the site's image."""
+    url = absolute(request, page.get_absolute_url())
+    data = {
+        "@context": CONTEXT,
+        "@type": "WebPage",
+        "@id": url,
+        "url": url,
+        "name": page.title,
+        "description": page.seo_description or page.summary,
+        "datePublished": iso(page.published_at),
+        "dateModified": iso(page.updated_at),
+        "publisher": organization(request),
+    }
+    picture = page.hero_picture
+    if picture:
+        data["image"] = [
+            image(request, picture, caption=page.hero_caption, credit=page.hero_credit)
+        ]
+    elif fallback := default_image(request):
+        data["image"] = fallback
+    if not data["description"]:
+        del data["description"]
+    return data
 
 
 def breadcrumbs(request, trail):

@@ -193,7 +193,10 @@ class PersonDetailView(SubjectPublicationsView):
 
     def get_subject(self):
         # Nobody's page exists before their first published byline: not a bio under review.
-        return get_object_or_404(Person.objects.visible(), slug=self.kwargs["slug"])
+        return get_object_or_404(
+            Person.objects.visible().prefetch_related("expertise", "profile_links"),
+            slug=self.kwargs["slug"],
+        )
 
     def publications(self):
         return super().publications().by_author(self.subject)

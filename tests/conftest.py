@@ -70,15 +70,24 @@ def _page_cache_off(settings):
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    from policyhub.editorial.cache import reset_availability
-    from policyhub.editorial.pending import NEXT_DUE_KEY, NOTHING_DUE
+    from policyhub.editorial import site
+    from policyhub.editorial.cache import (
+        NEXT_GO_LIVE_KEY,
+        SCHEDULE_GENERATION_KEY,
+        reset_availability,
+    )
+
+    # The site settings a previous test read, outside a request.
+    site.forget()
 
     # A failure seen by one test must not make the next one skip the cache.
     reset_availability()
     cache.clear()
-    # As a running site's cache has it: the next go-live time of scheduled pending changes is
-    # read once per cache lifetime (pending.py), not by the first request of every test.
-    cache.set(NEXT_DUE_KEY, NOTHING_DUE, timeout=None)
+    # As a running site's cache has it: "nothing scheduled" is asked of the database once per
+    # schedule change, not by the first request of every test (the query budgets). Saving a
+    # scheduled item or a pending change replaces the generation, and the database is asked again.
+    entry = {"generation": "tests", "computed_at": 0.0, "next": None}
+    cache.set_many({SCHEDULE_GENERATION_KEY: "tests", NEXT_GO_LIVE_KEY: entry}, timeout=None)
     yield
     cache.clear()
     reset_availability()

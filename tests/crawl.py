@@ -23,12 +23,15 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import Resolver404, resolve
+from django.utils.html import escape
 from PIL import Image
 
 from policyhub.pages.models import Menu
 from tests.factories import (
     ActorFactory,
     DocumentFactory,
+    HomeSlotFactory,
+    LibraryImageFactory,
     MenuFactory,
     MenuItemFactory,
     OptionSourceFactory,
@@ -40,6 +43,8 @@ from tests.factories import (
     PublicationFactory,
     PublicationTypeFactory,
     RegionFactory,
+    SiteSettingsFactory,
+    SocialLinkFactory,
     SynonymFactory,
     TopicFactory,
     TrackFactory,
@@ -189,6 +194,20 @@ def tiny_png(name):
     return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
 
 
+def long_read_body(label, image_id):
+    """A body with all the reader's aids: headings for a table of contents, footnotes and a
+    figure from the image library. ``label`` is HTML (escaped text)."""
+    return (
+        f"<p>{label}Why sequencing matters<span data-footnote>{label}See "
+        f"https://www.38north.org/sequencing for the data.</span>.</p>"
+        f"<h2>{label}Background</h2><p>Earlier rounds<span data-footnote>{label}Six-party "
+        f"talks, 2003-2009.</span> failed.</p>"
+        f'<figure data-image="{image_id}"></figure>'
+        f"<h2>{label}Options</h2><h3>{label}Talks first</h3><p>Open a channel.</p>"
+        f"<h2>{label}Options</h2><p>Repeated heading, its own id.</p>"
+    )
+
+
 def populate(label=""):
     """Demo-like content: published, draft, scheduled and in-review publications with people
     (some authors of hidden pieces only, one of nothing, so readers must not see them), topics,
@@ -204,8 +223,16 @@ def populate(label=""):
     korea = RegionFactory(name=f"{label}Korean peninsula", slug="korean-peninsula", parent=asia)
     author = PersonFactory(name=f"{label}Ada Fellow", slug="ada-fellow", role=f"{label}Fellow")
     second = PersonFactory(name=f"{label}Ben Analyst", slug="ben-analyst")
+    chart = LibraryImageFactory(
+        title=f"{label}Trade chart",
+        image=tiny_png("chart.png"),
+        alt=f"{label}Exports fell by half",
+        caption=f"{label}Exports, 2015-2020",
+        credit=f"{label}KOTRA",
+    )
     first = PublicationFactory(
         title=f"{label}Talks before threats",
+        body=long_read_body(escape(label), chart.pk),
         slug="talks-before-threats",
         publication_type=analysis,
         summary=f"{label}Why sequencing matters.",
@@ -214,7 +241,6 @@ def populate(label=""):
         hero_credit=f"{label}Photo agency",
         hero_alt=f"{label}A negotiating table",
         media=f"https://youtu.be/dQw4w9WgXcQ {label}Launch event\nhttps://evil.example/x",
-        featured=True,
         authors=[author, second],
         topics=[topic],
         regions=[korea],
@@ -296,11 +322,29 @@ def populate(label=""):
     OptionSourceFactory(option=then, publication=first, note=f"{label}Cited")
     SynonymFactory(terms="DPRK, North Korea", note=f"{label}Common names")
     # Pages in every state, in both menus; only the live ones may be reached.
-    about = PageFactory(title=f"{label}About", slug="about", summary=f"{label}Who we are.")
+    about = PageFactory(
+        title=f"{label}About",
+        slug="about",
+        summary=f"{label}Who we are.",
+        hero_image=tiny_png("team.png"),
+        hero_alt=f"{label}The team",
+        hero_caption=f"{label}Our staff",
+        hero_credit=f"{label}Photo desk",
+    )
     board = PageFactory(title=f"{label}Board", slug="board", parent=about)
     draft_page = PageFactory(title=f"{label}Draft page", slug="draft-page", draft=True)
     PageFactory(title=f"{label}Under a draft", slug="under-draft", parent=draft_page)
     scheduled_page = PageFactory(title=f"{label}Scheduled page", slug="later", scheduled=True)
+    # The site settings with everything set: logo, footer, profile links, share image.
+    site_settings = SiteSettingsFactory(
+        tagline=f"{label}Research for peace",
+        footer_text=f"{label}An independent institute.\nRegistered charity.",
+        logo=tiny_png("logo.png"),
+        share_image=tiny_png("share.png"),
+        share_image_alt=f"{label}The institute's sign",
+        legal_name=f"{label}Institute Ltd",
+    )
+    SocialLinkFactory(site=site_settings, label=f"{label}Mastodon")
     header = MenuFactory(place=Menu.Place.HEADER)
     for target in [
         {"listing": "publications:list"},
@@ -313,6 +357,17 @@ def populate(label=""):
         MenuItemFactory(menu=header, **target)
     for target in [{"page": board}, {"page": scheduled_page}, {"listing": "tags"}]:
         MenuItemFactory(**target)
+    # Home page slots of every kind, some with their own words and image; those of hidden
+    # targets must leave no trace.
+    for target in [
+        {"publication": first},
+        {"option": start, "title": f"{label}Start here", "summary": f"{label}The first step."},
+        {"question": question},
+        {"page": about, "image": tiny_png("harbour.png"), "image_alt": f"{label}A harbour"},
+        {"page": draft_page, "title": f"{label}Draft page slot"},
+        {"publication": draft},
+    ]:
+        HomeSlotFactory(**target)
     Group.objects.get_or_create(name=f"{label}Editors")
     return {
         "publication": first,

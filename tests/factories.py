@@ -12,12 +12,14 @@ from PIL import Image, ImageCms, PngImagePlugin
 
 from options.models import Actor, OptionSource, PolicyOption, PolicyQuestion, Track
 from policyhub.documents.models import Document, PublicationDocument
-from policyhub.editorial.models import OldSlug
-from policyhub.pages.models import Menu, MenuItem, Page, Redirect
+from policyhub.editorial.models import LibraryImage, OldSlug, SiteSettings, SocialLink
+from policyhub.pages.models import HomeSlot, Menu, MenuItem, Page, Redirect
 from policyhub.search.models import Synonym
 from publications.models import (
     Authorship,
+    Expertise,
     Person,
+    ProfileLink,
     Publication,
     PublicationType,
     Region,
@@ -42,6 +44,23 @@ class PersonFactory(BaseFactory):
     role = "Senior fellow"
     affiliation = "Institute for Peace Studies"
     bio = factory.Faker("paragraph")
+
+
+class ExpertiseFactory(BaseFactory):
+    class Meta:
+        model = Expertise
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Expertise {n}")
+    slug = factory.Sequence(lambda n: f"expertise-{n}")
+
+
+class ProfileLinkFactory(BaseFactory):
+    class Meta:
+        model = ProfileLink
+
+    person = factory.SubFactory(PersonFactory)
+    url = factory.Sequence(lambda n: f"https://example.org/profile-{n}")
 
 
 class TopicFactory(BaseFactory):
@@ -377,6 +396,15 @@ class MenuItemFactory(BaseFactory):
     order = factory.Sequence(lambda n: n)
 
 
+class HomeSlotFactory(BaseFactory):
+    """Pass exactly one target: publication, option, question or page."""
+
+    class Meta:
+        model = HomeSlot
+
+    order = factory.Sequence(lambda n: n)
+
+
 class RedirectFactory(BaseFactory):
     class Meta:
         model = Redirect
@@ -404,3 +432,32 @@ class PublicationDocumentFactory(BaseFactory):
     publication = factory.SubFactory(PublicationFactory)
     document = factory.SubFactory(DocumentFactory)
     label = PublicationDocument.Label.FULL_REPORT
+
+
+class SiteSettingsFactory(BaseFactory):
+    """The one row of site settings (a singleton: always pk 1)."""
+
+    class Meta:
+        model = SiteSettings
+
+
+class SocialLinkFactory(BaseFactory):
+    class Meta:
+        model = SocialLink
+
+    # The row there is, or a new one with every field empty.
+    site = factory.LazyFunction(SiteSettings.get_solo)
+    order = factory.Sequence(int)
+    label = factory.Sequence(lambda n: f"Network {n}")
+    url = factory.Sequence(lambda n: f"https://social{n}.example/@institute")
+
+
+class LibraryImageFactory(BaseFactory):
+    class Meta:
+        model = LibraryImage
+
+    title = factory.Sequence(lambda n: f"Chart {n}")
+    image = factory.LazyFunction(lambda: image_file("chart.png", size=(1200, 800)))
+    alt = "Exports fell by half between 2017 and 2019."
+    caption = "North Korea's exports, 2015–2020."
+    credit = "Data: KOTRA"

@@ -13,6 +13,7 @@ from tests.crawl import PUBLIC_SEEDS, crawl, populate
 from tests.factories import (
     ActorFactory,
     DocumentFactory,
+    HomeSlotFactory,
     MenuFactory,
     MenuItemFactory,
     OptionSourceFactory,
@@ -64,7 +65,6 @@ def test_unpublished_publications_never_appear(client):
     secrets = [
         PublicationFactory(
             title=title,
-            featured=True,
             publication_type=secret_type,
             authors=[author, secret_person],
             topics=[shared_topic, secret_topic],
@@ -75,6 +75,11 @@ def test_unpublished_publications_never_appear(client):
         )
         for title, state in zip(SECRET_TITLES, HIDDEN_STATES, strict=True)
     ]
+    # Each secret in a home page slot, one with an override title: none may show.
+    for secret in secrets:
+        HomeSlotFactory(publication=secret)
+    HomeSlotFactory(publication=secrets[0], title="Zebra slot title")
+    HomeSlotFactory(publication=live)
     # A published piece that names the secrets as related reading must not show them either.
     live_with_links = PublicationFactory(
         title="Links to secrets", tags=["shared-tag"], related=secrets
@@ -144,6 +149,7 @@ def test_unpublished_publications_never_appear(client):
         for secret in secrets:
             assert secret.title not in content, url
             assert secret.get_absolute_url() not in content, url
+        assert "Zebra slot title" not in content, url
         assert secret_tag_url not in content, url
         assert ">secret-tag<" not in content, url
         # An author of hidden pieces only is no one yet.
@@ -152,6 +158,7 @@ def test_unpublished_publications_never_appear(client):
 
     # The live pages really were rendered with content (the checks above are not vacuous).
     assert "Published piece" in client.get(list_url).content.decode()
+    assert [slot.publication for slot in client.get(reverse("home")).context["slots"]] == [live]
     found = client.get(reverse("search:search") + "?q=published piece").content.decode()
     assert live.get_absolute_url() in found
     assert (
@@ -341,7 +348,12 @@ def test_hidden_options_questions_sources_tags_and_actors_never_appear(client):
             strict=True,
         )
     ]
+    HomeSlotFactory(option=live)
+    HomeSlotFactory(question=question)
+    for other in (draft_question, scheduled_question, review_question):
+        HomeSlotFactory(question=other)
     for option in hidden:
+        HomeSlotFactory(option=option)
         option.tags.set(["shared-tag", "Secret option tag"])
         option.actors.set([shared_actor, secret_actor])
         option.prerequisites.set([live])
@@ -441,6 +453,8 @@ def test_hidden_options_questions_sources_tags_and_actors_never_appear(client):
     ]
     for url in hidden_api_urls:
         assert client.get(url).status_code == 404, url
+    home_slots = client.get(reverse("home")).context["slots"]
+    assert [slot.target for slot in home_slots] == [live, question]
     api_options = client.get("/api/v1/options/").content.decode()
     assert "Live option" in api_options and "Live source" in api_options
     # The pages above did show the live content, so the absence checks are not vacuous.
@@ -473,6 +487,9 @@ def test_hidden_pages_and_menu_items_to_hidden_targets_never_appear(client):
         MenuItemFactory(page=page)
     MenuItemFactory(publication=secret_publication, label="Quokka menu label")
     MenuItemFactory(question=secret_question)
+    for page in [live, *hidden]:
+        HomeSlotFactory(page=page)
+    HomeSlotFactory(page=hidden[1], title="Quokka slot title")
     hidden_urls = [page.get_absolute_url() for page in hidden]
 
     urls = [
@@ -484,7 +501,7 @@ def test_hidden_pages_and_menu_items_to_hidden_targets_never_appear(client):
         reverse("sitemap"),
         f"{reverse('search:search')}?q=Heron",
     ]
-    secrets = [*HIDDEN_PAGE_TITLES, "Zebra", "Axolotl", "Quokka menu label"]
+    secrets = [*HIDDEN_PAGE_TITLES, "Zebra", "Axolotl", "Quokka menu label", "Quokka slot title"]
     for url in urls:
         response = client.get(url)
         assert response.status_code == 200, url
@@ -496,8 +513,9 @@ def test_hidden_pages_and_menu_items_to_hidden_targets_never_appear(client):
 
     for url in hidden_urls:
         assert client.get(url).status_code == 404, url
-    # The live page shows in both menus and the sitemap: the checks above are not vacuous.
-    assert client.get(reverse("home")).content.decode().count('href="/about/"') == 2
+    # The live page shows in both menus, its slot and the sitemap: the checks above are not
+    # vacuous.
+    assert client.get(reverse("home")).content.decode().count('href="/about/"') == 3
     assert "/about/</loc>" in client.get(reverse("sitemap")).content.decode()
 
 

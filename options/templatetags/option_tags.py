@@ -8,7 +8,7 @@ from taggit.models import Tag
 
 from options.models import OptionSource, PolicyOption
 from policyhub.editorial import datacache
-from publications.models import Publication
+from publications.models import Person, Publication
 
 register = template.Library()
 
@@ -24,9 +24,11 @@ class RelatedOptions:
 
 @register.simple_tag
 def options_for(subject):
-    """The visible options a publication cites, or those about a topic, region or tag.
+    """The visible options a publication cites, those a person's work argues for, or those about
+    a topic, region or tag.
 
-    Used by ``includes/related_options.html`` on the publication, topic, region and tag pages;
+    Used by ``includes/related_options.html`` on the publication, person, topic, region and tag
+    pages;
     a fixed number of queries whatever the number of options, kept until the content changes.
     """
     if not isinstance(subject, Model):
@@ -48,6 +50,21 @@ def _options_for(subject):
             "Policy options discussed here",
             [(link.option, link.get_stance_display()) for link in links],
         )
+    if isinstance(subject, Person):
+        # What the person's published work argues for: a proposal or support, once per option.
+        links = (
+            OptionSource.objects.filter(
+                publication__in=Publication.objects.published().by_author(subject),
+                stance__in=[OptionSource.Stance.PROPOSES, OptionSource.Stance.SUPPORTS],
+                option__in=PolicyOption.objects.visible(),
+            )
+            .select_related("option", "option__track")
+            .order_by("option__track__order", "option__title", "stance")
+        )
+        entries = {}
+        for link in links:
+            entries.setdefault(link.option.pk, (link.option, link.get_stance_display()))
+        return RelatedOptions("Policy options this work argues for", list(entries.values()))
     options = list(
         PolicyOption.objects.visible()
         .for_subject(subject)

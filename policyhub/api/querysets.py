@@ -23,7 +23,7 @@ def questions():
 
 
 def people():
-    return Person.objects.visible()
+    return Person.objects.visible().prefetch_related("expertise", "profile_links")
 
 
 def topics():

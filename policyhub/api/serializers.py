@@ -109,7 +109,6 @@ class PublicationSerializer(TrimmedSerializer, serializers.ModelSerializer):
             "summary",
             "published_at",
             "updated_at",
-            "featured",
             "authors",
             "topics",
             "regions",
@@ -290,12 +289,38 @@ class QuestionSerializer(TrimmedSerializer, serializers.ModelSerializer):
         return TagSerializer(question.tags.all(), many=True, context=self.context).data
 
 
+class ProfileLinkSerializer(serializers.Serializer):
+    url = serializers.URLField()
+    label = serializers.CharField(source="display_label")
+
+
 class PersonSerializer(TrimmedSerializer, serializers.ModelSerializer):
     url = PageURLField()
+    expertise = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
+    languages = serializers.ListField(
+        source="language_list", child=serializers.CharField(), read_only=True
+    )
+    # Only an address the person's record makes public; empty otherwise.
+    email = serializers.EmailField(source="public_email", read_only=True)
+    profile_links = ProfileLinkSerializer(many=True, read_only=True)
 
     class Meta:
         model = Person
-        fields = ["id", "slug", "url", "name", "role", "affiliation", "bio", "link"]
+        fields = [
+            "id",
+            "slug",
+            "url",
+            "name",
+            "kind",
+            "role",
+            "affiliation",
+            "bio",
+            "expertise",
+            "languages",
+            "email",
+            "link",
+            "profile_links",
+        ]
 
 
 class TopicSerializer(TrimmedSerializer, serializers.ModelSerializer):

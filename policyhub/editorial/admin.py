@@ -1,9 +1,11 @@
 from django.contrib import admin
 from django.db import router
+from django.utils.html import format_html_join
 from js_asset import Media
+from solo.admin import SingletonModelAdmin
 
 from .images import delete_files_on_rollback
-from .models import OldSlug
+from .models import LibraryImage, OldSlug, SiteSettings, SocialLink
 
 
 class CSPNonceMediaMixin:
@@ -34,3 +36,52 @@ class OldSlugAdmin(admin.ModelAdmin):
     list_filter = ["kind"]
     search_fields = ["slug"]
     readonly_fields = ["created_at"]
+
+
+class SocialLinkInline(admin.TabularInline):
+    model = SocialLink
+    extra = 1
+    fields = ["order", "label", "url"]
+
+
+@admin.register(SiteSettings)
+class SiteSettingsAdmin(ImageFilesAdminMixin, SingletonModelAdmin):
+    """One page of settings (no list): saving it refreshes every cached page."""
+
+    inlines = [SocialLinkInline]
+    fieldsets = [
+        (None, {"fields": ["site_name", "tagline", "logo", "footer_text"]}),
+        ("Sharing", {"fields": ["share_image", "share_image_alt"]}),
+        (
+            "Organisation (structured data for search engines)",
+            {
+                "fields": ["legal_name", "organisation_logo"],
+                "description": "Its sameAs links are the social profile links below.",
+            },
+        ),
+    ]
+
+
+@admin.register(LibraryImage)
+class LibraryImageAdmin(ImageFilesAdminMixin, admin.ModelAdmin):
+    """Images for figures in rich text: the editor's figure button asks for the number shown
+    in the list."""
+
+    list_display = ["title", "figure_number", "alt", "credit", "created_at"]
+    search_fields = ["title", "alt", "caption", "credit"]
+    date_hierarchy = "created_at"
+    fields = ["title", "image", "alt", "caption", "credit", "shown_in"]
+    readonly_fields = ["shown_in"]
+
+    @admin.display(description="Number (for the figure button)", ordering="pk")
+    def figure_number(self, image):
+        return image.pk
+
+    @admin.display(description="Shown in")
+    def shown_in(self, image):
+        items = image.shown_in() if image.pk else []
+        if not items:
+            return "No text places this image yet."
+        return format_html_join(
+            ", ", "{} ({})", ((item, item._meta.verbose_name) for item in items)
+        )

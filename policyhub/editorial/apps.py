@@ -22,14 +22,25 @@ class EditorialConfig(AppConfig):
     verbose_name = "Editorial"
 
     def ready(self):
-        from . import cache, revisions  # noqa: F401 - revisions connects the relations snapshot
-
-        cache.connect()
+        from django.core.signals import request_started
         from django.db.models.signals import post_delete, post_save
 
-        from .models import PendingChange
-        from .pending import forget_next_due
+        from . import cache, pending, revisions, site  # noqa: F401 - revisions: the snapshot
+        from .models import PendingChange, SiteSettings, SocialLink
 
+        cache.connect()
+        # The site's name, logo and footer appear on every page; figures in published texts
+        # show the library's images.
+        cache.watch("editorial.sitesettings", "editorial.sociallink", "editorial.libraryimage")
+        request_started.connect(site.forget, dispatch_uid="policyhub.editorial.site.request")
         for signal in (post_save, post_delete):
-            signal.connect(forget_next_due, sender=PendingChange, dispatch_uid=f"{signal}.due")
+            # A pending change saved, scheduled or not, or gone: its go-live time may move.
+            signal.connect(
+                cache.schedule_changed, sender=PendingChange, dispatch_uid=f"{signal}.due"
+            )
+            for model in (SiteSettings, SocialLink):
+                signal.connect(site.forget, sender=model, dispatch_uid=f"{signal}.{model}.site")
+        post_delete.connect(
+            pending.pending_deleted, sender=PendingChange, dispatch_uid="pending.files"
+        )
         post_migrate.connect(_ensure_roles, dispatch_uid="policyhub.editorial.roles")

@@ -13,7 +13,9 @@ places in ``MIDDLEWARE``:
 
 Invalidation is one write: keys carry a *generation* token kept in the cache, and any change to
 content readers see (signals below) replaces the token, on every server at once when the cache is
-Redis. Scheduled items need no cron either: an entry never outlives the next publish time.
+Redis. Scheduled items need no cron either: an entry never outlives the next go-live time
+(``next_go_live()``, which also tells ``pending.ScheduledChangesMiddleware`` when scheduled
+pending changes are due).
 
 A cache that fails (down, or hung until the socket timeout) is skipped by this process for
 ``RETRY_AFTER_SECONDS``: pages are then served uncached at their normal speed instead of waiting
@@ -34,7 +36,6 @@ from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Min
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.utils import timezone
@@ -165,38 +166,103 @@ def connect():
     """
     uid = "policyhub.editorial.cache"
     post_save.connect(_content_changed, dispatch_uid=f"{uid}.save")
+    for model in publishable_models():
+        post_save.connect(_schedule_touched, sender=model, dispatch_uid=f"{uid}.schedule")
     post_delete.connect(_content_changed, dispatch_uid=f"{uid}.delete")
     m2m_changed.connect(_content_changed, dispatch_uid=f"{uid}.m2m")
 
 
-# Scheduled publishing -----------------------------------------------------------------------
+# When something goes live next -------------------------------------------------------------
+#
+# One answer serves the page cache (no entry outlives it) and the scheduled pending changes
+# (``pending.ScheduledChangesMiddleware`` publishes them once it has passed): the earliest of a
+# scheduled item's publish time and a scheduled pending change's go-live time.
+
+NEXT_GO_LIVE_KEY = "editorial:next-go-live"
+# Replaced by every save that may add or bring forward a go-live time (``schedule_changed()``):
+# a stored answer computed under an older generation is never used, even if it is written after the
+# change (a request that read the rows just before it).
+SCHEDULE_GENERATION_KEY = "editorial:schedule-generation"
 
 
-def _next_publish_after(at):
-    times = [
-        model.objects.scheduled(at=at).aggregate(next=Min("published_at"))["next"]
+def _next_go_live_after(at):
+    """In one query: the earliest publish time after ``at`` of any publishable item, or of any
+    scheduled pending change whether its time has passed or not (it is live only once applied)."""
+    from .models import PendingChange
+
+    scheduled = [
+        model.objects.scheduled(at=at).order_by().values_list("published_at")
         for model in publishable_models()
     ]
-    times = [moment.timestamp() for moment in times if moment is not None]
-    return min(times, default=None)
+    pending = (
+        PendingChange.objects.filter(state=PendingChange.State.SCHEDULED)
+        .order_by()
+        .values_list("go_live_at")
+    )
+    first = pending.union(*scheduled, all=True).order_by("go_live_at").first()
+    return first[0].timestamp() if first is not None else None
 
 
-def next_publish_time(generation, at):
-    """The earliest publish time after ``at`` (a timestamp, or None), cached per generation.
+def _still_holds(entry, generation, at_ts):
+    if entry is None or generation is None or entry["generation"] != generation:
+        return False
+    return entry["computed_at"] <= at_ts and (entry["next"] is None or entry["next"] > at_ts)
 
-    A stored answer "computed at c: next is n" still holds for any ``at`` in [c, n): nothing was
-    scheduled between c and n, and a change to any schedule starts a new generation.
+
+def next_go_live(at):
+    """When what readers see next changes by itself (a timestamp, or None), as of ``at``.
+
+    A stored answer "computed at c: next is n" still holds for any ``at`` in [c, n) as long as
+    the schedule generation is the one it was computed under. When the cache fails, the
+    database answers (one query).
     """
-    key = f"pagecache:{generation}:next-publish"
     at_ts = at.timestamp()
-    stored = cache.get(key)
-    if stored is not None:
-        computed_at, next_ts = stored
-        if computed_at <= at_ts and (next_ts is None or next_ts > at_ts):
-            return next_ts
-    next_ts = _next_publish_after(at)
-    cache.set(key, (at_ts, next_ts), timeout=settings.PAGE_CACHE_SECONDS)
+    stored = {}
+    if cache_available():  # a hung cache would cost every request its socket timeout
+        try:
+            stored = cache.get_many([SCHEDULE_GENERATION_KEY, NEXT_GO_LIVE_KEY])
+        except CACHE_ERRORS:
+            cache_failed("Next go-live time: cache unavailable")
+            stored = None
+    generation = (stored or {}).get(SCHEDULE_GENERATION_KEY)
+    entry = (stored or {}).get(NEXT_GO_LIVE_KEY)
+    if _still_holds(entry, generation, at_ts):
+        return entry["next"]
+    next_ts = _next_go_live_after(at)
+    if stored is not None and cache_available():
+        try:
+            if generation is None:
+                generation = secrets.token_hex(8)
+                if not cache.add(SCHEDULE_GENERATION_KEY, generation, timeout=None):
+                    return next_ts  # another request set one meanwhile: it may be newer
+            entry = {"generation": generation, "computed_at": at_ts, "next": next_ts}
+            cache.set(NEXT_GO_LIVE_KEY, entry, timeout=None)
+        except CACHE_ERRORS:
+            cache_failed("Next go-live time: could not store")
     return next_ts
+
+
+def _new_schedule_generation():
+    try:
+        cache.set(SCHEDULE_GENERATION_KEY, secrets.token_hex(8), timeout=None)
+    except CACHE_ERRORS:
+        # An unreachable cache serves no stored answer; the save itself must not fail.
+        cache_failed("Next go-live time: could not retire the stored answer")
+
+
+def schedule_changed(**kwargs):
+    """A go-live time may have been added or brought forward: stored answers are retired.
+
+    Now, and again once committed: another request may have read the old rows meanwhile."""
+    _new_schedule_generation()
+    transaction.on_commit(_new_schedule_generation)
+
+
+def _schedule_touched(sender, instance=None, **kwargs):
+    # Only a save that leaves an item scheduled can add or bring forward a time; one that
+    # removes or delays a time leaves an answer that is early, which is merely asked again.
+    if not in_working_copy() and getattr(instance, "is_scheduled", False):
+        schedule_changed()
 
 
 # Data derived from content ------------------------------------------------------------------
@@ -250,7 +316,7 @@ def remember_many(names, compute, *, counts=False, single_flight=False):
             return {**found, **waited}
     try:
         computed = compute(missing)
-        _store_data(keys, computed, generation, started)
+        _store_data(keys, computed, started)
     finally:
         if lock is not None:
             _release(lock)
@@ -293,11 +359,11 @@ def _release(lock):
         cache_failed("Data cache: could not release a lock")
 
 
-def _store_data(keys, computed, generation, started):
+def _store_data(keys, computed, started):
     if not cache_available():
         return
     try:
-        expires = expiry(generation, started)
+        expires = expiry(started)
         timeout = math.floor(expires - timezone.now().timestamp())
         if timeout >= 1:
             cache.set_many(
@@ -386,21 +452,21 @@ def _storable(request, response):
     return vary <= CACHEABLE_VARY
 
 
-def expiry(generation, started):
-    """When something computed from the content of ``generation`` since ``started`` goes stale.
+def expiry(started):
+    """When something computed from the content as of ``started`` goes stale.
 
-    It was computed without what appears at the next publish time: it must not outlive it.
+    It was computed without what appears at the next go-live time: it must not outlive it.
     """
     expires = started.timestamp() + settings.PAGE_CACHE_SECONDS
-    next_publish = next_publish_time(generation, started)
-    if next_publish is not None:
-        expires = min(expires, next_publish)
+    next_change = next_go_live(started)
+    if next_change is not None:
+        expires = min(expires, next_change)
     return expires
 
 
 def _store(request, response, pending):
     now = timezone.now()
-    expires = expiry(pending["generation"], pending["started"])
+    expires = expiry(pending["started"])
     timeout = math.floor(expires - now.timestamp())
     if timeout < 1 or not _admit_variant(request, pending["generation"]):
         return
@@ -463,7 +529,8 @@ class PageCacheFetchMiddleware:
     def __call__(self, request):
         if not is_candidate(request) or not cache_available():
             return self.get_response(request)
-        started = timezone.now()
+        # The time the scheduled changes were checked at: what the page shows is as of then.
+        started = getattr(request, "go_live_checked_at", None) or timezone.now()
         try:
             generation = current_generation()
             key = page_key(request, generation)

@@ -235,6 +235,13 @@ def _delete(written):
             logger.warning("Could not delete %s after a failed save", name)
 
 
+def delete_written(written):
+    """Delete the files noted by a ``delete_files_on_error`` block whose writes were only tried
+    (a working copy that is rolled back); an outer block (None) deletes them itself."""
+    if written:
+        _delete(written)
+
+
 @contextmanager
 def delete_files_on_error():
     """Delete the originals and renditions written inside the block if it raises: no row

@@ -4,10 +4,18 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.functional import cached_property
+from solo.models import SingletonModel
 
 from . import workflow
+from .fields import HttpsURLField
+from .images import HERO_WIDTHS, CheckedImageField, ResponsiveImage, save_with_renditions
+
+# A figure spans the text column, as a publication's hero image does.
+FIGURE_WIDTHS = HERO_WIDTHS
 
 
 class PublishableQuerySet(models.QuerySet):
@@ -337,3 +345,137 @@ class ReviewComment(models.Model):
 
     def __str__(self):
         return f"{self.action or 'Comment'} on {self.content_type.model} {self.object_id}"
+
+
+class SiteSettings(SingletonModel):
+    """The site's name, logo, footer and share image, edited in the admin. Read through
+    ``site.current()`` (cached with the pages); an empty field keeps the site's default."""
+
+    site_name = models.CharField(
+        max_length=100, blank=True, help_text="Empty: the SITE_NAME setting of the server."
+    )
+    tagline = models.CharField(
+        max_length=200, blank=True, help_text="Under the name on the home page. Plain text."
+    )
+    logo = CheckedImageField(
+        upload_to="site/",
+        blank=True,
+        width_field="logo_width",
+        height_field="logo_height",
+        help_text="Shown in the header instead of the name (which becomes its alt text).",
+    )
+    logo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    logo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    footer_text = models.TextField(max_length=500, blank=True, help_text="Plain text.")
+    share_image = CheckedImageField(
+        upload_to="site/",
+        blank=True,
+        help_text="Shown when a page with no image of its own is shared (og:image); "
+        "1200 × 630 pixels suits most networks.",
+    )
+    share_image_alt = models.CharField(
+        "share image alt text", max_length=300, blank=True, help_text="Describe the image."
+    )
+    # Written on save from the share image, never by hand.
+    share_image_renditions = models.JSONField(default=dict, blank=True, editable=False)
+    legal_name = models.CharField(
+        max_length=200, blank=True, help_text="The organisation's registered name, if different."
+    )
+    organisation_logo = CheckedImageField(
+        upload_to="site/",
+        blank=True,
+        width_field="organisation_logo_width",
+        height_field="organisation_logo_height",
+        help_text="For search engines: a square logo, at least 112 × 112 pixels. The header "
+        "logo if empty.",
+    )
+    organisation_logo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    organisation_logo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = "site settings"
+        verbose_name_plural = "site settings"
+
+    def __str__(self):
+        return "Site settings"
+
+    def save(self, **kwargs):
+        save_with_renditions(
+            self, "share_image", "share_image_renditions", HERO_WIDTHS, super().save, kwargs
+        )
+
+    def clean(self):
+        super().clean()
+        if self.share_image and not self.share_image_alt.strip():
+            raise ValidationError({"share_image_alt": "Describe the share image (alt text)."})
+
+
+class SocialLink(models.Model):
+    """A profile of the organisation elsewhere: listed in the footer, and the ``sameAs`` of its
+    JSON-LD."""
+
+    site = models.ForeignKey(SiteSettings, on_delete=models.CASCADE, related_name="social_links")
+    order = models.PositiveSmallIntegerField(default=0)
+    label = models.CharField(max_length=60, help_text="As readers see it: “LinkedIn”.")
+    url = HttpsURLField("URL", help_text="https:// only.")
+
+    class Meta:
+        ordering = ["order", "pk"]
+
+    def __str__(self):
+        return self.label
+
+    def clean(self):
+        if self.url and not self.url.startswith("https://"):
+            raise ValidationError({"url": "Profile links must start with https://."})
+
+
+class LibraryImage(models.Model):
+    """An uploaded image editors place in rich text (a figure: ``<figure data-image="id">``),
+    with its alt text, caption and credit kept once for every text that shows it."""
+
+    title = models.CharField(
+        max_length=200, help_text="For finding it here; readers do not see it."
+    )
+    image = CheckedImageField(upload_to="library/%Y/")
+    alt = models.CharField(
+        "alt text",
+        max_length=300,
+        help_text="Describe the image for readers who cannot see it.",
+    )
+    caption = models.CharField(max_length=500, blank=True)
+    credit = models.CharField(max_length=300, blank=True)
+    # Written on save from the image (editorial/images.py), never by hand.
+    renditions = models.JSONField(default=dict, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        get_latest_by = "created_at"
+        verbose_name = "image"
+
+    def __str__(self):
+        return self.title
+
+    def save(self, **kwargs):
+        save_with_renditions(self, "image", "renditions", FIGURE_WIDTHS, super().save, kwargs)
+
+    @cached_property
+    def picture(self):
+        return ResponsiveImage.from_field(self.image, self.renditions)
+
+    def shown_in(self, limit=20):
+        """The publishable items (any state) whose rich text places this image, a query per
+        model: what deleting or changing it would touch."""
+        from .richtext import RichTextField
+
+        marker = f'data-image="{self.pk}"'
+        found = []
+        for model in publishable_models():
+            fields = [f.name for f in model._meta.fields if isinstance(f, RichTextField)]
+            if fields and self.pk is not None:
+                condition = models.Q()
+                for name in fields:
+                    condition |= models.Q(**{f"{name}__contains": marker})
+                found += model.objects.filter(condition).order_by("pk")[:limit]
+        return found[:limit]

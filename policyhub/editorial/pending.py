@@ -6,23 +6,25 @@ revisions keep an item (the row's fields and ``relations_snapshot()``), in ``Pen
 The admin makes one by running the whole save (form, inlines, tags) inside a savepoint of a
 *working copy* and rolling it back (``working_copy()``): the live rows, the search index and
 the page cache stay as they were; only the uploaded files are kept (the pending version refers
-to them). Publishing applies it with the restore machinery (``revisions.apply_version``): one
+to them, and ``delete_unused_files`` deletes them once it is discarded or replaced and nothing
+else uses them). Publishing applies it with the restore machinery (``revisions.apply_version``): one
 revision and one ``StateChange``.
 """
 
 import contextvars
 import json
 import logging
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.cache import cache
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DatabaseError, transaction
+from django.db.models import FileField, JSONField
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
+from .images import rendition_names
 from .models import PendingChange, ReviewComment, StateChange
 from .revisions import apply_version, changes_between_versions, plain_relations_snapshot
 
@@ -93,16 +95,49 @@ def field_values(model, fields):
     return values
 
 
+# Kept by a restore, but part of pending changes: an editor may correct a live item's publish
+# time along with the rest (never into the future: ``future_publish_time_refused``).
+APPLIED_KEEP_FIELDS = ("published_at",)
+
+
 def apply(instance, pending, *, record=True, reason="Pending changes published"):
     """Make ``instance`` what ``pending`` says; returns notes (as a restore does)."""
     values = field_values(type(instance), pending.fields)
-    return apply_version(instance, values, pending.relations or {}, reason, record=record)
+    relations = pending.relations or {}
+    return apply_version(
+        instance, values, relations, reason, record=record, also=APPLIED_KEEP_FIELDS
+    )
+
+
+def future_publish_time_refused(live_published_at, new_published_at, now=None):
+    """The message refusing pending changes that would move a live item's publish time into
+    the future (or clear it): publishing them would take the page away from readers until
+    then. None when allowed."""
+    now = now or timezone.now()
+    if live_published_at is None or live_published_at > now:
+        return None  # not live yet (scheduled): any time is a new schedule
+    if new_published_at is not None and new_published_at <= now:
+        return None
+    return (
+        "This item is live: pending changes cannot move its publish time into the future or "
+        "clear it, which would take it away from readers. To make these changes go live later, "
+        "save them and schedule them on the Pending changes page; to take the item down, "
+        "unpublish it."
+    )
 
 
 def save_pending(instance, version, user, state=PendingChange.State.DRAFT):
     """Keep ``version`` (from ``serialize``) as the item's pending change, replacing any."""
+    content_type = ContentType.objects.get_for_model(type(instance))
+    replaced = (
+        PendingChange.objects.filter(content_type=content_type, object_id=instance.pk)
+        .values_list("fields", flat=True)
+        .first()
+    )
+    if replaced:
+        delete_unused_files(type(instance), replaced)
     pending, _ = PendingChange.objects.update_or_create(
-        content_type=ContentType.objects.get_for_model(type(instance)),
+        content_type=content_type,
         object_id=instance.pk,
         defaults={
             "fields": version["fields"],
@@ -114,6 +149,63 @@ def save_pending(instance, version, user, state=PendingChange.State.DRAFT):
         },
     )
     return pending
+
+
+# Uploaded files -----------------------------------------------------------------------------
+
+
+def version_files(model, fields):
+    """[(file field, name, rendition names)]: the files a stored version's fields refer to."""
+    renditions = {}
+    for f in model._meta.concrete_fields:
+        value = fields.get(f.attname)
+        if isinstance(f, JSONField) and isinstance(value, dict) and value.get("source"):
+            renditions[value["source"]] = rendition_names(value)
+    return [
+        (f, fields[f.attname], renditions.get(fields[f.attname], set()))
+        for f in model._meta.concrete_fields
+        if isinstance(f, FileField) and fields.get(f.attname)
+    ]
+
+
+def _referenced(model, field, name):
+    lookup = {field.attname: name}
+    if model._default_manager.filter(**lookup).exists():
+        return True
+    history = getattr(model, "history", None)
+    if history is not None and history.filter(**lookup).exists():
+        return True  # a restore may bring it back
+    content_type = ContentType.objects.get_for_model(model)
+    return PendingChange.objects.filter(
+        content_type=content_type, **{f"fields__{field.attname}": name}
+    ).exists()
+
+
+def _delete_unreferenced(model, files):
+    for field, name, renditions in files:
+        try:
+            if _referenced(model, field, name):
+                continue
+            # Renditions are made for one original and go with it.
+            for stored in (name, *sorted(renditions)):
+                field.storage.delete(stored)
+        except (DatabaseError, OSError):
+            logger.exception("Could not delete the unused file %s", name)
+
+
+def delete_unused_files(model, fields):
+    """Once committed, delete the files of a pending version that is going away (discarded,
+    replaced, published over) that nothing else refers to: the live row, a revision, another
+    pending version."""
+    files = version_files(model, fields)
+    if files:
+        transaction.on_commit(lambda: _delete_unreferenced(model, files))
+
+
+def pending_deleted(sender, instance, **kwargs):
+    model = instance.content_type.model_class()
+    if model is not None:
+        delete_unused_files(model, instance.fields)
 
 
 def publish_pending(instance, pending, user=None):
@@ -134,64 +226,17 @@ def publish_pending(instance, pending, user=None):
 def changes(live, pending):
     """What publishing ``pending`` would change on ``live``: [``revisions.Change``]."""
     version = {"fields": pending.fields, "relations": pending.relations}
-    return changes_between_versions(type(live), serialize(live), version)
+    return changes_between_versions(type(live), serialize(live), version, also=APPLIED_KEEP_FIELDS)
 
 
 # Scheduled pending changes ------------------------------------------------------------------
 
-NEXT_DUE_KEY = "pending:next-due"
-NOTHING_DUE = "none"
-
-
-def _next_due():
-    """The earliest go-live time of a scheduled pending change (a timestamp), or None; kept in
-    the cache until a pending change is saved or deleted (``forget_next_due``)."""
-    from .cache import CACHE_ERRORS, cache_available, cache_failed
-
-    stored = None
-    if cache_available():  # a hung cache would cost every request its socket timeout
-        try:
-            stored = cache.get(NEXT_DUE_KEY)
-        except CACHE_ERRORS:
-            cache_failed("Scheduled changes: cache unavailable")
-    if stored is not None:
-        return None if stored == NOTHING_DUE else stored
-    first = (
-        PendingChange.objects.filter(state=PendingChange.State.SCHEDULED)
-        .order_by("go_live_at")
-        .values_list("go_live_at", flat=True)
-        .first()
-    )
-    value = first.timestamp() if first is not None else None
-    if cache_available():
-        try:
-            cache.set(NEXT_DUE_KEY, NOTHING_DUE if value is None else value, timeout=None)
-        except CACHE_ERRORS:
-            cache_failed("Scheduled changes: cache unavailable")
-    return value
-
-
-def _forget():
-    from .cache import CACHE_ERRORS
-
-    with suppress(*CACHE_ERRORS):
-        cache.delete(NEXT_DUE_KEY)
-
-
-def forget_next_due(**kwargs):
-    # Now, and again once committed: another request may have read the old rows meanwhile.
-    _forget()
-    transaction.on_commit(_forget)
-
 
 def publish_due(now=None):
     """Publish every scheduled pending change whose time has come; returns how many."""
-    due = _next_due()
-    if due is None:
-        return 0  # the common case: no clock read, no query
+    from .cache import schedule_changed  # cache.py imports this module
+
     now = now or timezone.now()
-    if due > now.timestamp():
-        return 0
     published = 0
     scheduled = PendingChange.objects.filter(
         state=PendingChange.State.SCHEDULED, go_live_at__lte=now
@@ -217,14 +262,16 @@ def publish_due(now=None):
                 action="Scheduled publishing failed",
                 text=str(error)[:1000],
             )
-    forget_next_due()
+    # The rows deleted or sent back to review (``update()`` sends no signal): ask again.
+    schedule_changed()
     return published
 
 
 class ScheduledChangesMiddleware:
     """Publish pending changes whose go-live time has passed before the request is answered
     (and before the page cache answers it): with no cron, no reader sees the old version after
-    that time. One cache read per request; a database query only when something is due."""
+    that time. It asks the page cache's ``next_go_live()``: one cache read per request, a
+    database query only when something is due or the schedule changed."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -235,8 +282,13 @@ class ScheduledChangesMiddleware:
     def __call__(self, request):
         if request.path_info.startswith(self.SKIPPED):
             return self.get_response(request)
+        from .cache import next_go_live
+
+        now = request.go_live_checked_at = timezone.now()
         try:
-            publish_due()
+            due = next_go_live(now)
+            if due is not None and due <= now.timestamp():
+                publish_due(now)
         except DatabaseError:
             # The page decides what a database fault costs it; this must not add a 500.
             logger.exception("Could not check for scheduled changes")

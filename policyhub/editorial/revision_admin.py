@@ -21,7 +21,14 @@ from django.urls import path, reverse
 from django.utils import timezone
 
 from . import pending
-from .revisions import changes_between, latest_revision, record_relations, restore
+from .images import delete_files_on_error, delete_written
+from .revisions import (
+    changes_between,
+    changes_between_versions,
+    latest_revision,
+    record_relations,
+    restore,
+)
 
 LOADED_REVISION = "loaded_revision"
 
@@ -187,15 +194,21 @@ class RevisionAdminMixin:
         return TemplateResponse(request, self.object_history_template, context)
 
     def restore_view(self, request, object_id, revision_id):
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
+        """GET: what restoring would change, and a button to confirm; POST: restore."""
+        if request.method not in ("GET", "POST"):
+            return HttpResponseNotAllowed(["GET", "POST"])
         obj = self.get_object(request, unquote(object_id))
         if obj is None:
             return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
         if not self.has_change_permission(request, obj):
             raise PermissionDenied
         revision = get_object_or_404(obj.history, history_id=revision_id)
-        if getattr(obj, "status", None) == "published" and hasattr(obj, "pending_changes"):
+        as_pending = getattr(obj, "status", None) == "published" and pending.supports_pending(
+            type(obj)
+        )
+        if request.method == "GET":
+            return self.restore_confirmation(request, obj, revision, as_pending)
+        if as_pending:
             return self.restore_as_pending(request, obj, revision)
         notes = restore(obj, revision)
         self.log_change(request, obj, f"Restored revision {revision.history_id}.")
@@ -211,6 +224,34 @@ class RevisionAdminMixin:
             self.message_user(request, note, messages.WARNING)
         info = self.opts.app_label, self.opts.model_name
         return HttpResponseRedirect(reverse("admin:{}_{}_change".format(*info), args=[obj.pk]))
+
+    def restore_confirmation(self, request, obj, revision, as_pending):
+        """The restore tried in a working copy (rolled back, files it wrote deleted): what it
+        would change, field by field, before anyone confirms it."""
+        current = pending.serialize(obj)
+        with delete_files_on_error() as written, pending.working_copy():
+            notes = restore(obj, revision)
+            restored = pending.serialize(obj)
+        delete_written(written)
+        obj.refresh_from_db()
+        info = self.opts.app_label, self.opts.model_name
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Restore revision {revision.history_id}?",
+            "subtitle": None,
+            "object": obj,
+            "opts": self.opts,
+            "app_label": self.opts.app_label,
+            "revision": revision,
+            "saved_by": saved_by(revision),
+            "changes": changes_between_versions(type(obj), current, restored),
+            "notes": notes,
+            "as_pending": as_pending,
+            "replaced_pending": pending.pending_for(obj) if as_pending else None,
+            "history_url": reverse("admin:{}_{}_history".format(*info), args=[obj.pk]),
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/revisions/restore_confirm.html", context)
 
     def restore_as_pending(self, request, obj, revision):
         """Live content is not changed by a restore: the revision becomes its pending changes,

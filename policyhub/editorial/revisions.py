@@ -259,10 +259,11 @@ def relation_changes(before, after):
     return changes
 
 
-def changes_between_versions(model, old, new):
+def changes_between_versions(model, old, new, *, also=()):
     """[Change] from ``old`` to ``new``, each {"fields": {attname: value}, "relations": ...} as
-    ``pending.serialize`` makes them: what publishing a pending version would change."""
-    keep = set(getattr(model, "REVISION_KEEP_FIELDS", ()))
+    ``pending.serialize`` makes them: what publishing a pending version would change (``also``:
+    fields of ``REVISION_KEEP_FIELDS`` it changes all the same)."""
+    keep = set(getattr(model, "REVISION_KEEP_FIELDS", ())) - set(also)
     changes = []
     for model_field in model._meta.concrete_fields:
         name = model_field.attname
@@ -300,14 +301,15 @@ def restore(instance, revision):
     )
 
 
-def apply_version(instance, values, relations, reason, *, record=True):
+def apply_version(instance, values, relations, reason, *, record=True, also=()):
     """Make ``instance`` what ``values`` ({attname: value}) and ``relations`` (a relations
     snapshot) say, as one new revision (none when ``record`` is false); return notes.
+    ``also``: fields of ``REVISION_KEEP_FIELDS`` to apply all the same.
 
     Shared by restores and pending changes (``pending.py``), so both follow the same rules.
     """
     model = type(instance)
-    keep = set(getattr(model, "REVISION_KEEP_FIELDS", ()))
+    keep = set(getattr(model, "REVISION_KEEP_FIELDS", ())) - set(also)
     notes = []
     with transaction.atomic():
         for model_field in model._meta.concrete_fields:

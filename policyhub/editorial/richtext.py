@@ -7,6 +7,10 @@ sanitises in ``pre_save`` (save, create, bulk_create) and in ``get_db_prep_save`
 takes, what is stored is clean.
 """
 
+import re
+from html import unescape
+
+from django.core.exceptions import ValidationError
 from django_prose_editor.fields import ProseEditorField, create_sanitizer
 
 RICH_TEXT_EXTENSIONS = {
@@ -28,11 +32,33 @@ RICH_TEXT_EXTENSIONS = {
     "TableRow": True,
     "TableHeader": True,
     "TableCell": True,
+    # Ours (prose_extensions.py): a note at its point of reference, an image from the library.
+    "Footnote": True,
+    "LibraryFigure": True,
     # On by default in prose-editor; editors want the browser's spellcheck in long texts.
     "NoSpellCheck": False,
 }
 
 sanitize_html = create_sanitizer(RICH_TEXT_EXTENSIONS)
+
+FIGURE_REFERENCE = re.compile(r'<figure data-image="([^"]*)"')
+
+
+def missing_figures(html):
+    """The image numbers the text's figures name that are not in the library, in text order."""
+    from .models import LibraryImage
+
+    named = [unescape(value) for value in FIGURE_REFERENCE.findall(sanitize_html(html or ""))]
+    named = list(dict.fromkeys(named))
+    numbers = {int(value) for value in named if value.isascii() and value.isdigit()}
+    # The same test as the page's (rendering.py): a number the database can hold.
+    numbers = {number for number in numbers if number < 10**18}
+    found = set(LibraryImage.objects.filter(pk__in=numbers).values_list("pk", flat=True))
+    return [
+        value
+        for value in named
+        if not (value.isascii() and value.isdigit() and int(value) in found)
+    ]
 
 
 class RichTextField(ProseEditorField):
@@ -40,6 +66,17 @@ class RichTextField(ProseEditorField):
         kwargs.setdefault("extensions", RICH_TEXT_EXTENSIONS)
         kwargs.setdefault("sanitize", True)
         super().__init__(*args, **kwargs)
+
+    def validate(self, value, model_instance):
+        # The admin's check; readers never see a figure that names no image (rendering.py).
+        super().validate(value, model_instance)
+        if value and (missing := missing_figures(value)):
+            raise ValidationError(
+                "A figure names an image that is not in the library (%(numbers)s): choose "
+                "another number from Editorial › Images, or remove the figure.",
+                code="missing_figure_image",
+                params={"numbers": ", ".join(f"“{number}”" for number in missing)},
+            )
 
     def pre_save(self, model_instance, add):
         value = super().pre_save(model_instance, add)

@@ -33,6 +33,8 @@ CONTRIBUTOR_PERMISSIONS = [
     # (policyhub/documents/admin.py).
     ("documents", "document", ["add", "change", "delete", "view"]),
     ("documents", "publicationdocument", ["add", "change", "delete", "view"]),
+    # Images for figures in the text: a changed image would change published pages.
+    ("editorial", "libraryimage", ["add", "view"]),
     ("publications", "topic", ["view"]),
     ("publications", "region", ["view"]),
     ("publications", "publicationtype", ["view"]),
@@ -43,6 +45,7 @@ CONTRIBUTOR_PERMISSIONS = [
     ("pages", "page", ["add", "change", "delete", "view"]),
     ("pages", "menu", ["view"]),
     ("pages", "menuitem", ["view"]),
+    ("pages", "homeslot", ["view"]),
 ]
 
 # The workflow log and the revisions are written by the application only.

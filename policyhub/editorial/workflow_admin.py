@@ -96,12 +96,14 @@ def pending_token(pending):
     return pending.token if pending is not None else ""
 
 
-def workflow_form(form_class, user, model, pending_token_now=None):
+def workflow_form(form_class, user, model, pending_token_now=None, live_published_at=None):
     """The admin's form with the status choices this user may pick, and the workflow checked in
     clean(): the choices in the page are a convenience, the check is what counts.
 
     ``pending_token_now``: for a published item, the token of its pending change ("" for none);
-    the form carries it, and a save after someone else saved pending changes is refused."""
+    the form carries it, and a save after someone else saved pending changes is refused;
+    ``live_published_at``: its live publish time, which pending changes may correct but not
+    move into the future."""
     may_publish = workflow.can_publish(user, model)
 
     class WorkflowForm(form_class):
@@ -137,6 +139,12 @@ def workflow_form(form_class, user, model, pending_token_now=None):
                 self.add_error(
                     None, "Only editors can set the publish time (schedule). Nothing was saved."
                 )
+            if pending_token_now is not None and may_publish and "published_at" in cleaned_data:
+                refused = pending_changes.future_publish_time_refused(
+                    live_published_at, cleaned_data["published_at"]
+                )
+                if refused:
+                    self.add_error("published_at", refused)
             self.check_pending_token()
             return cleaned_data
 
@@ -179,6 +187,10 @@ class WorkflowAdminMixin:
 
     actions = ["submit_for_review", "publish", "unpublish"]
     preview_url_name = None  # e.g. "publications:preview"
+    # A copy of a published item would skip the workflow (and, of one with pending changes, mix
+    # the two versions): "Save as new" is neither offered nor accepted from a forged POST.
+    save_as = False
+    SAVE_AS_NEW_MESSAGE = "“Save as new” is not available for this content. Nothing was saved."
 
     # Permissions ----------------------------------------------------------------------------
 
@@ -212,6 +224,9 @@ class WorkflowAdminMixin:
     # Views: refuse with a message rather than a bare 403 -------------------------------------
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method == "POST" and "_saveasnew" in request.POST and not self.save_as:
+            # Django's admin honours the button whether or not it offers it.
+            return self.refuse(request, self.SAVE_AS_NEW_MESSAGE)
         # Users with no change permission at all get Django's own 403.
         may_change = super().has_change_permission(request)
         live = self.pending_candidate(request, object_id) if may_change else None
@@ -244,7 +259,11 @@ class WorkflowAdminMixin:
         """The change form on the pending version (or the live one with ``?live``): the save runs
         in a working copy that is rolled back, and what it made is kept as the pending change."""
         pending = None if "live" in request.GET else pending_changes.pending_for(live)
-        edit = request._pending_edit = {"pending": pending, "version": None}
+        edit = request._pending_edit = {
+            "pending": pending,
+            "version": None,
+            "live_published_at": live.published_at,
+        }
         try:
             with pending_changes.working_copy():
                 if pending is not None:
@@ -452,14 +471,16 @@ class WorkflowAdminMixin:
     # The change form ----------------------------------------------------------------------------
 
     def get_form(self, request, obj=None, change=False, **kwargs):
-        token = None
-        if getattr(request, "_pending_edit", None) is not None:
+        token = live_published_at = None
+        edit = getattr(request, "_pending_edit", None)
+        if edit is not None:
+            live_published_at = edit["live_published_at"]
             token = pending_token(pending_changes.pending_for(obj))
             base = kwargs.get("form", self.form)
             field = RevisionTokenField(required=False, initial=token)
             kwargs["form"] = type(base.__name__, (base,), {LOADED_PENDING: field})
         form = super().get_form(request, obj, change, **kwargs)
-        return workflow_form(form, request.user, self.model, token)
+        return workflow_form(form, request.user, self.model, token, live_published_at)
 
     def get_readonly_fields(self, request, obj=None):
         fields = [*super().get_readonly_fields(request, obj), "state_label", "created_by"]

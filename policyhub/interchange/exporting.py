@@ -121,6 +121,16 @@ def person_line(person, images):
         bio=person.bio,
         link=person.link,
         photo=image(images, person.photo, alt=person.photo_alt),
+        institute_role=person.kind,
+        expertise=[area.name for area in person.expertise.all()],
+        languages=person.languages,
+        email=person.email,
+        # Whether to show an address means nothing without one.
+        show_email=person.show_email if person.email else None,
+        links=[
+            {"url": p.url, **({"label": p.label} if p.label else {})}
+            for p in person.profile_links.all()
+        ],
     )
 
 
@@ -155,7 +165,6 @@ def publication_line(publication, images, files=None):
         body=publication.body,
         status=publication.status,
         published=iso(publication.published_at),
-        featured=publication.featured,
         authors=[{"name": a.person.name} for a in publication.authorships.all()],
         topics=by_name(publication.topics.all()),
         regions=by_name(publication.regions.all()),
@@ -238,7 +247,8 @@ def option_line(option):
 def records(folder=None):
     images, files = Images(folder), Images(folder, under=DOCUMENTS)
     yield from term_lines()
-    for person in Person.objects.order_by("name", "pk").iterator(chunk_size=CHUNK):
+    people = Person.objects.order_by("name", "pk").prefetch_related("expertise", "profile_links")
+    for person in people.iterator(chunk_size=CHUNK):
         yield person_line(person, images)
     yield from track_and_actor_lines()
     questions = PolicyQuestion.objects.order_by("slug").prefetch_related("regions", "tags")

@@ -49,7 +49,9 @@ from policyhub.search import indexing, signals
 from policyhub.search.models import SearchDocument, Synonym
 from publications.models import (
     Authorship,
+    Expertise,
     Person,
+    ProfileLink,
     Publication,
     PublicationType,
     Region,
@@ -59,6 +61,7 @@ from publications.models import (
 )
 
 from .parsing import (
+    ABSENT,
     KINDS,
     OptionRecord,
     ParseError,
@@ -396,6 +399,7 @@ class Importer:
         self.topics = Names(Topic)
         self.regions = Names(Region)
         self.people = Names(Person)
+        self.expertise = Names(Expertise)
         self.tags = Names(Tag, fold_case=True)
         self.tracks = Names(Track)
         self.actors = Names(Actor)
@@ -542,17 +546,46 @@ class Importer:
     def write_person_lines(self, records, batch):
         touched, named = batch[0], batch[3]
 
+        self.expertise.ensure(name for r in records for name in r.expertise or ())
+
         def values(record):
             return {
                 "role": record.role,
                 "affiliation": record.affiliation,
                 "bio": record.bio,
                 "link": record.link,
+                # null or "" keeps the person's role in the institute as it is
+                "kind": record.institute_role or ABSENT,
+                "languages": record.languages,
+                "email": record.email,
+                "show_email": record.show_email,
                 **image_texts(Person, record.photo),
             }
 
         pks, new_ids, changed_ids = self.upsert_by_name(self.people, records, values)
-        changed_ids |= self.write_images(Person, zip(pks, records, strict=True), "photo")
+        owners = list(zip(pks, records, strict=True))
+        changed_ids |= self.write_images(Person, owners, "photo")
+        changed_ids |= sync_links(
+            Person.expertise.through,
+            "person_id",
+            "expertise_id",
+            present_lists(
+                owners, "expertise", lambda names: [(self.expertise[n], {}) for n in names]
+            ),
+        )
+        changed_ids |= sync_links(
+            ProfileLink,
+            "person_id",
+            "url",
+            present_lists(
+                owners,
+                "links",
+                lambda links: [
+                    (link.url, {"label": link.label, "order": i}) for i, link in enumerate(links)
+                ],
+            ),
+            extra=("label", "order"),
+        )
         for record, pk in zip(records, pks, strict=True):
             if present(record.bio):
                 self.bios[pk] = record.bio
@@ -753,7 +786,6 @@ class Importer:
                 "summary": record.summary,
                 "body": record.body,
                 "status": record.status,
-                "featured": record.featured,
                 "source_note": record.source,
                 "source_url": record.source_url,
                 "media": record.media,

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, time
 
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
+from django.core.validators import EmailValidator, URLValidator
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
@@ -23,6 +23,7 @@ from options.models import OptionSource, PolicyOption
 from policyhub.documents.models import Document, PublicationDocument
 from policyhub.editorial.embeds import parse_embed
 from policyhub.editorial.models import Publishable
+from publications.models import Person
 
 # Editorial status in the file → stored status. Read from the model, so statuses added there
 # (review, unpublished) are accepted here as they land; add an entry to map another name.
@@ -31,6 +32,7 @@ LEVELS = set(PolicyOption.Level.values)
 TIMEFRAMES = set(PolicyOption.Timeframe.values)
 REAL_WORLD_STATUSES = set(PolicyOption.RealWorldStatus.values)
 STANCES = set(OptionSource.Stance.values)
+INSTITUTE_ROLES = set(Person.Kind.values)
 DOCUMENT_LABELS = set(PublicationDocument.Label.values)
 LANGUAGES = set(Document.Language.values)
 SHA256 = re.compile(r"[0-9a-f]{64}")
@@ -116,7 +118,6 @@ class PublicationRecord:
     source: object = ABSENT
     source_url: object = ABSENT
     media: object = ABSENT  # the "video and audio" field's text, one embed a line
-    featured: object = ABSENT
     image: object = ABSENT  # Image
     documents: object = ABSENT  # list[DocumentItem]
     related: object = ABSENT
@@ -181,6 +182,12 @@ class QuestionRecord:
 
 
 @dataclass
+class ProfileLinkItem:
+    url: str
+    label: str
+
+
+@dataclass
 class PersonRecord:
     line: int
     name: str
@@ -189,6 +196,12 @@ class PersonRecord:
     bio: object = ABSENT
     link: object = ABSENT
     photo: object = ABSENT  # Image (file and alt only)
+    institute_role: object = ABSENT  # Person.Kind: staff, fellow or external
+    expertise: object = ABSENT  # [area name, ...]
+    languages: object = ABSENT
+    email: object = ABSENT
+    show_email: object = ABSENT
+    links: object = ABSENT  # [ProfileLinkItem, ...]
     unknown: list = field(default_factory=list)
     kind = "person"
 
@@ -261,6 +274,9 @@ MAX = {
     "status_note": 500,
     "terms": 500,
     "note": 300,
+    "languages": 200,
+    "email": 254,
+    "link_label": 60,
 }
 
 
@@ -571,7 +587,6 @@ def _publication(line, data):
         source=_text(data, "source", required=False, max_length=MAX["source"]),
         source_url=_url(data, "source_url"),
         media=_media(data),
-        featured=_bool(data, "featured"),
         image=_image(data, "image"),
         documents=_documents(data),
         related=_slug_list(data, "related", slug),
@@ -633,7 +648,45 @@ def _person(line, data):
         bio=_text(data, "bio", required=False),
         link=_url(data, "link"),
         photo=_image(data, "photo", texts=("alt",)),
+        institute_role=_choice(data, "institute_role", INSTITUTE_ROLES, required=False),
+        expertise=_names(data, "expertise", max_length=MAX["term"]),
+        languages=_text(data, "languages", required=False, max_length=MAX["languages"]),
+        email=_email(data, "email"),
+        show_email=_bool(data, "show_email"),
+        links=_profile_links(data),
     )
+
+
+def _email(data, key):
+    value = _text(data, key, required=False, max_length=MAX["email"])
+    if value:
+        try:
+            EmailValidator()(value)
+        except ValidationError:
+            raise BadLine(f'"{key}" is not an email address') from None
+    return value
+
+
+def _profile_links(data):
+    if "links" not in data:
+        return ABSENT
+    value = data["links"]
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise BadLine('"links" must be a list')
+    links, seen = [], set()
+    for item in value:
+        if not isinstance(item, dict):
+            raise BadLine('"links" must hold objects like {"url": ..., "label": ...}')
+        url = _url(item, "url")
+        if not url:
+            raise BadLine('"links": each link needs a "url"')
+        label = _text(item, "label", required=False, max_length=MAX["link_label"]) or ""
+        if url not in seen:
+            seen.add(url)
+            links.append(ProfileLinkItem(url, label.strip()))
+    return links
 
 
 def _term(kind, max_length):
@@ -681,6 +734,7 @@ KINDS = {
 }
 
 # The keys each kind knows; any other is reported (a warning, an error under --strict).
+# A publication's "featured" is read and ignored: files from before home page slots still load.
 KEYS = {
     "publication": {
         "slug", "title", "type", "summary", "body", "status", "published", "featured",
@@ -693,7 +747,10 @@ KEYS = {
         "status_note", "status_date", "actors", "prerequisites", "tags", "sources",
     },
     "question": {"slug", "title", "summary", "context", "status", "published", "regions", "tags"},
-    "person": {"name", "role", "affiliation", "bio", "link", "photo"},
+    "person": {
+        "name", "role", "affiliation", "bio", "link", "photo", "institute_role", "expertise",
+        "languages", "email", "show_email", "links",
+    },
     "type": {"name", "description"},
     "topic": {"name", "description"},
     "region": {"name", "description", "parent"},

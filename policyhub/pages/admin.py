@@ -1,21 +1,27 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 
-from policyhub.editorial.admin import CSPNonceMediaMixin
+from policyhub.editorial.admin import CSPNonceMediaMixin, ImageFilesAdminMixin
 from policyhub.editorial.revision_admin import RevisionAdminMixin
 from policyhub.editorial.workflow_admin import PublishStateFilter, WorkflowAdminMixin
 
-from .models import Menu, MenuItem, Page, Redirect
+from .models import HomeSlot, Menu, MenuItem, Page, Redirect
 from .redirects import ImportFailed, import_redirects
 
 
 @admin.register(Page)
-class PageAdmin(RevisionAdminMixin, CSPNonceMediaMixin, WorkflowAdminMixin, admin.ModelAdmin):
+class PageAdmin(
+    ImageFilesAdminMixin,
+    RevisionAdminMixin,
+    CSPNonceMediaMixin,
+    WorkflowAdminMixin,
+    admin.ModelAdmin,
+):
     preview_url_name = "pages:preview"
     list_display = ["title", "path", "parent", "state_label", "published_at"]
     list_filter = [PublishStateFilter, "status"]
@@ -26,6 +32,7 @@ class PageAdmin(RevisionAdminMixin, CSPNonceMediaMixin, WorkflowAdminMixin, admi
     date_hierarchy = "published_at"
     fieldsets = [
         (None, {"fields": ["title", "slug", "parent", "summary", "body"]}),
+        ("Hero image", {"fields": ["hero_image", "hero_alt", "hero_caption", "hero_credit"]}),
         ("Search engines", {"fields": ["seo_title", "seo_description"]}),
         ("Publishing", {"fields": ["status", "published_at"]}),
     ]
@@ -52,6 +59,76 @@ class MenuAdmin(admin.ModelAdmin):
     @admin.display(description="items", ordering="n_items")
     def item_count(self, obj):
         return obj.n_items
+
+
+class HomeSlotKindFilter(admin.SimpleListFilter):
+    title = "target"
+    parameter_name = "kind"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("publication", "Publications"),
+            ("option", "Policy options"),
+            ("question", "Policy questions"),
+            ("page", "Pages"),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() in dict(self.lookups(request, None)):
+            return queryset.filter(**{f"{self.value()}__isnull": False})
+        return queryset
+
+
+@admin.register(HomeSlot)
+class HomeSlotAdmin(ImageFilesAdminMixin, admin.ModelAdmin):
+    """The home page's curated block, in order. A slot whose target readers cannot see (yet) is
+    left out of the home page without a gap, and shows up when the target is published."""
+
+    list_display = ["__str__", "order", "kind_display", "on_home_page", "updated_at"]
+    list_display_links = ["__str__"]
+    list_editable = ["order"]
+    list_filter = [HomeSlotKindFilter]
+    list_select_related = [
+        "publication__publication_type",
+        "option__question",
+        "question",
+        "page__parent__parent",
+    ]
+    search_fields = [
+        "title",
+        "publication__title",
+        "option__title",
+        "question__title",
+        "page__title",
+    ]
+    autocomplete_fields = ["publication", "option", "question", "page"]
+    date_hierarchy = "updated_at"
+    fieldsets = [
+        (
+            "Target (exactly one)",
+            {"fields": ["order", "publication", "option", "question", "page"]},
+        ),
+        (
+            "What the home page shows (optional: the target's own if empty)",
+            {"fields": ["title", "summary", "image", "image_alt"]},
+        ),
+    ]
+
+    def get_queryset(self, request):
+        visible = HomeSlot.objects.visible().values("pk")
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(visible=Exists(visible.filter(pk=OuterRef("pk"))))
+        )
+
+    @admin.display(description="kind")
+    def kind_display(self, obj):
+        return obj.kind if obj.target is not None else ""
+
+    @admin.display(description="on the home page", boolean=True, ordering="visible")
+    def on_home_page(self, obj):
+        return obj.visible
 
 
 class RedirectTargetFilter(admin.SimpleListFilter):

@@ -1,4 +1,5 @@
-"""Pages editors write (About, Contact, Privacy...), the menus that link them, and redirects."""
+"""Pages editors write (About, Contact, Privacy...), the menus that link them, the home page's
+curated slots, and redirects."""
 
 import re
 
@@ -7,10 +8,17 @@ from django.db import models
 from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from simple_history.models import HistoricalRecords
 
-from options.models import PolicyQuestion
+from options.models import PolicyOption, PolicyQuestion
 from policyhub.editorial.fields import HttpsURLField
+from policyhub.editorial.images import (
+    HERO_WIDTHS,
+    CheckedImageField,
+    ResponsiveImage,
+    save_with_renditions,
+)
 from policyhub.editorial.models import Publishable, PublishableQuerySet, RevisionRelations
 from policyhub.editorial.richtext import RichTextField
 from publications.models import Publication, Topic
@@ -30,7 +38,7 @@ class PageQuerySet(PublishableQuerySet):
     def visible(self, at=None):
         """Published pages whose every parent page is published too."""
         at = at or timezone.now()
-        condition = Q(**{"parent__" * (MAX_DEPTH - 1) + "isnull": True})
+        condition = Q(**{"parent__" * MAX_DEPTH + "isnull": True})
         for depth in range(MAX_DEPTH - 1, 0, -1):
             prefix = "parent__" * depth
             condition = Q(**{f"{prefix}isnull": True}) | (_published_at(prefix, at) & condition)
@@ -70,6 +78,17 @@ class Page(Publishable):
     )
     summary = models.TextField(blank=True, help_text="Plain text, shown under the title.")
     body = RichTextField(blank=True)
+    hero_image = CheckedImageField(upload_to="pages/%Y/", blank=True)
+    hero_alt = models.CharField(
+        "hero image alt text",
+        max_length=300,
+        blank=True,
+        help_text="Describe the image for readers who cannot see it.",
+    )
+    hero_caption = models.CharField(max_length=500, blank=True)
+    hero_credit = models.CharField(max_length=300, blank=True)
+    # Written on save from the hero image, never by hand.
+    hero_renditions = models.JSONField(default=dict, blank=True, editable=False)
     seo_title = models.CharField(
         "SEO title", max_length=70, blank=True, help_text="For search engines; the title if empty."
     )
@@ -81,7 +100,10 @@ class Page(Publishable):
     )
 
     objects = PageQuerySet.as_manager()
-    history = HistoricalRecords(bases=[RevisionRelations], excluded_fields=["updated_at"])
+    # Renditions are derived from the image: a restored revision has them made again at save.
+    history = HistoricalRecords(
+        bases=[RevisionRelations], excluded_fields=["updated_at", "hero_renditions"]
+    )
 
     class Meta:
         ordering = ["title", "pk"]
@@ -113,8 +135,19 @@ class Page(Publishable):
     def get_absolute_url(self):
         return reverse("pages:page", args=[self.path])
 
+    def save(self, **kwargs):
+        save_with_renditions(
+            self, "hero_image", "hero_renditions", HERO_WIDTHS, super().save, kwargs
+        )
+
+    @cached_property
+    def hero_picture(self):
+        return ResponsiveImage.from_field(self.hero_image, self.hero_renditions)
+
     def clean(self):
         super().clean()
+        if self.hero_image and not self.hero_alt.strip():
+            raise ValidationError({"hero_alt": "Describe the hero image (alt text) for readers."})
         if self.parent_id is None and self.slug.lower() in reserved_segments():
             raise ValidationError(
                 {
@@ -309,3 +342,142 @@ class Redirect(models.Model):
     def target(self):
         """Where it leads, as editors read it: the page's address or the URL."""
         return self.page.get_absolute_url() if self.page_id else self.url
+
+
+SLOT_TARGETS = ["publication", "option", "question", "page"]
+
+
+def _one_target(name):
+    return Q(**{f"{other}__isnull": other != name for other in SLOT_TARGETS})
+
+
+class HomeSlotQuerySet(models.QuerySet):
+    def visible(self, at=None):
+        """Slots whose target readers may see, with the target, in one query: a hidden target
+        (draft, in review, scheduled, unpublished, or an option of a hidden question) takes
+        its slot away, leaving no gap."""
+        at = at or timezone.now()
+        return self.filter(
+            Q(publication__isnull=True) | Q(publication__in=Publication.objects.published(at)),
+            Q(option__isnull=True) | Q(option__in=PolicyOption.objects.visible(at)),
+            Q(question__isnull=True) | Q(question__in=PolicyQuestion.objects.published(at)),
+            Q(page__isnull=True) | Q(page__in=Page.objects.visible(at)),
+        ).select_related(
+            "publication__publication_type", "option__question", "question", "page__parent__parent"
+        )
+
+
+class HomeSlot(models.Model):
+    """One place in the home page's curated block, in ``order``: a publication, a policy
+    option, a question or a page, with what the card shows optionally rewritten."""
+
+    order = models.PositiveSmallIntegerField(default=0)
+    publication = models.ForeignKey(
+        Publication, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    option = models.ForeignKey(
+        PolicyOption,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name="policy option",
+    )
+    question = models.ForeignKey(
+        PolicyQuestion,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name="policy question",
+    )
+    page = models.ForeignKey(
+        Page, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    title = models.CharField(
+        max_length=300, blank=True, help_text="Shown on the home page; the target's title if empty."
+    )
+    summary = models.TextField(blank=True, help_text="Plain text; the target's summary if empty.")
+    image = CheckedImageField(
+        upload_to="home/%Y/",
+        blank=True,
+        help_text="Instead of the publication's hero image (pages, options and questions have "
+        "none of their own).",
+    )
+    image_alt = models.CharField(
+        "image alt text",
+        max_length=300,
+        blank=True,
+        help_text="Describe the image for readers who cannot see it.",
+    )
+    # Written on save from the image, never by hand.
+    image_renditions = models.JSONField(default=dict, blank=True, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = HomeSlotQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = "home page slot"
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    _one_target("publication")
+                    | _one_target("option")
+                    | _one_target("question")
+                    | _one_target("page")
+                ),
+                name="home_slot_exactly_one_target",
+            )
+        ]
+
+    def __str__(self):
+        target = self.target
+        return self.title or (str(target) if target is not None else "(no target)")
+
+    def save(self, **kwargs):
+        save_with_renditions(self, "image", "image_renditions", HERO_WIDTHS, super().save, kwargs)
+
+    def clean(self):
+        chosen = [name for name in SLOT_TARGETS if getattr(self, f"{name}_id")]
+        if len(chosen) != 1:
+            raise ValidationError(
+                "Choose exactly one target: a publication, a policy option, a question or a page."
+            )
+        if self.image and not self.image_alt.strip():
+            raise ValidationError({"image_alt": "Describe the image (alt text) for readers."})
+
+    @property
+    def target(self):
+        for name in SLOT_TARGETS:
+            if getattr(self, f"{name}_id"):
+                return getattr(self, name)
+        return None
+
+    @property
+    def kind(self):
+        """What the card says the target is, above its title."""
+        if self.publication_id:
+            return self.publication.publication_type.name
+        if self.option_id:
+            return "Policy option"
+        if self.question_id:
+            return "Policy question"
+        return "Page"
+
+    @property
+    def shown_title(self):
+        return self.title or self.target.title
+
+    @property
+    def shown_summary(self):
+        return self.summary or self.target.summary
+
+    @property
+    def picture(self):
+        """(image, alt): the slot's own image, else the publication's hero image, else None."""
+        if self.image:
+            return ResponsiveImage.from_field(self.image, self.image_renditions), self.image_alt
+        if self.publication_id and self.publication.hero_image:
+            return self.publication.hero_picture, self.publication.hero_alt
+        return None, ""

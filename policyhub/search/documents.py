@@ -39,9 +39,10 @@ Facet = SearchFacet.Facet
 
 
 # Tags that end a block of text: a heading, paragraph or list item runs into the next one unless
-# something stands between them in the plain text (snippets show it).
+# something stands between them in the plain text (snippets show it). A footnote (the one span
+# rich text keeps) stands apart from the word it follows.
 BLOCK_TAG = re.compile(
-    r"</?(?:p|div|h[1-6]|li|dt|dd|blockquote|pre|tr|th|td|caption|figcaption|br|hr)\b[^>]*>",
+    r"</?(?:p|div|h[1-6]|li|dt|dd|blockquote|pre|tr|th|td|caption|figcaption|br|hr|span)\b[^>]*>",
     re.IGNORECASE,
 )
 BLOCK_MARK = "\ue000"  # a private-use character: never in content, kept by nh3

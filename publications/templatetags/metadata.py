@@ -1,5 +1,6 @@
 """JSON-LD for reader pages: ``{% load metadata %}`` then ``{% publication_json_ld publication %}``,
-``{% person_json_ld person %}``, ``{% website_json_ld %}`` or
+``{% person_json_ld person %}``, ``{% website_json_ld %}``, ``{% organization_json_ld %}``,
+``{% webpage_json_ld page %}`` or
 ``{% breadcrumbs_json_ld "Publications" list_url publication %}``.
 """
 
@@ -42,10 +43,20 @@ def website_json_ld(context):
 
 
 @register.simple_tag(takes_context=True)
+def organization_json_ld(context):
+    return json_ld(context, structured_data.organization(context["request"], context=True))
+
+
+@register.simple_tag(takes_context=True)
+def webpage_json_ld(context, page):
+    return json_ld(context, structured_data.webpage(context["request"], page))
+
+
+@register.simple_tag(takes_context=True)
 def breadcrumbs_json_ld(context, *steps):
     """The trail below the home page (which comes first on its own). Each step is a page object
     (anything with ``get_absolute_url``), a list of them, or a name followed by its path."""
-    trail = [(context.get("SITE_NAME", "Home"), reverse("home"))]
+    trail = [(str(context.get("SITE_NAME", "Home")), reverse("home"))]
     steps = list(steps)
     while steps:
         step = steps.pop(0)

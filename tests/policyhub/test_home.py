@@ -4,25 +4,27 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.factories import PublicationFactory, TopicFactory
+from tests.factories import HomeSlotFactory, PublicationFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
 
 
-def test_home_shows_featured_latest_and_topics_with_published_counts(client):
+def test_home_shows_slots_latest_and_topics_with_published_counts(client):
     aid, trade = TopicFactory(name="Aid", slug="aid"), TopicFactory(name="Trade", slug="trade")
     now = timezone.now()
-    PublicationFactory(title="Big feature", featured=True, topics=[aid])
+    HomeSlotFactory(publication=PublicationFactory(title="Big feature", topics=[aid]))
     PublicationFactory(title="Newest", topics=[aid, trade], published_at=now - timedelta(hours=1))
     PublicationFactory(title="Older", published_at=now - timedelta(days=9))
-    PublicationFactory(title="Hidden feature", featured=True, draft=True, topics=[trade])
+    HomeSlotFactory(
+        publication=PublicationFactory(title="Hidden feature", draft=True, topics=[trade])
+    )
     TopicFactory(name="Empty topic")
 
     response = client.get(reverse("home"))
     html = response.content.decode()
 
-    assert [p.title for p in response.context["featured"]] == ["Big feature"]
-    # Featured publications are not repeated in the latest list.
+    assert [slot.shown_title for slot in response.context["slots"]] == ["Big feature"]
+    # Slotted publications are not repeated in the latest list.
     assert [p.title for p in response.context["latest"]] == ["Newest", "Older"]
     assert {(t["slug"], t["count"]) for t in response.context["topics"]} == {
         ("aid", 2),

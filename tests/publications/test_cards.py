@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from tests.factories import PersonFactory, PublicationFactory, TopicFactory
+from tests.factories import HomeSlotFactory, PersonFactory, PublicationFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -83,8 +83,8 @@ def test_an_unpublished_publication_leaves_the_list_though_its_card_was_rendered
     assert kept.title in html
 
 
-def test_featured_cards_are_not_the_standard_ones(client):
-    PublicationFactory(title="Lead story", featured=True)
+def test_home_slot_cards_are_not_the_standard_ones(client):
+    HomeSlotFactory(publication=PublicationFactory(title="Lead story"))
     get(client)  # caches the standard card
     html, _ = get(client, reverse("home"))
     featured = html.split('id="featured-title"')[1].split("</section>")[0]

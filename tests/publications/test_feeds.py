@@ -223,16 +223,17 @@ def test_feeds_have_a_fixed_query_budget(client, django_assert_max_num_queries, 
             regions=[subjects["korea"]],
             tags=["sanctions", f"tag-{n}"],
         )
+    # Each feed's own queries, plus one for the site settings (the feed's title).
     budgets = {
-        reverse("publications:feed"): 4,
-        reverse("publications:atom_feed"): 4,
-        subject_feeds(subjects)["topic"]: 5,
-        subject_feeds(subjects)["person"]: 5,
+        reverse("publications:feed"): 4 + 1,
+        reverse("publications:atom_feed"): 4 + 1,
+        subject_feeds(subjects)["topic"]: 5 + 1,
+        subject_feeds(subjects)["person"]: 5 + 1,
         # A region looks up its sub-regions, one query per level.
-        subject_feeds(subjects)["parent region"]: 8,
+        subject_feeds(subjects)["parent region"]: 8 + 1,
         # live_tags() is one query with two subqueries.
-        subject_feeds(subjects)["tag"]: 5,
-        subject_feeds(subjects)["question"]: 5,
+        subject_feeds(subjects)["tag"]: 5 + 1,
+        subject_feeds(subjects)["question"]: 5 + 1,
     }
     for url, budget in budgets.items():
         with django_assert_max_num_queries(budget):

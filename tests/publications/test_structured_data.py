@@ -86,6 +86,7 @@ def test_article_has_the_required_keys(client):
     ]
     assert article["publisher"] == {
         "@type": "Organization",
+        "@id": "http://testserver/#organization",
         "name": "PolicyHub",
         "url": "http://testserver/",
     }

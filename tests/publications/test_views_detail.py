@@ -62,7 +62,9 @@ def test_detail_shows_every_field(client):
     ) in html
     assert "Rice fields outside the capital." in html
     assert "Photo: Jo Doe" in html
-    assert "<h2>Background</h2><p>Harvests <strong>failed</strong> again.</p>" in html
+    assert (
+        '<h2 id="background">Background</h2><p>Harvests <strong>failed</strong> again.</p>' in html
+    )
     assert '<a href="https://example.org/original" rel="noopener">First published' in html
     # Bios at the end, in byline order.
     assert html.index("Ana writes about food security.") < html.index("Ben covers diplomacy.")

@@ -56,7 +56,7 @@ def content(request):
         ("publications/?region=r-0&tag=sanctions", 9),
         ("options/", 4),
         ("questions/", 3),
-        ("people/", 1),
+        ("people/", 3),  # with their expertise and profile links
         ("topics/", 1),
         ("regions/", 1),
         ("tags/", 1),

@@ -315,9 +315,8 @@ def test_a_text_edit_keeps_the_counts_and_shows_the_new_text(client):
         lambda p: setattr(
             p, "publication_type", PublicationTypeFactory(slug="brief", name="Brief")
         ),
-        lambda p: setattr(p, "featured", True),
     ],
-    ids=["status", "publish-time", "type", "featured"],
+    ids=["status", "publish-time", "type"],
 )
 def test_an_edit_of_anything_counted_recounts(client, change):
     aid = TopicFactory(slug="aid")

@@ -20,7 +20,13 @@ from policyhub.editorial.images import check_image
 from policyhub.editorial.revisions import restore
 from publications.admin import PublicationAdmin
 from publications.models import Person, Publication
-from tests.factories import PersonFactory, PublicationFactory, PublicationTypeFactory, image_file
+from tests.factories import (
+    HomeSlotFactory,
+    PersonFactory,
+    PublicationFactory,
+    PublicationTypeFactory,
+    image_file,
+)
 from tests.test_query_budgets import PAGES
 
 pytestmark = pytest.mark.django_db
@@ -535,11 +541,12 @@ def test_query_budgets_are_unchanged_with_images(
     client, django_assert_max_num_queries, illustrated, name
 ):
     for n in range(5):
-        PublicationFactory(
-            featured=True,
-            hero_image=image_file(f"more-{n}.png", size=(100, 50)),
-            hero_alt="More",
-            authors=[Person.objects.get(slug="ana")],
+        HomeSlotFactory(
+            publication=PublicationFactory(
+                hero_image=image_file(f"more-{n}.png", size=(100, 50)),
+                hero_alt="More",
+                authors=[Person.objects.get(slug="ana")],
+            )
         )
     url = {
         "home": reverse("home"),

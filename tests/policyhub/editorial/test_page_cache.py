@@ -328,13 +328,14 @@ def test_the_backend_timeout_is_capped_at_the_next_publish_time(client):
 
 def test_no_page_is_stored_when_a_publish_time_passes_during_rendering(client):
     now = timezone.now()
-    PublicationFactory(published_at=now + timedelta(milliseconds=1))
+    # Saved while still scheduled (a save is what tells the cache a publish time is coming).
+    PublicationFactory(published_at=now + timedelta(seconds=1))
     calls = []
 
     def clock():
         # The request starts before the publish time; rendering and storing happen after it.
         calls.append(1)
-        return now if len(calls) == 1 else now + timedelta(seconds=1)
+        return now if len(calls) == 1 else now + timedelta(seconds=2)
 
     with mock.patch("django.utils.timezone.now", side_effect=clock):
         assert x_cache(client.get(reverse("publications:list"))) == "miss"

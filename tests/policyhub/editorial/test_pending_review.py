@@ -342,7 +342,8 @@ def test_a_cold_cache_finds_scheduled_changes_in_the_database(people, client):
 
 
 def test_scheduled_changes_that_cannot_be_published_go_back_to_review(people, client):
-    from policyhub.editorial.pending import forget_next_due, publish_due
+    from policyhub.editorial.cache import schedule_changed
+    from policyhub.editorial.pending import publish_due
 
     _, editor_client = people
     publication = PublicationFactory(title="Live title")
@@ -353,7 +354,7 @@ def test_scheduled_changes_that_cannot_be_published_go_back_to_review(people, cl
         go_live_at=timezone.now() - timedelta(minutes=1),
         fields={**pending.fields, "published_at": "not a time"},
     )
-    forget_next_due()  # update() sends no signal
+    schedule_changed()  # update() sends no signal
 
     assert publish_due() == 0
     assert client.get(publication.get_absolute_url()).status_code == 200

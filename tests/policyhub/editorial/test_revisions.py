@@ -192,10 +192,13 @@ def test_a_user_without_change_permission_cannot_restore(client):
     assert publication.title == "After"
 
 
-def test_restore_answers_only_post(admin_client):
+def test_restore_restores_only_on_post(admin_client):
     publication = PublicationFactory()
-    response = admin_client.get(restore_url(publication, publication.history.get()))
-    assert response.status_code == 405
+    url = restore_url(publication, publication.history.get())
+    # GET asks for confirmation (tests/policyhub/editorial/test_restore_confirmation.py).
+    assert admin_client.get(url).status_code == 200
+    assert admin_client.put(url).status_code == 405
+    assert publication.history.count() == 1
 
 
 def test_a_revision_of_another_publication_cannot_be_restored(admin_client):

@@ -13,6 +13,7 @@ from options.models import Actor, OptionSource, PolicyOption, PolicyQuestion, Tr
 from policyhub.interchange.parsing import KINDS, Parser
 from publications.models import (
     Authorship,
+    Expertise,
     Person,
     Publication,
     PublicationType,
@@ -22,8 +23,10 @@ from publications.models import (
 )
 from tests.factories import (
     ActorFactory,
+    ExpertiseFactory,
     PersonFactory,
     PolicyOptionFactory,
+    ProfileLinkFactory,
     PublicationFactory,
     RegionFactory,
     TopicFactory,
@@ -36,7 +39,17 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def content():
-    ann = PersonFactory(name="Ann Ä. Author", bio="Writes «quietly».")
+    ann = PersonFactory(
+        name="Ann Ä. Author",
+        bio="Writes «quietly».",
+        kind="fellow",
+        languages="English, Korean",
+        email="ann@example.org",
+        show_email=True,
+    )
+    ann.expertise.set([ExpertiseFactory(name="Sanctions"), ExpertiseFactory(name="Aid")])
+    ProfileLinkFactory(person=ann, url="https://orcid.org/0000-0002-1825-0097", order=0)
+    ProfileLinkFactory(person=ann, url="https://example.org/ann", label="Notes", order=1)
     bo = PersonFactory(name="Bo", bio="")
     scheduled = PublicationFactory(
         slug="zeta",
@@ -99,7 +112,6 @@ def test_format_is_documented_and_parses_back(tmp_path, content):
         "body",
         "status",
         "published",
-        "featured",
         "authors",
         "topics",
         "regions",
@@ -111,6 +123,17 @@ def test_format_is_documented_and_parses_back(tmp_path, content):
     people = {r["name"]: r for r in records if r["kind"] == "person"}
     assert people["Ann Ä. Author"]["bio"] == "Writes «quietly»."
     assert "bio" not in people["Bo"]  # empty values are left out, so an import keeps a bio
+    ann = people["Ann Ä. Author"]
+    assert (ann["institute_role"], ann["expertise"]) == ("fellow", ["Aid", "Sanctions"])
+    assert (ann["languages"], ann["email"], ann["show_email"]) == (
+        "English, Korean",
+        "ann@example.org",
+        True,
+    )
+    assert ann["links"] == [
+        {"url": "https://orcid.org/0000-0002-1825-0097"},
+        {"url": "https://example.org/ann", "label": "Notes"},
+    ]
     assert (mid["topics"], mid["regions"]) == (["Aid", "Trade"], ["Korea"])
     assert mid["tags"] == ["Apple", "banana", "zebra"]
     assert ("source" not in mid, mid["related"]) == (True, ["zeta", "alpha"])
@@ -140,7 +163,9 @@ def test_format_is_documented_and_parses_back(tmp_path, content):
 def empty_the_database():
     for model in (OptionSource, PolicyOption, Publication):
         model.objects.all().delete()
-    for model in (PolicyQuestion, Track, Actor, Person, Topic, Region, PublicationType, Tag):
+    for model in (
+        PolicyQuestion, Track, Actor, Person, Expertise, Topic, Region, PublicationType, Tag
+    ):  # fmt: skip
         model.objects.all().delete()
 
 

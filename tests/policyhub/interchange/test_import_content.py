@@ -517,6 +517,7 @@ def test_an_absent_key_leaves_a_value_and_an_empty_one_clears_it(write):
     run(
         write(
             {"kind": "person", "name": "Ann Author", "bio": "Writes.", "role": "Fellow"},
+            # "featured" (before home page slots) is read and ignored, with no warning.
             publication("a", source="From elsewhere", featured=True),
             option("o", goals="Peace", sources=[{"publication": "a", "stance": "supports"}]),
         )
@@ -537,7 +538,7 @@ def test_an_absent_key_leaves_a_value_and_an_empty_one_clears_it(write):
     a, o = Publication.objects.get(slug="a"), PolicyOption.objects.get(slug="o")
     ann = Person.objects.get(name="Ann Author")
     assert (ann.bio, ann.role) == ("Writes.", "Fellow")
-    assert (a.source_note, a.featured, a.body) == ("From elsewhere", True, "<p>Body</p>")
+    assert (a.source_note, a.body) == ("From elsewhere", "<p>Body</p>")
     assert [p.name for p in a.ordered_authors] == ["Ann Author"]
     assert list(a.tags.names()) == ["North Korea"]
     assert o.goals == "Peace" and o.source_links.count() == 1 and o.tags.count() == 1

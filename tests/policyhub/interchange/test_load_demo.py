@@ -17,6 +17,7 @@ from taggit.models import Tag
 from options.models import Actor, OptionSource, PolicyOption, PolicyQuestion, Track
 from policyhub.editorial.richtext import sanitize_html
 from policyhub.interchange.management.commands import load_demo
+from policyhub.pages.models import HomeSlot
 from policyhub.search import search
 from policyhub.search.models import Synonym
 from publications.models import Person, Publication, PublicationType, Region, Topic
@@ -70,7 +71,8 @@ def test_load_demo_meets_the_counts(demo):
 
 def test_main_publication_is_complete(demo):
     main = Publication.objects.get(slug=MAIN)
-    assert main.is_published and main.featured
+    assert main.is_published
+    assert HomeSlot.objects.visible().first().publication == main
     assert [p.name for p in main.ordered_authors] == ["Daniel Jasper"]
     assert main.source_note == "Adapted from an article originally published by 38 North."
     assert main.source_url == "https://www.38north.org/"

@@ -26,6 +26,18 @@ def test_published_page_at_its_path(client):
     assert "<title>About the institute" in client.get("/about/").content.decode()
 
 
+def test_a_page_at_the_deepest_level_is_shown(client):
+    about = PageFactory(slug="about")
+    board = PageFactory(slug="board", parent=about)
+    minutes = PageFactory(slug="minutes", title="Board minutes", parent=board)
+
+    assert client.get("/about/board/minutes/").status_code == 200
+    assert set(Page.objects.visible()) == {about, board, minutes}
+    board.status = Page.Status.DRAFT
+    board.save()
+    assert client.get("/about/board/minutes/").status_code == 404
+
+
 @pytest.mark.parametrize("state", HIDDEN, ids=lambda s: next(iter(s)))
 def test_hidden_page_and_pages_under_it_are_404(client, state):
     parent = PageFactory(slug="about", **state)
@@ -109,3 +121,11 @@ def test_admin_renders_page_and_menu_forms(admin_client):
         reverse("admin:pages_menu_add"),
     ]:
         assert admin_client.get(url).status_code == 200, url
+
+
+def test_the_page_form_has_the_workflow_buttons(admin_client):
+    response = admin_client.get(reverse("admin:pages_page_add"))
+
+    content = response.content.decode()
+    assert 'name="_status" value="published"' in content
+    assert "Publish (or schedule at the publish time)" in content

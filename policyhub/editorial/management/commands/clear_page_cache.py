@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from policyhub.editorial.cache import invalidate
+from policyhub.editorial.cache import invalidate, schedule_changed
 
 
 class Command(BaseCommand):
@@ -12,4 +12,5 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         invalidate()
+        schedule_changed()  # a publish time set by update() is found again
         self.stdout.write("Page cache cleared.")

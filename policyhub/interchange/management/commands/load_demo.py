@@ -69,6 +69,8 @@ class Command(BaseCommand):
             # (loading it again overwrites those rows, as the demo file does its items).
             call_command("loaddata", "demo_pages", verbosity=0)
             self.stdout.write("  Pages and menus: policyhub/pages/fixtures/demo_pages.json")
+            call_command("loaddata", "demo_site", verbosity=0)
+            self.stdout.write("  Site settings: policyhub/editorial/fixtures/demo_site.json")
             ensure_roles()
             self.stdout.write("  Roles: Contributors and Editors groups")
         if with_superuser:

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('publications', '0002_database_extras'),
+        ('publications', '0004_remove_featured_flag'),
     ]
 
     operations = [

@@ -178,6 +178,11 @@ def main():
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--reindex", action="store_true", help="rebuild the index first")
     parser.add_argument("--no-queries", action="store_true", help="only generate the data")
+    parser.add_argument(
+        "--only",
+        choices=("search", "suggest", "spelling"),
+        help="time only the search pages, the suggestions or the misspelled searches",
+    )
     args = parser.parse_args()
     rng = random.Random(args.seed)
 
@@ -201,11 +206,85 @@ def main():
     client = Client()
     query_rng = random.Random(args.seed + 1)
     client.get("/search/", {"q": words[0]})  # warm caches and templates
-    # Two words from the commonest 2,000 (Zipf ranks), then a worst case from the top 50,
-    # whose match sets run into the tens of thousands.
-    for label, pool in (("two words, top 2,000", 2000), ("two words, top 50", 50)):
-        queries = [" ".join(query_rng.sample(words[:pool], 2)) for _ in range(args.queries)]
-        run(client, label, queries)
+    if args.only in (None, "search"):
+        # Two words from the commonest 2,000 (Zipf ranks), then a worst case from the top 50,
+        # whose match sets run into the tens of thousands.
+        for label, pool in (("two words, top 2,000", 2000), ("two words, top 50", 50)):
+            queries = [" ".join(query_rng.sample(words[:pool], 2)) for _ in range(args.queries)]
+            run(client, label, queries)
+    if args.only in (None, "suggest"):
+        run_suggest(client, words, query_rng, args.queries)
+    if args.only in (None, "spelling"):
+        run_spelling(client, words, query_rng, args.queries)
+
+
+def run_suggest(client, words, rng, count):
+    """``GET /search/suggest/?q=…`` for what a reader has typed so far: the first 3 to 6 letters
+    of a word from the commonest 2,000, alone or after a whole word."""
+    prefixes = []
+    for _ in range(count):
+        word = rng.choice(words[:2000])
+        prefix = word[: rng.randint(3, 6)]
+        prefixes.append(prefix if rng.random() < 0.7 else f"{rng.choice(words[:200])} {prefix}")
+    client.get("/search/suggest/", {"q": prefixes[0]})
+    timings, found = [], []
+    for prefix in prefixes:
+        started = time.perf_counter()
+        response = client.get("/search/suggest/", {"q": prefix})
+        timings.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, (prefix, response.status_code)
+        found.append(len(response.json()["suggestions"]))
+    print(
+        f"{connection.vendor}, {Publication.objects.count()} publications, suggest: "
+        f"{count} prefixes, suggestions median {statistics.median(found):.0f}"
+    )
+    print(
+        f"  suggest ms: p50 {percentile(timings, 0.5):.1f}  p95 {percentile(timings, 0.95):.1f}  "
+        f"max {max(timings):.1f}"
+    )
+
+
+def misspelled(word, rng):
+    """The word with two neighbouring letters swapped, or one letter dropped or doubled."""
+    i = rng.randrange(1, len(word) - 1)
+    edit = rng.choice(("swap", "drop", "double"))
+    if edit == "swap":
+        return word[: i - 1] + word[i] + word[i - 1] + word[i + 1 :]
+    if edit == "drop":
+        return word[:i] + word[i + 1 :]
+    return word[:i] + word[i] + word[i:]
+
+
+def run_spelling(client, words, rng, count):
+    """ "Did you mean": whole ``GET /search/?q=…`` pages for a common word and a misspelled one
+    (no result, so the correction is looked for), each query new to the data cache. Reported
+    with the time of the same pages spelled right, to show what the correction adds."""
+    known = set(words)
+    pairs = []
+    while len(pairs) < count:
+        good, other = rng.sample(words[50:2000], 2)
+        typo = misspelled(good, rng)
+        if len(good) >= 6 and typo not in known:
+            pairs.append((f"{other} {typo}", f"{other} {good}"))
+    for label, queries in (
+        ("misspelled", [typo for typo, _ in pairs]),
+        ("spelled right", [right for _, right in pairs]),
+    ):
+        timings, corrected = [], 0
+        for q in queries:
+            started = time.perf_counter()
+            response = client.get("/search/", {"q": q})
+            timings.append((time.perf_counter() - started) * 1000)
+            assert response.status_code == 200, (q, response.status_code)
+            corrected += "Did you mean" in response.content.decode()
+        print(
+            f"{connection.vendor}, {Publication.objects.count()} publications, {label}: "
+            f"{count} searches, {corrected} offered a correction"
+        )
+        print(
+            f"  page ms: p50 {percentile(timings, 0.5):.1f}  p95 {percentile(timings, 0.95):.1f}  "
+            f"max {max(timings):.1f}"
+        )
 
 
 def run(client, label, queries):

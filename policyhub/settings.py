@@ -14,6 +14,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from policyhub.editorial import prose_extensions
 from policyhub.editorial.embeds import FRAME_HOSTS as EMBED_FRAME_HOSTS
+from policyhub.object_storage import s3_storages
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -292,6 +293,11 @@ STORAGES = {
         )
     },
 }
+# Object storage for several servers (policyhub/object_storage.py): uploads, renditions and
+# documents in one S3-compatible bucket instead of MEDIA_ROOT and DOCUMENTS_ROOT.
+MEDIA_STORAGE_URL = env.str("MEDIA_STORAGE_URL", default="")
+if MEDIA_STORAGE_URL:
+    STORAGES.update(s3_storages(MEDIA_STORAGE_URL))
 
 # WhiteNoise gives hashed file names (css/site.3f2a1b.css) ten years and "immutable"; this is for
 # the unhashed names, which a deploy changes in place.
@@ -311,6 +317,10 @@ MAX_IMAGE_UPLOAD_SIZE = env.int("MAX_IMAGE_UPLOAD_SIZE", default=10 * 1024 * 102
 DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_BYTES", default=100 * 1024 * 1024)
 DOCUMENT_MAX_PAGES = env.int("DOCUMENT_MAX_PAGES", default=2000)
 DOCUMENT_EXTRACTION_SECONDS = env.float("DOCUMENT_EXTRACTION_SECONDS", default=20)
+# A cover is drawn in a process of its own, killed after this long or at this much memory
+# (policyhub/documents/covers.py): the document is then kept without one.
+DOCUMENT_COVER_SECONDS = env.float("DOCUMENT_COVER_SECONDS", default=10)
+DOCUMENT_COVER_MEMORY = env.int("DOCUMENT_COVER_MEMORY", default=1024 * 1024 * 1024)
 
 # django-taggit: "Sanctions" and "sanctions" are one tag.
 TAGGIT_CASE_INSENSITIVE = True
@@ -412,6 +422,9 @@ SPECTACULAR_SETTINGS = {
     # Self-hosted Swagger UI: no CDN, which the CSP would refuse anyway.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # Deep links put a link inside each operation's toggle button: nested controls, which
+    # keyboard and screen-reader users cannot reach (axe, tests/browser/test_axe.py).
+    "SWAGGER_UI_SETTINGS": {"deepLinking": False, "syntaxHighlight": {"theme": "idea"}},
 }
 # Anyone may read the API from a browser on another site; no cookies are sent or wanted.
 CORS_ALLOW_ALL_ORIGINS = True

@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Lower
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.text import Truncator
@@ -65,6 +66,46 @@ class SlugChoiceField(forms.ModelChoiceField):
             raise invalid from error
 
 
+class SlugMultipleChoiceField(forms.Field):
+    """Any of several models chosen by slug (``?topic=aid&topic=trade``), for GET filters. Each
+    value is checked as SlugChoiceField checks one; the error names every unknown one. At most
+    ``max_values``, so that a URL cannot ask for a thousand (nor key a thousand cache entries).
+    Cleaned to a list ordered by slug: the same choice in another order is the same page."""
+
+    widget = forms.MultipleHiddenInput
+
+    def __init__(self, queryset, noun, plural=None, max_values=10, **kwargs):
+        self.queryset, self.noun, self.max_values = queryset, noun, max_values
+        self.plural = plural or f"{noun}s"
+        super().__init__(required=False, **kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return []
+        values = value if isinstance(value, list | tuple) else [value]
+        return list(dict.fromkeys(str(v) for v in values if v not in self.empty_values))
+
+    def validate(self, value):
+        if any("\x00" in v for v in value):
+            raise ValidationError("Null characters are not allowed.", code="null_characters")
+        if len(value) > self.max_values:
+            raise ValidationError(
+                f"Choose at most {self.max_values} {self.plural}.", code="too_many"
+            )
+
+    def clean(self, value):
+        slugs = super().clean(value)
+        found = {}
+        wellformed = [slug for slug in slugs if SLUG_RE.match(slug)]
+        if wellformed:
+            found = {item.slug: item for item in self.queryset.filter(slug__in=wellformed)}
+        missing = [slug for slug in slugs if slug not in found]
+        if missing:
+            names = ", ".join(f"“{shown_value(slug)}”" for slug in missing[:3])
+            raise ValidationError(f"No {self.noun} called {names}.", code="invalid_choice")
+        return [found[slug] for slug in sorted(found)]
+
+
 def published_tags():
     """Tags on at least one published publication: a tag used only by drafts does not exist."""
     return Tag.objects.filter(
@@ -80,7 +121,8 @@ class FacetOption:
     name: str
     count: int
     active: bool
-    # Choosing an option replaces that filter; choosing the active one removes it.
+    # Choosing an option adds it to that filter (any of the chosen values matches); choosing an
+    # active one removes it.
     query_string: str
 
 
@@ -111,6 +153,16 @@ class QueryStringMixin:
             pairs = [*pairs, (param, value)]
         return "?" + urlencode(pairs) if pairs else ""
 
+    def toggle_string(self, param, value):
+        """``?…`` for the current query with ``value`` added to ``param``'s values, or removed
+        when it is one of them, and the page reset; "" when nothing is left."""
+        pairs = self._kept_pairs("page")
+        if (param, value) in pairs:
+            pairs = [pair for pair in pairs if pair != (param, value)]
+        else:
+            pairs = [*pairs, (param, value)]
+        return "?" + urlencode(pairs) if pairs else ""
+
     def _kept_pairs(self, dropped):
         if not hasattr(self, "_pairs_without"):
             data = self.data
@@ -129,15 +181,22 @@ class QueryStringMixin:
 
 class PublicationFilterForm(QueryStringMixin, forms.Form):
     FILTERS = ("type", "topic", "region", "tag", "author", "year")
-    # Long facets show their most used values only (plus the selected one).
+    # Several values of these may be chosen: a publication with any of them matches.
+    MULTIPLE = ("type", "topic", "region", "tag", "author")
+    # Long facets show their most used values only (plus the selected ones).
     FACET_LIMIT = 15
+    SORTS = {
+        "newest": ("-published_at", "-pk"),
+        "oldest": ("published_at", "pk"),
+        "title": (Lower("title"), "pk"),
+    }
 
-    type = SlugChoiceField(PublicationType.objects.all(), "publication type")
-    topic = SlugChoiceField(Topic.objects.all(), "topic")
-    region = SlugChoiceField(Region.objects.all(), "region")
-    tag = SlugChoiceField(Tag.objects.none(), "tag")
+    type = SlugMultipleChoiceField(PublicationType.objects.all(), "publication type")
+    topic = SlugMultipleChoiceField(Topic.objects.all(), "topic")
+    region = SlugMultipleChoiceField(Region.objects.all(), "region")
+    tag = SlugMultipleChoiceField(Tag.objects.none(), "tag")
     # Set per form: visible() holds the moment it was called at.
-    author = SlugChoiceField(Person.objects.none(), "author")
+    author = SlugMultipleChoiceField(Person.objects.none(), "author")
     year = forms.IntegerField(
         required=False,
         min_value=1900,
@@ -147,6 +206,12 @@ class PublicationFilterForm(QueryStringMixin, forms.Form):
             "min_value": "No publications before %(limit_value)s.",
             "max_value": "No publications after %(limit_value)s.",
         },
+    )
+    sort = forms.ChoiceField(
+        label="Sort by",
+        choices=[("newest", "Newest first"), ("oldest", "Oldest first"), ("title", "Title, A–Z")],
+        required=False,
+        error_messages={"invalid_choice": "Sort by newest, oldest or title."},
     )
 
     def __init__(self, *args, **kwargs):
@@ -161,13 +226,17 @@ class PublicationFilterForm(QueryStringMixin, forms.Form):
         ]
 
     def active_links(self):
-        return [
-            FilterLink(
-                label=f"{self.fields[name].label or name.title()}: {value}",
-                query_string=self.query_string(name),
-            )
-            for name, value in self.active_filters.items()
-        ]
+        links = []
+        for name, value in self.active_filters.items():
+            label = self.fields[name].label or name.title()
+            if name in self.MULTIPLE:
+                links += [
+                    FilterLink(f"{label}: {item}", self.toggle_string(name, item.slug))
+                    for item in value
+                ]
+            else:
+                links.append(FilterLink(f"{label}: {value}", self.query_string(name)))
+        return links
 
     @property
     def active_filters(self):
@@ -175,12 +244,16 @@ class PublicationFilterForm(QueryStringMixin, forms.Form):
         cleaned = getattr(self, "cleaned_data", {})
         return {name: cleaned[name] for name in self.FILTERS if cleaned.get(name)}
 
+    @property
+    def ordering(self):
+        return self.SORTS[getattr(self, "cleaned_data", {}).get("sort") or "newest"]
+
     def filter(self, queryset, skip=None):
         """Apply every valid filter except ``skip`` (facets count with their own filter off)."""
         chosen = self.active_filters
         chosen.pop(skip, None)
         if "type" in chosen:
-            queryset = queryset.filter(publication_type=chosen["type"])
+            queryset = queryset.filter(publication_type__in=chosen["type"])
         if "topic" in chosen:
             queryset = queryset.with_topic(chosen["topic"])
         if "region" in chosen:
@@ -195,31 +268,44 @@ class PublicationFilterForm(QueryStringMixin, forms.Form):
 
     @property
     def region_ids(self):
+        """The chosen regions' ids and those of every region under them."""
         if not hasattr(self, "_region_ids"):
-            self._region_ids = self.cleaned_data["region"].descendant_ids()
+            self._region_ids = Region.descendant_ids_of(
+                region.pk for region in self.cleaned_data["region"]
+            )
         return self._region_ids
+
+    def _selected(self, param):
+        """The chosen values of a facet, as its rows key them (slugs, or the year)."""
+        value = self.active_filters.get(param)
+        if param in self.MULTIPLE:
+            return {item.slug for item in value or ()}
+        return {value} if value else set()
 
     def facets(self):
         """Each filter's values with the number of published results they would give alongside
         the other active filters: one aggregate query per facet (two for regions), or none when
         the counts for these filters are cached (``datacache``)."""
-        active = self.active_filters
 
         def build(param, label, rows, key="slug", name="name"):
-            selected = active.get(param)
-            selected = getattr(selected, "slug", selected)
-            options = [
-                FacetOption(
-                    slug=str(row[key]),
-                    name=row[name],
-                    count=row["count"],
-                    active=row[key] == selected,
-                    query_string=self.query_string(
-                        param, None if row[key] == selected else str(row[key])
-                    ),
+            selected = self._selected(param)
+            multiple = param in self.MULTIPLE
+            options = []
+            for row in rows:
+                active, value = row[key] in selected, str(row[key])
+                if multiple:
+                    query_string = self.toggle_string(param, value)
+                else:
+                    query_string = self.query_string(param, None if active else value)
+                options.append(
+                    FacetOption(
+                        slug=value,
+                        name=row[name],
+                        count=row["count"],
+                        active=active,
+                        query_string=query_string,
+                    )
                 )
-                for row in rows
-            ]
             return Facet(param=param, label=label, options=options)
 
         counts = datacache.remember(self.facet_cache_name(), self.facet_counts, counts=True)
@@ -239,15 +325,13 @@ class PublicationFilterForm(QueryStringMixin, forms.Form):
         Trimmed here, before caching: with thousands of authors and tags, reading back (unpickling)
         every row on each request cost more than building the page around them.
         """
-        active = self.active_filters
         now = timezone.now()
         queryset = Publication.objects.published(at=now)
 
         def shown(param, rows, key="slug"):
-            selected = active.get(param)
-            selected = getattr(selected, "slug", selected)
+            selected = self._selected(param)
             top = rows[: self.FACET_LIMIT]
-            return top + [row for row in rows[self.FACET_LIMIT :] if row[key] == selected]
+            return top + [row for row in rows[self.FACET_LIMIT :] if row[key] in selected]
 
         def counted(param, relation):
             filtered = self.filter(queryset, param)
@@ -275,7 +359,8 @@ class PublicationFilterForm(QueryStringMixin, forms.Form):
         """What the counts depend on besides the content: the valid filters, by slug (``?topic=aid``
         and ``?topic=aid&page=3&utm=x`` share an entry)."""
         chosen = {
-            name: getattr(value, "slug", value) for name, value in self.active_filters.items()
+            name: ",".join(item.slug for item in value) if name in self.MULTIPLE else value
+            for name, value in self.active_filters.items()
         }
         return "publication-facets:" + "&".join(f"{k}={v}" for k, v in sorted(chosen.items()))
 

@@ -54,10 +54,15 @@ class PersonQuerySet(models.QuerySet):
         return models.Exists(bylines)
 
 
+def attachment_model():
+    """``PublicationDocument`` (policyhub.documents, which sits above this app)."""
+    return Publication.document_attachments.rel.related_model
+
+
 def attachments_prefetch():
     """The publication's documents (policyhub.documents, which sits above this app and adds the
     ``document_attachments`` relation) in display order, without their extracted text."""
-    attachments = Publication.document_attachments.rel.related_model.objects
+    attachments = attachment_model().objects
     return models.Prefetch(
         "document_attachments",
         queryset=attachments.select_related("document").defer("document__page_texts"),
@@ -234,7 +239,13 @@ class Region(Term):
 
     def descendant_ids(self):
         """This region's id and those of every region under it, one query per level."""
-        ids, frontier = {self.pk}, {self.pk}
+        return Region.descendant_ids_of([self.pk])
+
+    @staticmethod
+    def descendant_ids_of(region_ids):
+        """These regions' ids and those of every region under them, one query per level."""
+        ids = set(region_ids)
+        frontier = set(ids)
         while frontier:
             frontier = set(
                 Region.objects.filter(parent__in=frontier)
@@ -276,6 +287,10 @@ class TaggedPublication(TaggedItemBase):
         indexes = [models.Index(fields=["tag", "content_object"], name="tagged_publication_by_tag")]
 
 
+def any_of(value):
+    return value if isinstance(value, list | tuple | set) else [value]
+
+
 class PublicationQuerySet(FacetCountsQuerySet):
     def get_by_natural_key(self, slug):
         # Fixtures (the demo's home slots) name it by slug, not by an id the import chose.
@@ -293,18 +308,23 @@ class PublicationQuerySet(FacetCountsQuerySet):
         """Everything the detail page shows about the publication itself."""
         return self.for_listing().prefetch_related("regions", attachments_prefetch())
 
+    # These take one value or a list of them: a publication with any of them matches.
     def with_topic(self, topic):
         return self.filter(
-            pk__in=Publication.topics.through.objects.filter(topic=topic).values("publication_id")
+            pk__in=Publication.topics.through.objects.filter(topic__in=any_of(topic)).values(
+                "publication_id"
+            )
         )
 
     def with_tag(self, tag):
         return self.filter(
-            pk__in=TaggedPublication.objects.filter(tag=tag).values("content_object_id")
+            pk__in=TaggedPublication.objects.filter(tag__in=any_of(tag)).values("content_object_id")
         )
 
     def by_author(self, person):
-        return self.filter(pk__in=Authorship.objects.filter(person=person).values("publication_id"))
+        return self.filter(
+            pk__in=Authorship.objects.filter(person__in=any_of(person)).values("publication_id")
+        )
 
     def in_regions(self, region_ids):
         """Publications in any of these regions. Pass ``region.descendant_ids()`` so that a region
@@ -522,12 +542,10 @@ class Publication(Publishable):
 
     @classmethod
     def relations_snapshots(cls, pks):
-        """{pk: relations snapshot} for many publications in five queries, however many."""
+        """{pk: relations snapshot} for many publications in six queries, however many."""
         pks = list(pks)
-        snapshots = {
-            pk: {"authors": [], "topics": [], "regions": [], "tags": [], "related": []}
-            for pk in pks
-        }
+        keys = ("authors", "topics", "regions", "tags", "related", "documents")
+        snapshots = {pk: {key: [] for key in keys} for pk in pks}
         queries = {
             "authors": Authorship.objects.filter(publication_id__in=pks)
             .order_by("order", "pk")
@@ -545,9 +563,20 @@ class Publication(Publishable):
         from policyhub.editorial.revisions import collect_relations
 
         tags = TaggedPublication.objects.filter(content_object_id__in=pks)
-        return collect_relations(
-            snapshots, queries, tags.values_list("content_object_id", "tag__name")
+        collect_relations(snapshots, queries, tags.values_list("content_object_id", "tag__name"))
+        # Attached documents keep their label too ("kind"), so a restore brings it back.
+        attachments = attachment_model()
+        labels = dict(attachments._meta.get_field("label").flatchoices)
+        rows = (
+            attachments.objects.filter(publication_id__in=pks)
+            .order_by("order", "pk")
+            .values_list("publication_id", "document_id", "label", "document__title")
         )
+        for owner, document, kind, title in rows:
+            snapshots[owner]["documents"].append(
+                {"id": document, "label": f"{labels.get(kind, kind)}: {title}", "kind": kind}
+            )
+        return snapshots
 
     def restore_relations(self, snapshot):
         """Make the relations what ``snapshot`` says; returns notes on what could not be."""
@@ -576,6 +605,24 @@ class Publication(Publishable):
                 RelatedPublication(from_publication=self, to_publication_id=pk, order=order)
                 for order, pk in enumerate(others)
             )
+        if "documents" in snapshot:
+            notes += self._restore_attachments(snapshot["documents"])
+        return notes
+
+    def _restore_attachments(self, items):
+        from policyhub.editorial.revisions import existing_ids
+
+        notes = []
+        attachments = attachment_model()
+        label = attachments._meta.get_field("label")
+        documents = attachments._meta.get_field("document").related_model
+        kinds = {item["id"]: item.get("kind") for item in items}
+        self.document_attachments.all().delete()
+        # One save each, not bulk_create: the search index follows attachments by their signals.
+        for order, pk in enumerate(existing_ids(documents, items, "document", notes)):
+            kind = kinds[pk] if kinds[pk] in dict(label.flatchoices) else label.default
+            attachments.objects.create(publication=self, document_id=pk, label=kind, order=order)
+        self.__dict__.pop("attached_documents", None)
         return notes
 
     def related_publications(self, limit=4):

@@ -65,6 +65,9 @@ class PublicationListView(PublishedListMixin, ListView):
             return Publication.objects.none()
         return self.form.filter(super().publications())
 
+    def get_queryset(self):
+        return super().get_queryset().order_by(*self.form.ordering)
+
     def count_name(self):
         return "list:" + self.form.facet_cache_name() if self.form.is_valid() else "list:invalid"
 

@@ -70,8 +70,8 @@ PAGES = [
         19 + MENUS + SITE,
     ),
     # With the data cache off (as here): whether it is published, then the publication with its
-    # relations (publications/views.py) and attached documents, the body's figures and the
-    # related cards' authors; with the cache warm, the first query only.
+    # relations (publications/views.py), attached documents, the body's figures and the related
+    # cards' authors; with the cache warm, the first query only.
     ("detail", lambda c: c["main"].get_absolute_url(), 14 + MENUS + SITE),
     # With the person's expertise and profile links, and the options their work argues for.
     ("person", lambda c: c["author"].get_absolute_url(), 9 + MENUS + SITE),

@@ -13,6 +13,7 @@ from policyhub.search.engine import search as run_search
 from policyhub.search.forms import SearchForm
 
 from . import querysets, serializers
+from .conditional import LastModifiedMixin
 from .filters import filter_options, filter_publications, filter_updated
 from .pagination import BySlug, NewestFirst
 
@@ -48,7 +49,9 @@ OPTION_FILTERS = [
 ]
 
 
-class ReadOnlyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class ReadOnlyViewSet(
+    LastModifiedMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     lookup_field = "slug"
     # Slugs only: anything else (a NUL, which PostgreSQL refuses in a query) is no address.
     lookup_value_regex = r"[-\w]+"
@@ -72,6 +75,16 @@ class ReadOnlyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
                 {"fields": [f"Unknown field {shown}. Choose from: {', '.join(known)}."]}
             )
         return wanted
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        self.shown = page or ()
+        return page
+
+    def get_object(self):
+        item = super().get_object()
+        self.shown = [item]
+        return item
 
     def filter_queryset(self, queryset):
         if self.action == "list":
@@ -198,7 +211,7 @@ ROOT_LINKS = {
 }
 
 
-class RootView(APIView):
+class RootView(LastModifiedMixin, APIView):
     """What the API offers: a link to each resource, the search, the schema and its docs."""
 
     @extend_schema(responses={200: OpenApiTypes.OBJECT})
@@ -208,7 +221,7 @@ class RootView(APIView):
         )
 
 
-class SearchView(APIView):
+class SearchView(LastModifiedMixin, APIView):
     """The site search (`/search/`): same query language, filters, facets and ranking."""
 
     @extend_schema(

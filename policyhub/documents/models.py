@@ -179,6 +179,22 @@ class Document(models.Model):
         note_written(self.file.storage, self.file.name)
         self.cover = make_cover(self.file, page)
 
+    def draw_cover(self):
+        """Draw the stored file's cover again (``make_covers``); True if there is one now."""
+        try:
+            with self.file.open("rb") as file:
+                page = render_first_page(file)
+        except OSError:
+            return False
+        if page is None:
+            return False
+        old = cover_names(self.cover)
+        self.cover = make_cover(self.file, page)
+        self.save(update_fields=["cover", "updated_at"])
+        for name in old - cover_names(self.cover):
+            _delete_after_commit(self.file.storage, name)
+        return bool(self.cover)
+
     @property
     def cover_picture(self):
         return cover_picture(self)

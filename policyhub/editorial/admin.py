@@ -49,6 +49,7 @@ class SiteSettingsAdmin(ImageFilesAdminMixin, SingletonModelAdmin):
     """One page of settings (no list): saving it refreshes every cached page."""
 
     inlines = [SocialLinkInline]
+    ordering = ["pk"]
     fieldsets = [
         (None, {"fields": ["site_name", "tagline", "logo", "footer_text"]}),
         ("Sharing", {"fields": ["share_image", "share_image_alt"]}),

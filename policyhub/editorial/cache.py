@@ -36,6 +36,7 @@ from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import Max, Min, Q
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.utils import timezone
@@ -50,6 +51,8 @@ GENERATION_KEY = "pagecache:generation"
 # A second token for counts (facets, totals): replaced by every change except an edit confined to
 # a publication's text, which leaves every count as it was.
 COUNTS_GENERATION_KEY = "pagecache:counts-generation"
+# When the generation was last replaced (a timestamp): the API's Last-Modified.
+CHANGED_AT_KEY = "pagecache:changed-at"
 # What readers see: content apps add their labels (``watch()``) from ``AppConfig.ready()``.
 WATCHED_APPS = set()
 WATCHED_MODELS = set()
@@ -114,7 +117,8 @@ def invalidate(counts=True):
     unless the change cannot have moved one."""
     try:
         keys = [GENERATION_KEY, COUNTS_GENERATION_KEY] if counts else [GENERATION_KEY]
-        cache.set_many({key: secrets.token_hex(8) for key in keys}, timeout=None)
+        tokens = {key: secrets.token_hex(8) for key in keys}
+        cache.set_many({**tokens, CHANGED_AT_KEY: time.time()}, timeout=None)
     except CACHE_ERRORS:
         # An unreachable cache holds no pages to retire; the edit itself must not fail.
         cache_failed("Page cache: could not invalidate")
@@ -261,8 +265,57 @@ def schedule_changed(**kwargs):
 def _schedule_touched(sender, instance=None, **kwargs):
     # Only a save that leaves an item scheduled can add or bring forward a time; one that
     # removes or delays a time leaves an answer that is early, which is merely asked again.
-    if not in_working_copy() and getattr(instance, "is_scheduled", False):
+    if in_working_copy():
+        return
+    try:
+        scheduled = getattr(instance, "is_scheduled", False)
+    except TypeError:
+        # A publish time given as text (a script's create()) is parsed only when read back.
+        scheduled = True
+    if scheduled:
         schedule_changed()
+
+
+def _publish_times_around(at):
+    """(the last publish time up to ``at``, the next one after it): one query per model."""
+    last, following = [], []
+    for model in publishable_models():
+        times = model.objects.filter(status=model.Status.PUBLISHED).aggregate(
+            last=Max("published_at", filter=Q(published_at__lte=at)),
+            next=Min("published_at", filter=Q(published_at__gt=at)),
+        )
+        last += [times["last"].timestamp()] if times["last"] else []
+        following += [times["next"].timestamp()] if times["next"] else []
+    return max(last, default=None), min(following, default=None)
+
+
+def last_change_time(at):
+    """When what readers see last changed, as a timestamp, at ``at``: the last change that
+    replaced the generation, or the last publish time passed since (a scheduled item appears
+    without a save), whichever is later. Never earlier than the truth: a cache that lost the
+    time, or cannot be reached, answers ``at``.
+
+    The publish times are cached per generation (any save replaces it): a stored answer "at c,
+    the last was l, the next is n" holds for any time in [c, n). Unlike ``next_go_live()`` it
+    needs the last time passed too, so it keeps its own answer.
+    """
+    at_ts = at.timestamp()
+    if not cache_available():
+        return at_ts
+    try:
+        changed = cache.get(CHANGED_AT_KEY)
+        if changed is None:
+            cache.add(CHANGED_AT_KEY, at_ts, timeout=None)
+            changed = cache.get(CHANGED_AT_KEY, at_ts)
+        key = f"pagecache:{current_generation()}:last-publish"
+        stored = cache.get(key)
+        if stored is None or not stored[0] <= at_ts or (stored[2] and stored[2] <= at_ts):
+            stored = (at_ts, *_publish_times_around(at))
+            cache.set(key, stored, timeout=settings.PAGE_CACHE_SECONDS)
+    except CACHE_ERRORS:
+        cache_failed("Page cache: unavailable")
+        return at_ts
+    return min(max(changed, stored[1] or 0), at_ts)
 
 
 # Data derived from content ------------------------------------------------------------------

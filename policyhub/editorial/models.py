@@ -352,7 +352,9 @@ class SiteSettings(SingletonModel):
     ``site.current()`` (cached with the pages); an empty field keeps the site's default."""
 
     site_name = models.CharField(
-        max_length=100, blank=True, help_text="Empty: the SITE_NAME setting of the server."
+        max_length=100,
+        blank=True,
+        help_text="Empty: the name the server was set up with (SITE_NAME).",
     )
     tagline = models.CharField(
         max_length=200, blank=True, help_text="Under the name on the home page. Plain text."

@@ -10,9 +10,17 @@ class PagesConfig(AppConfig):
 
     def ready(self):
         from policyhub.editorial import cache
+        from policyhub.editorial.images import HERO_WIDTHS
+        from publications.management.commands.make_renditions import JOBS
         from publications.tags import tags_merged
 
+        from .models import Page
         from .redirects import redirect_merged_tags
+
+        # manage.py make_renditions covers page heroes too.
+        job = (Page, "hero_image", "hero_renditions", HERO_WIDTHS)
+        if job not in JOBS:
+            JOBS.append(job)
 
         # A page or a menu item appears in every page's header or footer.
         cache.watch("pages")

@@ -401,8 +401,8 @@ class HomeSlot(models.Model):
     image = CheckedImageField(
         upload_to="home/%Y/",
         blank=True,
-        help_text="Instead of the publication's hero image (pages, options and questions have "
-        "none of their own).",
+        help_text="Instead of the publication's or the page's hero image (options and questions "
+        "have none of their own).",
     )
     image_alt = models.CharField(
         "image alt text",
@@ -475,9 +475,12 @@ class HomeSlot(models.Model):
 
     @property
     def picture(self):
-        """(image, alt): the slot's own image, else the publication's hero image, else None."""
+        """(image, alt): the slot's own image, else the publication's or page's hero image, else
+        (None, "")."""
         if self.image:
             return ResponsiveImage.from_field(self.image, self.image_renditions), self.image_alt
         if self.publication_id and self.publication.hero_image:
             return self.publication.hero_picture, self.publication.hero_alt
+        if self.page_id and self.page.hero_image:
+            return self.page.hero_picture, self.page.hero_alt
         return None, ""

@@ -45,7 +45,7 @@ FACET_SAMPLE = 2000
 RANKED = 2000
 FACET_FILTER_SQL = (
     "search_searchdocument.id IN "
-    "(SELECT document_id FROM search_searchfacet WHERE facet = %s AND value = %s)"
+    "(SELECT document_id FROM search_searchfacet WHERE facet = %s AND value IN ({values}))"
 )
 # Table names and clauses below are ours; every value is a bound parameter.
 MATCHES_SQL = """
@@ -165,17 +165,16 @@ def _matching(match, filters, now):
     """FROM ... WHERE ... for the visible documents that match the query and the filters."""
     visible_sql, visible_params = _visibility_sql(now)
     where, params = [match.where_sql, visible_sql], [*match.params, *visible_params]
-    for column, value in (
-        ("kind", filters.kind),
-        ("type_id", filters.type),
-        ("year", filters.year),
-    ):
+    for column, value in (("kind", filters.kind), ("year", filters.year)):
         if value:
             where.append(f"{DOCUMENTS}.{column} = %s")
             params.append(value)
-    for facet, value in filters.facet_values():
-        where.append(FACET_FILTER_SQL)
-        params += [facet, value]
+    if filters.type:
+        where.append(f"{DOCUMENTS}.type_id IN ({', '.join(['%s'] * len(filters.type))})")
+        params += filters.type
+    for facet, values in filters.facet_values():
+        where.append(FACET_FILTER_SQL.format(values=", ".join(["%s"] * len(values))))
+        params += [facet, *values]
     return f"FROM {match.from_sql} WHERE {' AND '.join(where)}", params
 
 
@@ -280,21 +279,30 @@ def search(query_text, filters=None, sort="relevance", page=1, per_page=None):
     now = timezone.now()
     offset = (number - 1) * per_page
 
-    def run():
-        matching, params = _matching(match, filters, now)
-        # A transaction only where a backend needs session settings: on SQLite it would be an
-        # IMMEDIATE one, taking the write lock for a read.
-        with transaction.atomic() if match.setup_sql else nullcontext():
-            return _run(match, matching, params, sort, offset, per_page)
+    def remembered(filters, offset):
+        def run():
+            matching, params = _matching(match, filters, now)
+            # A transaction only where a backend needs session settings: on SQLite it would be
+            # an IMMEDIATE one, taking the write lock for a read.
+            with transaction.atomic() if match.setup_sql else nullcontext():
+                return _run(match, matching, params, sort, offset, per_page)
 
-    # The statement is most of a search's cost (bench/README.md), and its answer changes only
-    # with the content: kept under the content generation like the list's counts, so a repeated
-    # query, or another server answering it, reads counts and page ids from the cache. The
-    # hits themselves are loaded and checked for visibility every time (_hits).
-    counts, ids = datacache.remember(_cache_name(match, filters, sort, offset, per_page), run)
+        # The statement is most of a search's cost (bench/README.md), and its answer changes
+        # only with the content: kept under the content generation like the list's counts, so a
+        # repeated query, or another server answering it, reads counts and page ids from the
+        # cache. The hits themselves are loaded and checked for visibility every time (_hits).
+        return datacache.remember(_cache_name(match, filters, sort, offset, per_page), run)
+
+    counts, ids = remembered(filters, offset)
+    # A filter with values chosen counts its values with itself off (any of them matches, so
+    # each shows what adding it finds): one more statement per such filter, the same as the
+    # first page of that wider search, whose cache entry it shares.
+    own_counts = {
+        name: remembered(filters.without(name), 0)[0] for name in filters.chosen_multiple()
+    }
     results.total = counts.total
     results.ranked_newest = RANKED if sort == "relevance" and counts.total > RANKED else 0
-    results.facets, type_names = facet_groups(counts, filters)
+    results.facets, type_names = facet_groups(counts, filters, own_counts)
     hits = _hits(ids, Highlighter(query.highlight_terms()), type_names, now)
     paginator = Paginator(_FetchedPage(counts.total, offset, hits), per_page)
     results.page = paginator.page(page)  # validates: InvalidPage past the end

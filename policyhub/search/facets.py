@@ -1,7 +1,7 @@
 """Facet counts for the current query, and their labels (one query per facet with values)."""
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from taggit.models import Tag
 
@@ -15,20 +15,38 @@ FACET_MODELS = {"topic": Topic, "region": Region, "tag": Tag, "author": Person}
 FACET_LABELS = {"topic": "Topic", "region": "Region", "tag": "Tag", "author": "Author"}
 
 
+# Filters that take several values (any of them matches), counted with their own values off.
+MULTIPLE = ("type", *FACET_MODELS)
+
+
 @dataclass(frozen=True)
 class Filters:
-    """Validated filter values, as ids (the form turns slugs into objects)."""
+    """Validated filter values, as ids (the form turns slugs into objects). The filters in
+    MULTIPLE hold a sorted tuple of ids; one id is taken as a tuple of one."""
 
     kind: str = ""
-    type: int | None = None
+    type: tuple = ()
     year: int | None = None
-    topic: int | None = None
-    region: int | None = None
-    tag: int | None = None
-    author: int | None = None
+    topic: tuple = ()
+    region: tuple = ()
+    tag: tuple = ()
+    author: tuple = ()
+
+    def __post_init__(self):
+        for name in MULTIPLE:
+            value = getattr(self, name)
+            ids = () if value is None else (value,) if isinstance(value, int) else value
+            object.__setattr__(self, name, tuple(sorted(set(ids))))
 
     def facet_values(self):
         return [(name, getattr(self, name)) for name in FACET_MODELS if getattr(self, name)]
+
+    def chosen_multiple(self):
+        """The names of the filters with several-value choices made."""
+        return [name for name in MULTIPLE if getattr(self, name)]
+
+    def without(self, name):
+        return replace(self, **{name: ()})
 
 
 @dataclass
@@ -68,11 +86,9 @@ class FacetGroup:
 
 
 def _top(counter, selected):
-    """The most frequent values, keeping a selected one even if it falls outside the top."""
+    """The most frequent values, keeping the selected ones even if they fall outside the top."""
     top = [value for value, _ in counter.most_common(OPTIONS_SHOWN)]
-    if selected and selected not in top and selected in counter:
-        top.append(selected)
-    return top
+    return top + [value for value in selected if value not in top and value in counter]
 
 
 def _model_group(param, label, model, counter, selected):
@@ -86,29 +102,34 @@ def _model_group(param, label, model, counter, selected):
         (pk for pk in ids if pk in names), key=lambda pk: (-counter[pk], names[pk][1].casefold())
     )
     options = [
-        FacetOption(names[pk][0], names[pk][1], counter[pk], pk == selected) for pk in ordered
+        FacetOption(names[pk][0], names[pk][1], counter[pk], pk in selected) for pk in ordered
     ]
     group = FacetGroup(param, label, options)
     return group, {pk: name for pk, (_, name) in names.items()}
 
 
-def facet_groups(counts, filters):
-    """Display groups in page order, and the type names (hits show them)."""
+def facet_groups(counts, filters, own_counts=None):
+    """Display groups in page order, and the type names (hits show them). ``own_counts``: for a
+    filter with values chosen, the counts with that filter off (``{name: FacetCounts}``), so
+    that each value shows what choosing it too would find."""
+    own_counts = own_counts or {}
     kinds = [
         FacetOption(kind, label, counts.kinds[kind], kind == filters.kind)
         for kind, label in SearchDocument.Kind.choices
         if counts.kinds[kind]
     ]
     groups = [FacetGroup("kind", "Kind", kinds)]
+    source = own_counts.get("type", counts)
     type_group, type_names = _model_group(
-        "type", "Type", PublicationType, counts.types, filters.type
+        "type", "Type", PublicationType, source.types, filters.type
     )
-    type_group.approximate = counts.approximate
+    type_group.approximate = source.approximate
     groups.append(type_group)
     for name, model in FACET_MODELS.items():
-        counter = counts.facets.get(name, Counter())
+        source = own_counts.get(name, counts)
+        counter = source.facets.get(name, Counter())
         group = _model_group(name, FACET_LABELS[name], model, counter, getattr(filters, name))[0]
-        group.approximate = counts.approximate
+        group.approximate = source.approximate
         groups.append(group)
     years = sorted(counts.years, reverse=True)
     groups.append(

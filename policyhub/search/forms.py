@@ -5,11 +5,11 @@ import unicodedata
 from django import forms
 from taggit.models import Tag
 
-from publications.forms import QueryStringMixin, SlugChoiceField
+from publications.forms import FilterLink, QueryStringMixin, SlugMultipleChoiceField
 from publications.models import Person, PublicationType, Region, Topic
 
 from .engine import SORTS
-from .facets import Filters
+from .facets import MULTIPLE, Filters
 from .models import SearchDocument
 
 
@@ -35,12 +35,13 @@ class SearchForm(QueryStringMixin, forms.Form):
     kind = forms.ChoiceField(
         choices=[("", "Everything"), *SearchDocument.Kind.choices], required=False
     )
-    type = SlugChoiceField(PublicationType.objects.all(), "publication type")
-    topic = SlugChoiceField(Topic.objects.all(), "topic")
-    region = SlugChoiceField(Region.objects.all(), "region")
-    tag = SlugChoiceField(Tag.objects.all(), "tag")
+    # Several values each: a result with any of them matches.
+    type = SlugMultipleChoiceField(PublicationType.objects.all(), "publication type")
+    topic = SlugMultipleChoiceField(Topic.objects.all(), "topic")
+    region = SlugMultipleChoiceField(Region.objects.all(), "region")
+    tag = SlugMultipleChoiceField(Tag.objects.all(), "tag")
     # Set per form: visible() holds the moment it was called at.
-    author = SlugChoiceField(Person.objects.none(), "author")
+    author = SlugMultipleChoiceField(Person.objects.none(), "author")
     year = forms.IntegerField(min_value=1000, max_value=9999, required=False)
     sort = forms.ChoiceField(
         choices=list(zip(SORTS, ("Relevance", "Newest first"), strict=True)), required=False
@@ -51,11 +52,35 @@ class SearchForm(QueryStringMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["author"].queryset = Person.objects.visible()
 
+    def hidden_filters(self):
+        """(name, value) of the filters the search box keeps when the words change."""
+        return [
+            (name, value)
+            for name, value in self._kept_pairs("page")
+            if name not in ("q", "sort") and name in self.fields
+        ]
+
+    def active_links(self):
+        """Each chosen filter value, with the query that drops it (the page's others kept)."""
+        data, links = self.cleaned_data, []
+        if data.get("kind"):
+            kinds = dict(SearchDocument.Kind.choices)
+            links.append(FilterLink(f"Kind: {kinds[data['kind']]}", self.query_string("kind")))
+        for name in MULTIPLE:
+            label = self.fields[name].label or name.title()
+            links += [
+                FilterLink(f"{label}: {item}", self.toggle_string(name, item.slug))
+                for item in data.get(name) or ()
+            ]
+        if data.get("year"):
+            links.append(FilterLink(f"Year: {data['year']}", self.query_string("year")))
+        return links
+
     def filters(self):
         data = self.cleaned_data
 
         def pk(name):
-            return data[name].pk if data.get(name) else None
+            return tuple(item.pk for item in data.get(name) or ())
 
         return Filters(
             kind=data.get("kind") or "",

@@ -203,6 +203,27 @@ def parse_query(text: str | None, synonyms: Iterable[Iterable[str]] | None = Non
     return ParsedQuery(groups=tuple(unique_groups), excluded=_dedupe(excluded))
 
 
+def synonyms_applied(text: str | None, synonyms: Iterable[Iterable[str]] | None) -> list[str]:
+    """The editors' synonyms that a search for ``text`` also looked for, as the reader would
+    type them: what the query holds with the synonyms and not without."""
+    # The reader's words in order: a synonym may have matched several of them as one term.
+    own = " " + " ".join(" ".join(_key(t)) for g in parse_query(text).groups for t in g) + " "
+    # Shown as the editors wrote them ("People's", not the indexed pieces "people s").
+    written = {
+        _key(Term(pieces)): synonym.strip()
+        for group in synonyms or ()
+        if not isinstance(group, str)
+        for synonym in group
+        if isinstance(synonym, str) and (pieces := _pieces(synonym))
+    }
+    return [
+        written.get(_key(term), " ".join(term.words))
+        for group in parse_query(text, synonyms).groups
+        for term in group
+        if f" {' '.join(_key(term))} " not in own
+    ]
+
+
 def _fts5_term(term: Term) -> str:
     return '"' + " ".join(term.words).replace('"', '""') + '"'
 

@@ -5,7 +5,10 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import render
 
 from .engine import search as run_search
+from .facets import MULTIPLE
 from .forms import SearchForm, SuggestForm
+from .models import Synonym
+from .query import synonyms_applied
 from .spelling import suggestion
 from .suggest import suggestions
 
@@ -17,8 +20,11 @@ def _facet_urls(groups, form):
     """Each option links to the current search with that filter toggled, back on page one."""
     for group in groups:
         for option in group.options:
-            value = None if option.selected else option.value
-            option.url = form.query_string(group.param, value) or "?"
+            if group.param in MULTIPLE:
+                option.url = form.toggle_string(group.param, option.value) or "?"
+            else:
+                value = None if option.selected else option.value
+                option.url = form.query_string(group.param, value) or "?"
 
 
 def search(request):
@@ -38,6 +44,8 @@ def search(request):
     context = {"form": form, "results": results, "query": data["q"]}
     if not results.total and any(v for k, v in data.items() if k not in ("q", "sort", "page")):
         context["unfiltered_url"] = "?" + urlencode({"q": data["q"]})
+    if not results.total:
+        context["synonyms"] = synonyms_applied(data["q"], Synonym.objects.groups())
     if data["q"] and results.total < FEW_RESULTS:
 
         def total(corrected):

@@ -105,3 +105,21 @@ def test_every_crawled_reader_page_passes_axe_and_reflows(audit_page):
                     problems.append(f"{width}px {url}: {v['id']} ({v['help']}) {v['targets']}")
 
     assert problems == [], "\n".join(problems)
+
+
+def test_api_docs_page_has_no_serious_or_critical_accessibility_violations(demo, audit_page):
+    # Swagger UI draws the page from the schema: audit it drawn, with an operation open (its
+    # parameters and examples), and again with a request tried (the live response).
+    response = audit_page.goto(reverse("api:docs"))
+    assert response.status == 200
+    operation = audit_page.locator("#operations-publications-publications_list")
+    operation.locator(".opblock-summary-control").click()
+    operation.locator(".parameters").wait_for()
+    opened = run_axe(audit_page)
+    operation.get_by_role("button", name="Try it out").click()
+    operation.get_by_role("button", name="Execute").click()
+    operation.locator(".live-responses-table").wait_for()
+    tried = run_axe(audit_page)
+
+    blocking = [v for v in opened + tried if v["impact"] in BLOCKING_IMPACTS]
+    assert blocking == [], blocking

@@ -17,7 +17,7 @@ class Migration(migrations.Migration):
             name='SiteSettings',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('site_name', models.CharField(blank=True, help_text='Empty: the SITE_NAME setting of the server.', max_length=100)),
+                ('site_name', models.CharField(blank=True, help_text='Empty: the name the server was set up with (SITE_NAME).', max_length=100)),
                 ('tagline', models.CharField(blank=True, help_text='Under the name on the home page. Plain text.', max_length=200)),
                 ('logo', policyhub.editorial.images.CheckedImageField(blank=True, height_field='logo_height', help_text='Shown in the header instead of the name (which becomes its alt text).', upload_to='site/', width_field='logo_width')),
                 ('logo_width', models.PositiveIntegerField(blank=True, editable=False, null=True)),

@@ -3,19 +3,23 @@ from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
 from policyhub.editorial.images import HERO_WIDTHS, PHOTO_WIDTHS, update_renditions
+from policyhub.editorial.models import SiteSettings
 from publications.models import Person, Publication
 
+# Apps above this one add their own images from AppConfig.ready() (policyhub/pages/apps.py).
 JOBS = [
     (Publication, "hero_image", "hero_renditions", HERO_WIDTHS),
     (Person, "photo", "photo_renditions", PHOTO_WIDTHS),
+    (SiteSettings, "share_image", "share_image_renditions", HERO_WIDTHS),
 ]
 BATCH = 100
 
 
 class Command(BaseCommand):
     help = (
-        "Make the WebP and JPEG renditions of every publication hero image and person photo "
-        "(after an import, a restore of old content, or a change of widths)."
+        "Make the WebP and JPEG renditions of every hero image (publications, pages), person "
+        "photo and the site's share image (after an import, a restore of old content, or a "
+        "change of widths)."
     )
 
     def add_arguments(self, parser):

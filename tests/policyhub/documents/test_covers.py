@@ -2,10 +2,9 @@
 documents (not in the media folder), shown on the publication page and served only while the
 document is."""
 
+import time
 from io import BytesIO
-from unittest import mock
 
-import pypdfium2
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
@@ -111,12 +110,25 @@ def test_the_drawing_is_bounded(width, height, expected):
     assert abs(image.width - expected[0]) <= 1 and abs(image.height - expected[1]) <= 1
 
 
-def test_a_page_pdfium_cannot_draw_costs_the_cover_not_the_document(client):
-    with mock.patch.object(pypdfium2, "PdfDocument", side_effect=pypdfium2.PdfiumError("no")):
-        document = attached()
-    assert document.cover == {}
+def test_a_page_over_the_memory_cap_costs_the_cover_not_the_document(client, settings):
+    # Too little address space for PDFium to draw anything: the renderer fails, the upload not.
+    settings.DOCUMENT_COVER_MEMORY = 32 * 1024 * 1024
+    document = attached()
+    assert document.cover == {} and document.pages == 2
     page = client.get(document.attachments.get().publication.get_absolute_url()).content.decode()
     assert "The full study" in page and "document-list__cover" not in page
+
+
+def test_a_page_slower_than_the_time_limit_is_stopped(settings, caplog):
+    settings.DOCUMENT_COVER_SECONDS = 0.05
+    started = time.monotonic()
+    assert render_first_page(page_of(612, 792)) is None
+    assert time.monotonic() - started < 5
+    assert "took over 0.05s" in caplog.text
+
+
+def test_a_file_pdfium_cannot_open_has_no_cover():
+    assert render_first_page(BytesIO(b"%PDF-1.7 not really")) is None
 
 
 def test_replacing_or_deleting_the_file_deletes_the_old_cover(

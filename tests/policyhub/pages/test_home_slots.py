@@ -178,6 +178,7 @@ def test_a_slot_image_replaces_the_publication_hero(client):
         title="Pictured", hero_image=image_file("hero.png"), hero_alt="The hero"
     )
     HomeSlotFactory(publication=publication)
+    HomeSlotFactory(page=PageFactory(hero_image=image_file("p.png"), hero_alt="The page hero"))
     page_slot = HomeSlotFactory(
         page=PageFactory(), image=image_file("slot.png", size=(600, 400)), image_alt="A harbour"
     )
@@ -185,6 +186,7 @@ def test_a_slot_image_replaces_the_publication_hero(client):
     block = featured_block(client.get(reverse("home")))
 
     assert 'alt="The hero"' in block
+    assert 'alt="The page hero"' in block
     assert 'alt="A harbour"' in block
     page_slot.refresh_from_db()
     assert page_slot.image_renditions["jpeg"]

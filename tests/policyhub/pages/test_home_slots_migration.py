@@ -10,8 +10,8 @@ from django.utils import timezone
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-BEFORE = [("pages", "0001_initial"), ("publications", "0002_database_extras")]
-AFTER = [("pages", "0002_home_slots"), ("publications", "0003_remove_featured_flag")]
+BEFORE = [("pages", "0001_initial"), ("publications", "0003_person_expert_fields")]
+AFTER = [("pages", "0002_home_slots"), ("publications", "0004_remove_featured_flag")]
 
 
 def migrate(targets):

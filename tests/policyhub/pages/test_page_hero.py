@@ -1,8 +1,11 @@
 """A page's optional hero image: shown with its alt text, caption and credit, shared as its
 og:image and JSON-LD image, kept in revisions, seen in preview, and never shown while hidden."""
 
+from io import StringIO
+
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.urls import reverse
 
 from tests.factories import PageFactory, image_file
@@ -128,3 +131,17 @@ def test_the_page_admin_has_the_hero_fields(admin_client):
     for name in ("hero_image", "hero_alt", "hero_caption", "hero_credit"):
         assert f'name="{name}"' in html
     assert 'enctype="multipart/form-data"' in html
+
+
+def test_make_renditions_covers_page_heroes():
+    page = hero_page()
+    record = page.hero_renditions
+    type(page).objects.filter(pk=page.pk).update(hero_renditions={})
+
+    call_command("make_renditions", "--no-progress", stdout=StringIO())
+
+    page.refresh_from_db()
+    assert page.hero_renditions["source"] == record["source"]
+    assert [item["width"] for item in page.hero_renditions["jpeg"]] == [
+        item["width"] for item in record["jpeg"]
+    ]

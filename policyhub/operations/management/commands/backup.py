@@ -1,7 +1,13 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS
 
 from policyhub.operations.backup import BackupError, backup
+
+OBJECT_STORAGE_NOTE = (
+    "Images and documents are on object storage (MEDIA_STORAGE_URL), not in this backup: copy "
+    "the bucket's prefix beside it (README, 'Object storage')."
+)
 
 
 class Command(BaseCommand):
@@ -26,3 +32,5 @@ class Command(BaseCommand):
                 f"tables) and {manifest['media']['files']} media files to {destination}."
             )
         )
+        if settings.MEDIA_STORAGE_URL:
+            self.stderr.write(OBJECT_STORAGE_NOTE)

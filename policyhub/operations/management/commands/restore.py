@@ -64,3 +64,9 @@ class Command(BaseCommand):
                 f"({sum(manifest['counts'].values())} rows)."
             )
         )
+        if settings.MEDIA_STORAGE_URL:
+            self.stderr.write(
+                "Images and documents are on object storage (MEDIA_STORAGE_URL): they were not "
+                "restored; put back the bucket's copy from the same time (README, 'Object "
+                "storage')."
+            )

@@ -240,6 +240,7 @@ def populate(label=""):
         hero_caption=f"{label}Negotiators in 2019",
         hero_credit=f"{label}Photo agency",
         hero_alt=f"{label}A negotiating table",
+        media=f"https://youtu.be/dQw4w9WgXcQ {label}Launch event\nhttps://evil.example/x",
         authors=[author, second],
         topics=[topic],
         regions=[korea],

@@ -76,11 +76,9 @@ def test_no_third_party_request_until_the_reader_clicks_play(article, logged):
     assert [urlsplit(url).netloc for url in logged.third_party()] == ["www.youtube-nocookie.com"]
     assert frame.get_attribute("src").startswith("https://www.youtube-nocookie.com/embed/")
     # The CSP let the allowed player host load (a refused frame logs a console error).
-    assert (
-        logged.frame_locator("iframe[title='Launch event recording']")
-        .get_by_text("stub player")
-        .is_visible()
-    )
+    logged.frame_locator("iframe[title='Launch event recording']").get_by_text(
+        "stub player"
+    ).wait_for()
     assert errors == []
     # The other player is still only a placeholder.
     assert logged.get_by_role("button", name=named("Play audio", "Podcast episode 12")).is_visible()
@@ -132,7 +130,8 @@ def test_copy_link_puts_the_page_address_on_the_clipboard(article, logged, live_
 
     logged.get_by_role("button", name="Copy link").click()
 
-    assert logged.get_by_role("status").filter(has_text="Link copied.").is_visible()
+    # The clipboard answers asynchronously; wait_for fails the test if it never says so.
+    logged.get_by_role("status").filter(has_text="Link copied.").wait_for()
     copied = logged.evaluate("() => navigator.clipboard.readText()")
     assert copied == live_server.url + article.get_absolute_url()
     assert logged.third_party() == []

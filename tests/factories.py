@@ -397,12 +397,21 @@ class MenuItemFactory(BaseFactory):
 
 
 class HomeSlotFactory(BaseFactory):
-    """Pass exactly one target: publication, option, question or page."""
+    """Pass at most one target: publication, option, question or page (a new publication if
+    none is given)."""
 
     class Meta:
         model = HomeSlot
 
     order = factory.Sequence(lambda n: n)
+    option = None
+    question = None
+    page = None
+    publication = factory.Maybe(
+        factory.LazyAttribute(lambda slot: not (slot.option or slot.question or slot.page)),
+        yes_declaration=factory.SubFactory(PublicationFactory),
+        no_declaration=None,
+    )
 
 
 class RedirectFactory(BaseFactory):

@@ -3,20 +3,17 @@ new publication and publishes; a reader finds the publication by a sentence from
 page and downloads the file from the publication page.
 """
 
-from pathlib import Path
-
 import pytest
 from django.urls import reverse
 
 from policyhub.documents.models import Document
 from publications.models import Publication
+from tests.browser.admin_steps import log_in, make_editor, pick_autocomplete, shoot
 from tests.factories import PublicationTypeFactory
 from tests.pdfs import make_pdf
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "documents"
-PASSWORD = "a long editor passphrase"
 TITLE = "Sandpiper Accords and the Northern Fisheries"
 # No word of it in the publication's own text (not even "the": the highlighter marks every
 # term), so the hit says where in the PDF it was found.
@@ -26,24 +23,9 @@ PAGES = ["Introduction to the fisheries", "Methods and sources", f"In short, {PH
 
 @pytest.fixture
 def editor(roles, django_user_model):
-    user = django_user_model.objects.create_user(
-        "editor", "editor@example.org", PASSWORD, is_staff=True
-    )
-    user.groups.add(roles["Editors"])
+    user = make_editor(django_user_model, roles["Editors"])
     PublicationTypeFactory(name="Report", slug="report")
     return user
-
-
-def shoot(page, name):
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
-
-
-def pick_autocomplete(page, field_id, text):
-    """Choose a value in one of the admin's autocomplete (select2) widgets."""
-    page.locator(f"#{field_id} + .select2").click()
-    page.locator(".select2-search__field").last.fill(text)
-    page.locator(".select2-results__option", has_text=text).first.click()
 
 
 def test_editor_attaches_a_report_and_a_reader_finds_and_downloads_it(
@@ -53,11 +35,7 @@ def test_editor_attaches_a_report_and_a_reader_finds_and_downloads_it(
     page.on("pageerror", lambda error: errors.append(str(error)))
     content = make_pdf(PAGES, title="Sandpiper full report")
 
-    page.goto(reverse("admin:login"))
-    page.get_by_label("Username").fill("editor")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/admin/")
+    log_in(page)
 
     # Upload to the library: the title comes from the PDF.
     page.goto(reverse("admin:documents_document_add"))
@@ -80,7 +58,7 @@ def test_editor_attaches_a_report_and_a_reader_finds_and_downloads_it(
     body.click()
     page.keyboard.type("The accords set quotas for the northern fleets.")
     pick_autocomplete(page, "id_document_attachments-0-document", "Sandpiper full report")
-    shoot(page, "01-attach")
+    shoot(page, "documents", "01-attach")
     page.get_by_role("button", name="Publish (or schedule at the publish time)").last.click()
     page.wait_for_url("**/admin/publications/publication/")
     publication = Publication.objects.published().get(title=TITLE)
@@ -98,12 +76,12 @@ def test_editor_attaches_a_report_and_a_reader_finds_and_downloads_it(
         reader.wait_for_url("**/search/?q=*")
         hit = reader.locator(".search-hit", has_text=TITLE).first
         assert "Found on page 3 of the full report" in hit.inner_text()
-        shoot(reader, "02-search")
+        shoot(reader, "documents", "02-search")
         hit.get_by_role("link", name=TITLE).click()
         reader.wait_for_url(f"**{publication.get_absolute_url()}")
         link = reader.get_by_role("link", name="Full report")
         assert "(PDF, 1 KB, 3 pages)" in reader.locator("main").inner_text()
-        shoot(reader, "03-detail")
+        shoot(reader, "documents", "03-detail")
 
         # The download link serves the very file, as a PDF with a readable name.
         href = link.get_attribute("href")

@@ -5,7 +5,6 @@ Screenshots of the key pages are saved under test-artifacts/ (kept by CI as arte
 """
 
 import io
-from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
@@ -15,22 +14,17 @@ from PIL import Image
 
 from policyhub.editorial.roles import EDITORS
 from publications.models import Publication
+from tests.browser.admin_steps import log_in, make_editor, pick_autocomplete, shoot
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "journey"
 TITLE = "Quillwort Corridors for Grain Shipments"
-PASSWORD = "a long editor passphrase"
 
 
 @pytest.fixture
 def editor(django_user_model):
     call_command("load_demo", verbosity=0)
-    user = django_user_model.objects.create_user(
-        "editor", "editor@example.org", PASSWORD, is_staff=True
-    )
-    user.groups.add(Group.objects.get(name=EDITORS))
-    return user
+    return make_editor(django_user_model, Group.objects.get(name=EDITORS))
 
 
 def png_bytes(width=1200, height=800):
@@ -39,34 +33,18 @@ def png_bytes(width=1200, height=800):
     return buffer.getvalue()
 
 
-def shoot(page, name):
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
-
-
-def pick_autocomplete(page, field, text):
-    """Choose a value in one of the admin's autocomplete (select2) widgets."""
-    page.locator(f"#id_{field} + .select2").click()
-    page.locator(".select2-search__field").last.fill(text)
-    page.locator(".select2-results__option", has_text=text).first.click()
-
-
 def test_editor_publishes_and_a_reader_finds_it(editor, page, chromium, live_server):
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
 
     # The editor logs in and writes the publication.
-    page.goto(reverse("admin:login"))
-    page.get_by_label("Username").fill("editor")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/admin/")
-    shoot(page, "01-dashboard")
+    log_in(page)
+    shoot(page, "journey", "01-dashboard")
 
     page.goto(reverse("admin:publications_publication_add"))
     page.locator("#id_title").press_sequentially(TITLE)
     assert page.locator("#id_slug").input_value() == "quillwort-corridors-for-grain-shipments"
-    pick_autocomplete(page, "publication_type", "Analysis and Commentary")
+    pick_autocomplete(page, "id_publication_type", "Analysis and Commentary")
     page.locator("#id_summary").fill("How grain could move through the quillwort corridors.")
     body = page.locator(".prose-editor > .ProseMirror").first
     body.click()
@@ -76,7 +54,7 @@ def test_editor_publishes_and_a_reader_finds_it(editor, page, chromium, live_ser
         {"name": "harbour.png", "mimeType": "image/png", "buffer": png_bytes()}
     )
     page.locator("#id_hero_alt").fill("Cargo cranes at a harbour at dusk")
-    shoot(page, "02-editor-form")
+    shoot(page, "journey", "02-editor-form")
     page.get_by_role("button", name="Publish (or schedule at the publish time)").last.click()
     page.wait_for_url("**/admin/publications/publication/")
     assert "was added successfully" in page.locator(".messagelist").inner_text()
@@ -96,20 +74,20 @@ def test_editor_publishes_and_a_reader_finds_it(editor, page, chromium, live_ser
         box.fill("quillwort")
         box.press("Enter")
         reader.wait_for_url("**/search/?q=quillwort*")
-        shoot(reader, "03-search")
+        shoot(reader, "journey", "03-search")
         reader.get_by_role("link", name=TITLE).first.click()
         reader.wait_for_url(f"**{publication.get_absolute_url()}")
         assert reader.locator("h1").inner_text() == TITLE
         hero = reader.locator("img[alt='Cargo cranes at a harbour at dusk']").first
         assert hero.get_attribute("width") and hero.get_attribute("height")
         assert hero.evaluate("image => image.complete && image.naturalWidth > 0")
-        shoot(reader, "04-detail")
+        shoot(reader, "journey", "04-detail")
 
         # ... and on its tag page.
         reader.get_by_role("link", name="grain diplomacy").first.click()
         reader.wait_for_url("**/tags/grain-diplomacy/")
         assert reader.get_by_role("link", name=TITLE).count() >= 1
-        shoot(reader, "05-tag")
+        shoot(reader, "journey", "05-tag")
 
         # The compare view: two options ticked on the options list.
         reader.goto(reverse("options:list"))
@@ -118,7 +96,7 @@ def test_editor_publishes_and_a_reader_finds_it(editor, page, chromium, live_ser
         reader.get_by_role("button", name="Compare").first.click()
         reader.wait_for_url("**/options/compare/**")
         assert reader.locator("table th[scope=col]").count() >= 2
-        shoot(reader, "06-compare")
+        shoot(reader, "journey", "06-compare")
     finally:
         reader_context.close()
 

@@ -4,8 +4,6 @@ reader on the home page follows the footer link to it.
 Screenshots are saved under test-artifacts/ (kept by CI as artefacts).
 """
 
-from pathlib import Path
-
 import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
@@ -13,34 +11,17 @@ from django.urls import reverse
 
 from policyhub.editorial.roles import EDITORS
 from policyhub.pages.models import Menu, MenuItem, Page
+from tests.browser.admin_steps import log_in, make_editor, pick_autocomplete, shoot
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "footer-menu"
 TITLE = "Fellowships in Kelp Policy"
-PASSWORD = "a long editor passphrase"
 
 
 @pytest.fixture
 def editor(django_user_model):
     call_command("load_demo", verbosity=0)
-    user = django_user_model.objects.create_user(
-        "editor", "editor@example.org", PASSWORD, is_staff=True
-    )
-    user.groups.add(Group.objects.get(name=EDITORS))
-    return user
-
-
-def shoot(page, name):
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
-
-
-def pick_autocomplete(page, field, text):
-    """Choose a value in one of the admin's autocomplete (select2) widgets."""
-    page.locator(f"#id_{field} + .select2").click()
-    page.locator(".select2-search__field").last.fill(text)
-    page.locator(".select2-results__option", has_text=text).first.click()
+    return make_editor(django_user_model, Group.objects.get(name=EDITORS))
 
 
 def test_editor_adds_a_page_to_the_footer_and_a_reader_follows_it(
@@ -49,11 +30,7 @@ def test_editor_adds_a_page_to_the_footer_and_a_reader_follows_it(
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
 
-    page.goto(reverse("admin:login"))
-    page.get_by_label("Username").fill("editor")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/admin/")
+    log_in(page)
 
     # The editor writes the page and publishes it.
     page.goto(reverse("admin:pages_page_add"))
@@ -63,7 +40,7 @@ def test_editor_adds_a_page_to_the_footer_and_a_reader_follows_it(
     body = page.locator(".prose-editor > .ProseMirror").first
     body.click()
     page.keyboard.type("Applications open each spring.")
-    shoot(page, "01-page-form")
+    shoot(page, "footer-menu", "01-page-form")
     page.get_by_role("button", name="Publish (or schedule at the publish time)").last.click()
     page.wait_for_url("**/admin/pages/page/")
     assert "was added successfully" in page.locator(".messagelist").inner_text()
@@ -75,9 +52,9 @@ def test_editor_adds_a_page_to_the_footer_and_a_reader_follows_it(
     row = footer.items.count()
     page.goto(reverse("admin:pages_menu_change", args=[footer.pk]))
     page.locator(f"#id_items-{row}-order").fill("99")
-    pick_autocomplete(page, f"items-{row}-page", TITLE)
+    pick_autocomplete(page, f"id_items-{row}-page", TITLE)
     page.locator(f"#id_items-{row}-label").fill("Fellowships")
-    shoot(page, "02-footer-menu")
+    shoot(page, "footer-menu", "02-footer-menu")
     page.get_by_role("button", name="Save", exact=True).click()
     page.wait_for_url("**/admin/pages/menu/")
     assert "was changed successfully" in page.locator(".messagelist").inner_text()
@@ -92,12 +69,12 @@ def test_editor_adds_a_page_to_the_footer_and_a_reader_follows_it(
         footer_nav = reader.get_by_role("navigation", name="Footer")
         link = footer_nav.get_by_role("link", name="Fellowships")
         assert link.get_attribute("href") == kelp.get_absolute_url()
-        shoot(reader, "03-home-footer")
+        shoot(reader, "footer-menu", "03-home-footer")
         link.click()
         reader.wait_for_url(f"**{kelp.get_absolute_url()}")
         assert reader.locator("h1").inner_text() == TITLE
         assert reader.get_by_text("Applications open each spring.").is_visible()
-        shoot(reader, "04-page")
+        shoot(reader, "footer-menu", "04-page")
     finally:
         reader_context.close()
 

@@ -1,0 +1,38 @@
+"""Steps the browser journeys share: logging an editor in, choosing in an autocomplete widget,
+keeping a screenshot of each step under test-artifacts/."""
+
+from pathlib import Path
+
+from django.urls import reverse
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+EDITOR_PASSWORD = "a long editor passphrase"
+
+
+def make_editor(django_user_model, editors_group):
+    user = django_user_model.objects.create_user(
+        "editor", "editor@example.org", EDITOR_PASSWORD, is_staff=True
+    )
+    user.groups.add(editors_group)
+    return user
+
+
+def log_in(page, username="editor", password=EDITOR_PASSWORD):
+    page.goto(reverse("admin:login"))
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/admin/")
+
+
+def pick_autocomplete(page, field_id, text):
+    """Choose a value in one of the admin's autocomplete (select2) widgets, by element id."""
+    page.locator(f"#{field_id} + .select2").click()
+    page.locator(".select2-search__field").last.fill(text)
+    page.locator(".select2-results__option", has_text=text).first.click()
+
+
+def shoot(page, journey, name):
+    folder = ARTIFACTS / journey
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(folder / f"{name}.png"), full_page=True)

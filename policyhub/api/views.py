@@ -1,5 +1,7 @@
 """Read-only views over what readers may see (``querysets``), for partners and apps."""
 
+from types import SimpleNamespace
+
 from django.core.paginator import InvalidPage
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -147,18 +149,33 @@ class PublicationViewSet(ReadOnlyViewSet):
             return serializers.PublicationDetailSerializer
         return serializers.PublicationSerializer
 
-    def get_object(self):
-        # As the detail page does (and sharing its cache): whether readers may see it in one
-        # narrow query; the publication with its relations kept for this version of it.
-        pk, updated_at = get_object_or_404(
-            self.get_queryset().values_list("pk", "updated_at"), slug=self.kwargs["slug"]
+    def retrieve(self, request, *args, **kwargs):
+        # As the detail page does: whether readers may see it in one narrow query; then its
+        # JSON, kept per version of it and site address until any content changes.
+        visible = get_object_or_404(
+            self.get_queryset().values("pk", "updated_at", "published_at"),
+            slug=self.kwargs["slug"],
         )
+        pk, updated_at = visible["pk"], visible["updated_at"]
+        self.shown = [SimpleNamespace(**visible)]
+        wanted = self.wanted_fields()
         item = datacache.remember(
+            f"api-publication-detail:{pk}:{updated_at.isoformat()}:"
+            f"{request.build_absolute_uri('/')}",
+            lambda: self.serialise(pk, updated_at),
+        )
+        return Response(
+            {name: value for name, value in item.items() if wanted is None or name in wanted}
+        )
+
+    def serialise(self, pk, updated_at):
+        # The detail page's cached publication, with its relations.
+        publication = datacache.remember(
             f"publication-detail:{pk}:{updated_at.isoformat()}",
             lambda: get_object_or_404(Publication.objects.for_detail(), pk=pk),
         )
-        self.shown = [item]
-        return item
+        context = {"request": self.request}
+        return dict(serializers.PublicationDetailSerializer(publication, context=context).data)
 
     def filter_list(self, queryset):
         return filter_publications(queryset, self.request.query_params)

@@ -9,6 +9,7 @@ from taggit.models import Tag
 
 from options.models import OptionSource, PolicyOption, PolicyQuestion
 from policyhub.documents.models import PublicationDocument
+from policyhub.editorial import datacache
 from publications.models import Person, Publication, PublicationType, Region, Topic
 
 from . import querysets
@@ -34,7 +35,13 @@ class PageURLField(serializers.Field):
     def to_representation(self, value):
         url = self.url_of(value)
         request = self.context.get("request")
-        return request.build_absolute_uri(url) if request else url
+        if request is None:
+            return url
+        # Worked out once per request: a list holds a hundred or so addresses.
+        origin = getattr(request, "_page_url_origin", None)
+        if origin is None:
+            origin = request._page_url_origin = request.build_absolute_uri("/").rstrip("/")
+        return origin + url
 
     def url_of(self, value):
         return value.get_absolute_url()
@@ -82,6 +89,14 @@ class TagSerializer(TrimmedSerializer, serializers.ModelSerializer):
         fields = ["id", "slug", "name", "url"]
 
 
+class TagBriefSerializer(serializers.ModelSerializer):
+    url = TagPageURLField()
+
+    class Meta:
+        model = Tag
+        fields = ["id", "slug", "name", "url"]
+
+
 class PublicationBriefSerializer(serializers.ModelSerializer):
     url = PageURLField()
 
@@ -93,10 +108,12 @@ class PublicationBriefSerializer(serializers.ModelSerializer):
 class PublicationSerializer(TrimmedSerializer, serializers.ModelSerializer):
     url = PageURLField()
     type = TypeSerializer(source="publication_type")
-    authors = serializers.SerializerMethodField()
+    # Declared once rather than built per item in a method: a serializer works out its fields
+    # when first used, which cost more than the rest of a list.
+    authors = PersonBriefSerializer(source="ordered_authors", many=True, read_only=True)
     topics = TopicBriefSerializer(many=True)
     regions = RegionBriefSerializer(many=True)
-    tags = serializers.SerializerMethodField()
+    tags = TagBriefSerializer(many=True, read_only=True)
 
     class Meta:
         model = Publication
@@ -116,16 +133,6 @@ class PublicationSerializer(TrimmedSerializer, serializers.ModelSerializer):
             "source_note",
             "source_url",
         ]
-
-    @extend_schema_field(PersonBriefSerializer(many=True))
-    def get_authors(self, publication):
-        return PersonBriefSerializer(
-            publication.ordered_authors, many=True, context=self.context
-        ).data
-
-    @extend_schema_field(TagSerializer(many=True))
-    def get_tags(self, publication):
-        return TagSerializer(publication.tags.all(), many=True, context=self.context).data
 
 
 class RelatedSerializer(PublicationBriefSerializer):
@@ -193,13 +200,23 @@ class PublicationDetailSerializer(PublicationSerializer):
 
     @extend_schema_field(RelatedSerializer(many=True))
     def get_related(self, publication):
-        related = publication.related_publications(limit=4)
+        # The detail page's list, from its cache (ranking reads every publication sharing a
+        # tag or topic).
+        related = datacache.remember(
+            f"related-publications:{publication.pk}",
+            lambda: publication.related_publications(limit=4),
+        )
         return RelatedSerializer(related, many=True, context=self.context).data
 
     @extend_schema_field(ArguedOptionSerializer(many=True))
     def get_options(self, publication):
-        links = publication.option_links.filter(option__in=querysets.options()).select_related(
-            "option", "option__question"
+        links = datacache.remember(
+            f"api-argued-options:{publication.pk}",
+            lambda: list(
+                publication.option_links.filter(option__in=querysets.options()).select_related(
+                    "option", "option__question"
+                )
+            ),
         )
         return ArguedOptionSerializer(links, many=True, context=self.context).data
 

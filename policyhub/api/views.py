@@ -1,6 +1,9 @@
 """Read-only views over what readers may see (``querysets``), for partners and apps."""
 
+from types import SimpleNamespace
+
 from django.core.paginator import InvalidPage
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -9,8 +12,10 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from policyhub.editorial import datacache
 from policyhub.search.engine import search as run_search
 from policyhub.search.forms import SearchForm
+from publications.models import Publication
 
 from . import querysets, serializers
 from .conditional import LastModifiedMixin
@@ -107,12 +112,70 @@ class PublicationViewSet(ReadOnlyViewSet):
         published = querysets.publications()
         if self.action == "retrieve":
             return published.for_detail()
-        return published.for_listing().prefetch_related("regions")
+        # A list reads only what its page and cache keys need; the items come from items().
+        return published.only("pk", "updated_at", "published_at")
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        wanted = self.wanted_fields()
+        items = [
+            {name: value for name, value in item.items() if wanted is None or name in wanted}
+            for item in self.items(page)
+        ]
+        return self.get_paginated_response(items)
+
+    def items(self, page):
+        """Each publication as JSON, kept per version of it and site address until any content
+        changes, as the list page keeps its cards: serialising is most of a list's time."""
+        origin = self.request.build_absolute_uri("/")
+        names = {
+            item.pk: f"api-publication:{item.pk}:{item.updated_at.isoformat()}:{origin}"
+            for item in page
+        }
+
+        def serialise(missing):
+            rows = Publication.objects.for_listing().prefetch_related("regions").in_bulk(missing)
+            context = {"request": self.request}
+            return {
+                pk: dict(serializers.PublicationSerializer(rows[pk], context=context).data)
+                for pk in missing
+            }
+
+        found = datacache.remember_many(names, serialise)
+        return [found[item.pk] for item in page]
 
     def get_serializer_class(self):
         if self.action == "retrieve":
             return serializers.PublicationDetailSerializer
         return serializers.PublicationSerializer
+
+    def retrieve(self, request, *args, **kwargs):
+        # As the detail page does: whether readers may see it in one narrow query; then its
+        # JSON, kept per version of it and site address until any content changes.
+        visible = get_object_or_404(
+            self.get_queryset().values("pk", "updated_at", "published_at"),
+            slug=self.kwargs["slug"],
+        )
+        pk, updated_at = visible["pk"], visible["updated_at"]
+        self.shown = [SimpleNamespace(**visible)]
+        wanted = self.wanted_fields()
+        item = datacache.remember(
+            f"api-publication-detail:{pk}:{updated_at.isoformat()}:"
+            f"{request.build_absolute_uri('/')}",
+            lambda: self.serialise(pk, updated_at),
+        )
+        return Response(
+            {name: value for name, value in item.items() if wanted is None or name in wanted}
+        )
+
+    def serialise(self, pk, updated_at):
+        # The detail page's cached publication, with its relations.
+        publication = datacache.remember(
+            f"publication-detail:{pk}:{updated_at.isoformat()}",
+            lambda: get_object_or_404(Publication.objects.for_detail(), pk=pk),
+        )
+        context = {"request": self.request}
+        return dict(serializers.PublicationDetailSerializer(publication, context=context).data)
 
     def filter_list(self, queryset):
         return filter_publications(queryset, self.request.query_params)

@@ -307,3 +307,36 @@ def test_a_document_shared_with_a_draft_is_listed_only_on_the_live_publication(c
     listed = client.get(API + "publications/old-piece/").json()["documents"]
     assert [(item["title"], item["label"]) for item in listed] == [("Shared annex", "Annex")]
     assert client.get(API + "publications/draft-piece/").status_code == 404
+
+
+# Not base64; base64 of "p=2023" (a position that is no date); of "p=\x00" (a NUL).
+@pytest.mark.parametrize(
+    "resource, value",
+    [
+        ("publications/", "garbage"),
+        ("publications/", "cD0yMDIz"),
+        ("publications/", "cD0A"),
+        ("people/", "garbage"),
+        ("people/", "cD0A"),
+    ],
+)
+def test_a_bad_cursor_is_a_400_naming_it(client, content, value, resource):
+    response = client.get(API + resource, {"cursor": value})
+
+    assert response.status_code == 400
+    assert list(response.json()) == ["cursor"]
+
+
+@pytest.mark.parametrize("value", ["abc", "0", "-5", "1.5", "٣"])
+def test_a_bad_page_size_is_a_400_naming_it(client, content, value):
+    response = client.get(API + "people/", {"page_size": value})
+
+    assert response.status_code == 400
+    assert list(response.json()) == ["page_size"]
+
+
+def test_a_page_size_past_the_limit_is_capped(client, content):
+    response = client.get(API + "publications/", {"page_size": "100000"})
+
+    assert response.status_code == 200
+    assert len(response.json()["results"]) <= 100

@@ -293,7 +293,15 @@ def test_alt_text_is_not_required_without_a_hero_image(admin_client):
 
 def test_a_person_photo_is_checked_and_needs_alt_text(admin_client):
     url = reverse("admin:publications_person_add")
-    data = {"name": "Ana Ortiz", "slug": "ana-ortiz", "kind": "staff", "photo_alt": ""}
+    data = {
+        "name": "Ana Ortiz",
+        "slug": "ana-ortiz",
+        "kind": "staff",
+        "photo_alt": "",
+        # The profile links inline, left empty.
+        "profile_links-TOTAL_FORMS": "0",
+        "profile_links-INITIAL_FORMS": "0",
+    }
 
     response = admin_client.post(url, {**data, "photo": image_file("ana.png")})
     assert form_errors(response)["photo_alt"] == ["Describe the photo (alt text) for readers."]

@@ -1,7 +1,4 @@
-from datetime import timedelta
-
 import pytest
-from django.urls import reverse
 from django.utils import timezone
 
 from tests.factories import (
@@ -11,27 +8,9 @@ from tests.factories import (
     RegionFactory,
     TopicFactory,
 )
+from tests.publications.listing import LIST_URL, days_ago, facet, titles
 
 pytestmark = pytest.mark.django_db
-
-LIST_URL = reverse("publications:list")
-
-
-def titles(response):
-    return [publication.title for publication in response.context["publications"]]
-
-
-def facet(response, param):
-    return {
-        option.slug: option.count
-        for facet in response.context["facets"]
-        if facet.param == param
-        for option in facet.options
-    }
-
-
-def days_ago(days):
-    return timezone.now() - timedelta(days=days)
 
 
 def test_newest_first_twenty_per_page(client):

@@ -1,11 +1,7 @@
 """Several values per filter on the publication list (any of them matches), their facet counts
 and links, and the list's sort order."""
 
-from datetime import timedelta
-
 import pytest
-from django.urls import reverse
-from django.utils import timezone
 
 from publications.forms import PublicationFilterForm
 from tests.factories import (
@@ -15,27 +11,9 @@ from tests.factories import (
     RegionFactory,
     TopicFactory,
 )
+from tests.publications.listing import LIST_URL, days_ago, facet, titles
 
 pytestmark = pytest.mark.django_db
-
-LIST_URL = reverse("publications:list")
-
-
-def titles(response):
-    return [publication.title for publication in response.context["publications"]]
-
-
-def facet(response, param):
-    return {
-        option.slug: option.count
-        for facet in response.context["facets"]
-        if facet.param == param
-        for option in facet.options
-    }
-
-
-def days_ago(days):
-    return timezone.now() - timedelta(days=days)
 
 
 @pytest.fixture

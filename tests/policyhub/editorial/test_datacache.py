@@ -18,25 +18,15 @@ from tests.factories import (
     PublicationTypeFactory,
     TopicFactory,
 )
+from tests.publications.listing import LIST_URL, facet
 from tests.workflow_forms import PUBLISH_CHANGES
 
 pytestmark = pytest.mark.django_db
-
-LIST_URL = reverse("publications:list")
 
 
 @pytest.fixture(autouse=True)
 def data_cache_on(settings):
     settings.DATA_CACHE_ENABLED = True
-
-
-def facet(response, param):
-    return {
-        option.slug: option.count
-        for facet in response.context["facets"]
-        if facet.param == param
-        for option in facet.options
-    }
 
 
 def without_nonces(response):

@@ -297,6 +297,22 @@ class SilentServer(TcpProxy):
         super().start(mode)
 
 
+@pytest.fixture
+def image_beside(tmp_path):
+    """``image_beside(upload, name=...)`` puts an image file under ``images/`` beside the files
+    ``write_jsonl`` writes and returns its bytes."""
+
+    def write(upload=None, name="chart.png"):
+        from tests.factories import image_file
+
+        data = (upload or image_file(name, size=(600, 400))).read()
+        (tmp_path / "images").mkdir(exist_ok=True)
+        (tmp_path / "images" / name).write_bytes(data)
+        return data
+
+    return write
+
+
 def closed_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

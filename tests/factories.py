@@ -319,6 +319,26 @@ def photo_with_metadata(name="field.jpg", size=(300, 200), orientation=None, **o
 # record; keyword arguments replace or add fields.
 
 
+CHART_KEY = "0b6f2a52-3c1d-4e8f-9a47-5d2c8e1f7a10"
+
+
+def library_image_line(key=CHART_KEY, file="images/chart.png", **fields):
+    return {
+        "kind": "image",
+        "key": key,
+        "title": "Exports chart",
+        "file": file,
+        "alt": "Exports fell by half.",
+        "caption": "Exports, 2015–2020.",
+        "credit": "Data: KOTRA",
+        **fields,
+    }
+
+
+def figure(key=CHART_KEY):
+    return f'<figure data-image="{key}"></figure>'
+
+
 def publication_line(slug="first", **fields):
     return {
         "kind": "publication",

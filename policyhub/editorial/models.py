@@ -1,5 +1,7 @@
 """The editorial core: what makes content publishable, and the records kept around it."""
 
+import uuid
+
 from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
@@ -447,6 +449,9 @@ class LibraryImage(models.Model):
     )
     caption = models.CharField(max_length=500, blank=True)
     credit = models.CharField(max_length=300, blank=True)
+    # The image's name across sites: an exported text names its figures by key, because the
+    # numbers of one site's library mean other images, or none, on another.
+    key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     # Written on save from the image (editorial/images.py), never by hand.
     renditions = models.JSONField(default=dict, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)

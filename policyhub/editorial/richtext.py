@@ -8,7 +8,7 @@ takes, what is stored is clean.
 """
 
 import re
-from html import unescape
+from html import escape, unescape
 
 from django.core.exceptions import ValidationError
 from django_prose_editor.fields import ProseEditorField, create_sanitizer
@@ -42,6 +42,21 @@ RICH_TEXT_EXTENSIONS = {
 sanitize_html = create_sanitizer(RICH_TEXT_EXTENSIONS)
 
 FIGURE_REFERENCE = re.compile(r'<figure data-image="([^"]*)"')
+_FIGURE_VALUE = re.compile(r'(<figure data-image=")([^"]*)(")')
+
+
+def figure_values(html):
+    """The image values of sanitised text's figures, in text order (repeats included)."""
+    return [unescape(value) for value in FIGURE_REFERENCE.findall(html or "")]
+
+
+def replace_figures(html, replace):
+    """Sanitised ``html`` with each figure's image value ``v`` written as ``replace(v)``."""
+    if not html or "<figure" not in html:
+        return html
+    return _FIGURE_VALUE.sub(
+        lambda match: match[1] + escape(replace(unescape(match[2]))) + match[3], html
+    )
 
 
 def missing_figures(html):

@@ -8,6 +8,7 @@ documented order; UTF-8 without escapes. Empty values are left out: importing th
 site that has a value keeps it, as an absent key leaves a value alone.
 """
 
+import hashlib
 import json
 import shutil
 from datetime import UTC
@@ -17,6 +18,8 @@ from django.db.models import Prefetch
 
 from options.models import Actor, OptionSource, PolicyOption, PolicyQuestion, Track
 from policyhub.documents.models import PublicationDocument
+from policyhub.editorial.models import LibraryImage
+from policyhub.editorial.richtext import replace_figures
 from policyhub.search.models import Synonym
 from publications.models import (
     Authorship,
@@ -93,6 +96,48 @@ def image(images, field_file, **texts):
     return {key: text for key, text in value.items() if text} or None
 
 
+class Figures:
+    """Rewrites the figures of exported rich text to name their library image by key: the
+    numbers of one site's library mean other images, or none, on another. A figure whose image
+    is gone is written with no image (readers see nothing there either)."""
+
+    def __init__(self):
+        self.keys = {pk: str(key) for pk, key in LibraryImage.objects.values_list("pk", "key")}
+
+    def key(self, value):
+        if value.isascii() and value.isdigit() and len(value) < 19:
+            return self.keys.get(int(value), "")
+        return ""
+
+    def __call__(self, html):
+        return replace_figures(html, self.key)
+
+
+def library_image_lines(images):
+    """The whole image library, by key; with no folder (standard output) none, as a line
+    without its file could not create an image."""
+    if images.folder is None:
+        return
+    for library_image in LibraryImage.objects.order_by("key"):
+        path = images.path(library_image.image)
+        if path is None:
+            continue  # its file is gone from the storage: nothing to import
+        digest = hashlib.sha256()
+        with open(images.folder / path, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 16), b""):
+                digest.update(block)
+        yield line(
+            "image",
+            key=str(library_image.key),
+            title=library_image.title,
+            file=path,
+            sha256=digest.hexdigest(),
+            alt=library_image.alt,
+            caption=library_image.caption,
+            credit=library_image.credit,
+        )
+
+
 def term_lines():
     for kind, model in (("type", PublicationType), ("topic", Topic)):
         for obj in model.objects.order_by("name", "pk"):
@@ -153,8 +198,9 @@ def document_item(attachment, files):
     }
 
 
-def publication_line(publication, images, files=None):
+def publication_line(publication, images, files=None, figures=None):
     files = files or Images(None, under=DOCUMENTS)
+    figures = figures or Figures()
     documents = [document_item(a, files) for a in publication.document_attachments.all()]
     return line(
         "publication",
@@ -162,7 +208,7 @@ def publication_line(publication, images, files=None):
         title=publication.title,
         type=publication.publication_type.name,
         summary=publication.summary,
-        body=publication.body,
+        body=figures(publication.body),
         status=publication.status,
         published=iso(publication.published_at),
         authors=[{"name": a.person.name} for a in publication.authorships.all()],
@@ -191,13 +237,13 @@ def track_and_actor_lines():
         yield line("actor", name=actor.name, description=actor.description)
 
 
-def question_line(question):
+def question_line(question, figures):
     return line(
         "question",
         slug=question.slug,
         title=question.title,
         summary=question.summary,
-        context=question.context,
+        context=figures(question.context),
         status=question.status,
         published=iso(question.published_at),
         regions=by_name(question.regions.all()),
@@ -218,7 +264,7 @@ def source_item(source):
     }
 
 
-def option_line(option):
+def option_line(option, figures):
     return line(
         "option",
         slug=option.slug,
@@ -228,7 +274,7 @@ def option_line(option):
         level=option.level,
         timeframe=option.timeframe,
         summary=option.summary,
-        description=option.description,
+        description=figures(option.description),
         goals=option.goals,
         risks=option.risks,
         conditions=option.conditions,
@@ -246,14 +292,16 @@ def option_line(option):
 
 def records(folder=None):
     images, files = Images(folder), Images(folder, under=DOCUMENTS)
+    figures = Figures()
     yield from term_lines()
     people = Person.objects.order_by("name", "pk").prefetch_related("expertise", "profile_links")
     for person in people.iterator(chunk_size=CHUNK):
         yield person_line(person, images)
+    yield from library_image_lines(images)
     yield from track_and_actor_lines()
     questions = PolicyQuestion.objects.order_by("slug").prefetch_related("regions", "tags")
     for question in questions:
-        yield question_line(question)
+        yield question_line(question, figures)
     publications = (
         Publication.objects.order_by("slug")
         .select_related("publication_type")
@@ -277,7 +325,7 @@ def records(folder=None):
         )
     )
     for publication in publications.iterator(chunk_size=CHUNK):
-        yield publication_line(publication, images, files)
+        yield publication_line(publication, images, files, figures)
     options = (
         PolicyOption.objects.order_by("slug")
         .select_related("question", "track")
@@ -294,7 +342,7 @@ def records(folder=None):
         )
     )
     for option in options.iterator(chunk_size=CHUNK):
-        yield option_line(option)
+        yield option_line(option, figures)
     for synonym in Synonym.objects.order_by("terms", "pk"):
         yield line("synonym", terms=synonym.terms, note=synonym.note)
 

@@ -10,12 +10,15 @@ Each publication or option created or changed gets one revision ("Imported from 
 in bulk once the links are in, so its relations snapshot shows them.
 """
 
+import hashlib
+import uuid
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.files import File
+from django.core.files.base import ContentFile
 from django.db import DatabaseError, connection, transaction
 from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
@@ -37,14 +40,17 @@ from policyhub.documents.pdf import checksum
 from policyhub.editorial import cache as page_cache
 from policyhub.editorial.images import (
     HERO_WIDTHS,
+    KEPT_INFO,
     PHOTO_WIDTHS,
+    carries_only_pixels,
     delete_files_on_error,
     open_image,
     update_renditions,
     without_metadata,
 )
+from policyhub.editorial.models import LibraryImage
 from policyhub.editorial.revisions import record_many
-from policyhub.editorial.richtext import sanitize_html
+from policyhub.editorial.richtext import figure_values, replace_figures, sanitize_html
 from policyhub.search import indexing, signals
 from policyhub.search.models import SearchDocument, Synonym
 from publications.models import (
@@ -63,11 +69,13 @@ from publications.models import (
 from .parsing import (
     ABSENT,
     KINDS,
+    LibraryImageRecord,
     OptionRecord,
     ParseError,
     Parser,
     ParseWarning,
     PublicationRecord,
+    QuestionRecord,
     present,
     read_lines,
     unknown_keys,
@@ -326,11 +334,53 @@ def present_lists(records, attr, value_of):
 
 def load_image(path):
     """The file at ``path`` checked as an upload is, without its metadata; a ValidationError if
-    it is not an acceptable image."""
+    it is not an acceptable image. A JPEG or WebP file with no metadata (as exported) is kept
+    byte for byte: encoding it again would change it on every import, and lose quality."""
     with open(path, "rb") as handle:
         upload = File(handle, name=path.name)
         info, image = open_image(upload)
-        return without_metadata(upload, info, image)
+        data = upload.read()
+        if not carries_only_pixels(data, info.format):
+            return without_metadata(upload, info, image)
+    # What without_metadata would hand on: the decoded pixels for the renditions.
+    image.info = {key: image.info[key] for key in KEPT_INFO if key in image.info}
+    copy = ContentFile(data, name=path.name)
+    copy.metadata_removed, copy.image = True, image
+    return copy
+
+
+def sha256_of(path):
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 16), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def figure_key(value):
+    """A figure's image key in canonical form, or None if the value is not a key."""
+    try:
+        return str(uuid.UUID(value))
+    except ValueError:
+        return None
+
+
+def figure_problem(value, known):
+    """Why a figure of an imported text cannot be placed, or None: it must name an image of
+    the file or the site by key (or no image at all, as an export writes one whose image is
+    gone)."""
+    if not value or figure_key(value) in known:
+        return None
+    if value.isascii() and value.isdigit():
+        return (
+            f'a figure names image "{value}" by its number in a site\'s library; name it by '
+            'its key (an "image" line\'s "key")'
+        )
+    return f'figure image "{value}" not found (no "image" line or image of the site has this key)'
+
+
+# The rich text fields of each kind, whose figures name library images.
+RICH_FIELDS = {"publication": ("body",), "option": ("description",), "question": ("context",)}
 
 
 def same_file(field_file, content):
@@ -409,6 +459,8 @@ class Importer:
             PolicyQuestion, name_field="title", status=PUBLISHED, published_at=now
         )
         self.bios = dict(Person.objects.values_list("pk", "bio"))
+        # Library images by key: figures in the file name them so, the site by number.
+        self.library = {str(key): pk for key, pk in LibraryImage.objects.values_list("key", "pk")}
 
     # -- one batch ------------------------------------------------------------------------
 
@@ -430,6 +482,10 @@ class Importer:
                 for kind in ("type", "topic", "region", "track", "actor"):
                     if by_kind[kind]:
                         self.write_terms(kind, by_kind[kind], batch)
+                if by_kind["image"]:
+                    self.write_library_images(by_kind["image"], batch)
+                for kind in RICH_FIELDS:
+                    by_kind[kind] = self.place_figures(by_kind[kind])
                 if by_kind["person"]:
                     self.write_person_lines(by_kind["person"], batch)
                 if by_kind["question"]:
@@ -542,6 +598,95 @@ class Importer:
         new_ids |= early & set(pks)
         labels = {pk: name for name, pk in ((r.name, names[r.name]) for r in records)}
         self.count(batch, kind, records, new_ids, changed_ids, labels.get)
+
+    def place_figures(self, records):
+        """The records whose figures all name a known image, each figure rewritten to the
+        image's number in this site's library; a line naming an unknown one is reported and not
+        written (its figures would show nothing, or another image)."""
+        kept = []
+        for record in records:
+            problems, texts = [], {}
+            for name in RICH_FIELDS[record.kind]:
+                html = getattr(record, name)
+                if present(html) and html:
+                    texts[name] = sanitize_html(html)
+                    values = figure_values(texts[name])
+                    problems += [figure_problem(value, self.library) for value in values]
+            if problems := list(dict.fromkeys(p for p in problems if p)):
+                self.report.bad_lines += [ParseError(record.line, p) for p in problems]
+                continue
+            for name, html in texts.items():
+                setattr(record, name, replace_figures(html, self.figure_number))
+            kept.append(record)
+        return kept
+
+    def figure_number(self, value):
+        return str(self.library[figure_key(value)]) if value else ""
+
+    def write_library_images(self, records, batch):
+        """Images matched by key: new ones stored as an upload is, the others updated in the
+        texts that differ, and their file replaced only when its bytes do."""
+        existing = {
+            str(image.key): image
+            for image in LibraryImage.objects.filter(key__in=[r.key for r in records])
+        }
+        new_ids, changed_ids = set(), set()
+        for record in records:
+            path = self.folder / record.file
+            try:
+                sha256 = sha256_of(path)
+            except OSError as error:
+                raise BadImage(
+                    f'line {record.line}: image "{record.file}": {error.strerror}'
+                ) from None
+            if record.sha256 and record.sha256 != sha256:
+                raise BadImage(
+                    f'line {record.line}: image "{record.file}": its checksum is {sha256}, '
+                    f"not {record.sha256}: the file is damaged or not the one exported"
+                )
+            texts = {"title": record.title, "alt": record.alt}
+            texts |= {name: getattr(record, name) for name in ("caption", "credit")}
+            texts = {name: value for name, value in texts.items() if present(value)}
+            image = existing.get(record.key)
+            if image is None:
+                image = LibraryImage(key=record.key, **texts)
+                image.image = self.library_file(record, path)
+                image.save()
+                new_ids.add(image.pk)
+                self.library[record.key] = image.pk
+                continue
+            differs = [name for name, value in texts.items() if getattr(image, name) != value]
+            for name in differs:
+                setattr(image, name, texts[name])
+            if not self.same_library_file(image, sha256):
+                content = self.library_file(record, path)
+                if not same_file(image.image, content):
+                    image.image = content
+                    differs.append("image")
+            if differs:
+                image.save(update_fields=differs)
+                changed_ids.add(image.pk)
+        labels = {self.library[r.key]: r.title for r in records}
+        self.count(batch, "image", records, new_ids, changed_ids, labels.get)
+
+    def library_file(self, record, path):
+        try:
+            return load_image(path)
+        except (OSError, ValidationError) as error:
+            message = error.strerror if isinstance(error, OSError) else error.messages[0]
+            raise BadImage(f'line {record.line}: image "{record.file}": {message}') from None
+
+    @staticmethod
+    def same_library_file(image, sha256):
+        """Whether the stored file has this checksum (a missing file has none)."""
+        try:
+            with image.image.storage.open(image.image.name, "rb") as handle:
+                digest = hashlib.sha256()
+                for block in iter(lambda: handle.read(1 << 16), b""):
+                    digest.update(block)
+        except (OSError, ValueError):
+            return False
+        return digest.hexdigest() == sha256
 
     def write_person_lines(self, records, batch):
         touched, named = batch[0], batch[3]
@@ -1100,7 +1245,7 @@ def check(path):
     """Every problem in the file, without writing: bad lines, unknown keys and references to
     slugs found neither in the file nor in the database (for ``--strict``)."""
     parser, problems = Parser(), []
-    references = []
+    references, figures = [], []
     for number, text in read_lines(path):
         result = parser.parse(number, text)
         if isinstance(result, ParseError):
@@ -1109,8 +1254,15 @@ def check(path):
         if result is not None and result.unknown:
             problems.append(ParseError(number, unknown_keys(result).reason))
         image = getattr(result, "image", None) or getattr(result, "photo", None)
+        if isinstance(result, LibraryImageRecord):
+            image = result
         if image and image.file and not (Path(path).parent / image.file).is_file():
             problems.append(ParseError(number, f'image file "{image.file}" not found'))
+        if isinstance(result, PublicationRecord | OptionRecord | QuestionRecord):
+            for name in RICH_FIELDS[result.kind]:
+                html = getattr(result, name)
+                if present(html) and html:
+                    figures += [(number, value) for value in figure_values(sanitize_html(html))]
         for document in getattr(result, "documents", None) or ():
             if not (Path(path).parent / document.file).is_file():
                 problems.append(ParseError(number, f'document file "{document.file}" not found'))
@@ -1142,6 +1294,13 @@ def check(path):
     for number, what, kind, slug in references:
         if slug not in known[kind]:
             problems.append(ParseError(number, f'{what} "{slug}" not found'))
+    # An image line must come before the texts placing it: a later batch is written too late.
+    stored = {str(key) for key in LibraryImage.objects.values_list("key", flat=True)}
+    for number, value in dict.fromkeys(figures):
+        key = figure_key(value)
+        placed = key in stored or parser.seen["image"].get(key, number) < number
+        if not placed and (problem := figure_problem(value, ())):
+            problems.append(ParseError(number, problem))
     return sorted(problems, key=lambda p: p.line)
 
 

@@ -11,6 +11,7 @@ explicit empty value ("", [] or null) clears it.
 import json
 import posixpath
 import re
+import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, time
 
@@ -242,6 +243,22 @@ class SynonymRecord:
 
 
 @dataclass
+class LibraryImageRecord:
+    """An image of the library that texts place as figures, named by its key across sites."""
+
+    line: int
+    key: str
+    title: str
+    file: str
+    alt: str
+    sha256: str = ""
+    caption: object = ABSENT
+    credit: object = ABSENT
+    unknown: list = field(default_factory=list)
+    kind = "image"
+
+
+@dataclass
 class ParseError:
     line: int
     reason: str
@@ -277,6 +294,7 @@ MAX = {
     "languages": 200,
     "email": 254,
     "link_label": 60,
+    "image_title": 200,
 }
 
 
@@ -689,6 +707,29 @@ def _profile_links(data):
     return links
 
 
+def _library_image(line, data):
+    try:
+        key = str(uuid.UUID(_text(data, "key", max_length=36)))
+    except ValueError:
+        raise BadLine(f'"key" must be a UUID, not "{data["key"]}"') from None
+    path = _file(data)
+    if not path:
+        raise BadLine('missing required field "file"')
+    sha256 = (_text(data, "sha256", required=False, max_length=64) or "").lower()
+    if sha256 and not SHA256.fullmatch(sha256):
+        raise BadLine('"sha256" must be 64 hexadecimal digits')
+    return LibraryImageRecord(
+        line=line,
+        key=key,
+        title=_text(data, "title", max_length=MAX["image_title"]).strip(),
+        file=path,
+        alt=_text(data, "alt", max_length=MAX["alt"]),
+        sha256=sha256,
+        caption=_text(data, "caption", required=False, max_length=MAX["caption"]),
+        credit=_text(data, "credit", required=False, max_length=MAX["credit"]),
+    )
+
+
 def _term(kind, max_length):
     def parse(line, data):
         name = _text(data, "name", max_length=max_length).strip()
@@ -725,6 +766,7 @@ KINDS = {
     "topic": _term("topic", MAX["term"]),
     "region": _term("region", MAX["term"]),
     "person": _person,
+    "image": _library_image,
     "track": _term("track", MAX["term"]),
     "actor": _term("actor", MAX["actor"]),
     "question": _question,
@@ -751,6 +793,7 @@ KEYS = {
         "name", "role", "affiliation", "bio", "link", "photo", "institute_role", "expertise",
         "languages", "email", "show_email", "links",
     },
+    "image": {"key", "title", "file", "sha256", "alt", "caption", "credit"},
     "type": {"name", "description"},
     "topic": {"name", "description"},
     "region": {"name", "description", "parent"},
@@ -812,6 +855,7 @@ class Parser:
         earlier = self.seen[kind].get(record.key)
         if earlier is not None:
             what = "slug" if kind in ("publication", "option", "question") else "name"
+            what = "key" if kind == "image" else what
             return ParseError(number, f'duplicate {kind} {what} "{record.key}" (line {earlier})')
         self.seen[kind][record.key] = number
         return record

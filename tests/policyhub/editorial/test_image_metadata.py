@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image, ImageChops, ImageFile, ImageOps
 
+from policyhub.editorial.images import carries_only_pixels, without_metadata
 from publications.models import Person, Publication
 from tests.factories import (
     PHOTO_SECRETS,
@@ -202,3 +203,54 @@ def test_the_default_pixel_limit_refuses_a_36_megapixel_image_before_decoding_it
     assert form_errors(response)["hero_image"] == [
         "“camera.png” is 7,360 × 4,912 pixels; the limit is 25 megapixels."
     ]
+
+
+def encoded(format, image=None, **options):
+    buffer = BytesIO()
+    (image or gradient((120, 80))).save(buffer, format, **options)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("format", "options"),
+    [
+        ("JPEG", {}),
+        ("JPEG", {"progressive": True}),
+        ("JPEG", {"restart_marker_blocks": 2}),
+        ("JPEG", {"icc_profile": b"profile"}),
+        ("WEBP", {}),
+        ("WEBP", {"lossless": True, "icc_profile": b"profile"}),
+    ],
+)
+def test_a_file_with_nothing_to_remove_is_recognised(format, options):
+    data = encoded(format, **options)
+
+    assert carries_only_pixels(data, format)
+    # What without_metadata makes of it is such a file too.
+    upload = SimpleUploadedFile(f"x.{format.lower()}", data)
+    assert carries_only_pixels(without_metadata(upload).read(), format)
+
+
+@pytest.mark.parametrize(
+    ("format", "options", "after"),
+    [
+        ("JPEG", {"exif": photo_exif()}, b""),
+        ("JPEG", {"comment": b"at the harbour"}, b""),
+        ("JPEG", {"xmp": b"<x/>"}, b""),
+        ("JPEG", {}, b"at the harbour"),  # data after the image's end
+        ("WEBP", {"exif": photo_exif()}, b""),
+        ("WEBP", {"xmp": b"<x/>"}, b""),
+        ("WEBP", {}, b"XTRA\x02\x00\x00\x00ab"),
+        ("PNG", {}, b""),  # re-encoding a PNG is lossless: it always goes through it
+    ],
+)
+def test_a_file_with_anything_else_is_not(format, options, after):
+    assert not carries_only_pixels(encoded(format, **options) + after, format)
+
+
+def test_a_damaged_file_is_not_taken_as_clean():
+    data = encoded("JPEG")
+
+    assert not carries_only_pixels(data[: len(data) // 2], "JPEG")
+    assert not carries_only_pixels(b"\xff\xd8\xff", "JPEG")
+    assert not carries_only_pixels(encoded("WEBP")[:-3], "WEBP")

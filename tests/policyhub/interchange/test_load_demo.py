@@ -15,6 +15,8 @@ from django.utils.html import strip_tags
 from taggit.models import Tag
 
 from options.models import Actor, OptionSource, PolicyOption, PolicyQuestion, Track
+from policyhub.editorial.models import LibraryImage
+from policyhub.editorial.rendering import render_rich_text
 from policyhub.editorial.richtext import sanitize_html
 from policyhub.interchange.management.commands import load_demo
 from policyhub.pages.models import HomeSlot
@@ -251,7 +253,7 @@ def empty_the_database():
     for model in (OptionSource, PolicyOption, Publication, PolicyQuestion, Track, Actor):
         model.objects.all().delete()
     Region.objects.filter(parent__isnull=False).delete()
-    for model in (Person, Region, Topic, PublicationType, Tag, Synonym):
+    for model in (Person, Region, Topic, PublicationType, Tag, Synonym, LibraryImage):
         model.objects.all().delete()
 
 
@@ -264,11 +266,13 @@ def test_the_demo_is_loaded_by_the_importer(monkeypatch):
     assert load_demo.DEMO_FILE.suffix == ".jsonl"
 
 
-def test_the_demo_round_trip_is_byte_identical(tmp_path):
+def test_the_demo_round_trip_is_byte_identical(tmp_path, settings):
     run()
     first = export_demo(tmp_path / "first.jsonl")
+    assert '"kind": "image"' in first.decode() and "<figure data-image=" in first.decode()
     empty_the_database()
     assert not Publication.objects.exists() and not Person.objects.exists()
+    settings.MEDIA_ROOT = tmp_path / "other-media"  # the figure's file comes from the export
     call_command(
         "import_content",
         str(tmp_path / "first.jsonl"),
@@ -292,6 +296,7 @@ def test_the_demo_export_means_what_was_loaded(tmp_path, demo):
         "topic": 7,
         "region": 8,
         "person": 11,
+        "image": 1,
         "track": 7,
         "actor": 8,
         "question": 1,
@@ -317,3 +322,13 @@ def test_the_demo_export_means_what_was_loaded(tmp_path, demo):
     assert find(exported, "region", "name", "Sahel")["parent"] == "Africa"
     travel = find(exported, "option", "slug", "lift-travel-ban-for-humanitarian-access")
     assert travel["conditions"] == "borders reopen" and travel["sources"][0]["quote"]
+
+
+def test_the_demo_places_a_figure_from_its_library(demo):
+    figure = LibraryImage.objects.get()
+    publication = Publication.objects.get(slug="sequencing-sanctions-relief")
+
+    assert f'<figure data-image="{figure.pk}"></figure>' in publication.body
+    assert figure.renditions and figure.alt.startswith("A row of four boxes")
+    html = str(render_rich_text(publication.body))
+    assert "<figcaption" in html and html.count("<figure") == 1

@@ -71,8 +71,9 @@ class LibraryImageAdmin(ImageFilesAdminMixin, admin.ModelAdmin):
     list_display = ["title", "figure_number", "alt", "credit", "created_at"]
     search_fields = ["title", "alt", "caption", "credit"]
     date_hierarchy = "created_at"
-    fields = ["title", "image", "alt", "caption", "credit", "shown_in"]
-    readonly_fields = ["shown_in"]
+    fields = ["title", "image", "alt", "caption", "credit", "shown_in", "key"]
+    # The key names the image in export files (figures there name it so, not by number).
+    readonly_fields = ["shown_in", "key"]
 
     @admin.display(description="Number (for the figure button)", ordering="pk")
     def figure_number(self, image):

@@ -451,7 +451,12 @@ class LibraryImage(models.Model):
     credit = models.CharField(max_length=300, blank=True)
     # The image's name across sites: an exported text names its figures by key, because the
     # numbers of one site's library mean other images, or none, on another.
-    key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    key = models.UUIDField(
+        default=uuid.uuid4,
+        unique=True,
+        editable=False,
+        help_text="Names the image in exported files, whatever its number on another site.",
+    )
     # Written on save from the image (editorial/images.py), never by hand.
     renditions = models.JSONField(default=dict, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)

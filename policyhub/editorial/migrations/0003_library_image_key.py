@@ -27,6 +27,11 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="libraryimage",
             name="key",
-            field=models.UUIDField(default=uuid.uuid4, editable=False, unique=True),
+            field=models.UUIDField(
+                default=uuid.uuid4,
+                editable=False,
+                help_text="Names the image in exported files, whatever its number on another site.",
+                unique=True,
+            ),
         ),
     ]

@@ -7,12 +7,15 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.urls import reverse
 
 from options.models import PolicyOption, PolicyQuestion
 from policyhub.editorial.models import LibraryImage
+from policyhub.editorial.pending import pending_for, publish_pending
 from policyhub.editorial.rendering import render_rich_text
 from policyhub.interchange.importing import import_file
 from publications.models import Publication
+from tests.admin_forms import change_form_data
 from tests.factories import (
     CHART_KEY,
     PHOTO_SECRETS,
@@ -27,6 +30,7 @@ from tests.factories import (
     photo_with_metadata,
     publication_line,
 )
+from tests.workflow_forms import PUBLISH_CHANGES
 
 pytestmark = pytest.mark.django_db
 
@@ -297,3 +301,56 @@ def test_the_imported_revision_places_the_local_image(write_jsonl, image_beside)
     revision = Publication.history.get()
     assert revision.body == figure(chart.pk)
     assert chart.alt in str(render_rich_text(revision.body))
+
+
+def test_a_restored_imported_revision_shows_its_figure_again(
+    write_jsonl, image_beside, admin_client
+):
+    image_beside()
+    run(write_jsonl(library_image_line(), publication_line("a", body=f"<p>Text</p>{figure()}")))
+    publication = Publication.objects.get(slug="a")
+    imported = publication.history.get()
+    url, data = change_form_data(admin_client, publication)
+    data["body"] = "<p>Text without the figure</p>"
+    assert admin_client.post(url, {**data, **PUBLISH_CHANGES}).status_code == 302
+
+    restore = reverse(
+        "admin:publications_publication_restore", args=[publication.pk, imported.history_id]
+    )
+    assert admin_client.post(restore).status_code == 302
+    pending = pending_for(publication)
+    preview = admin_client.get(
+        reverse("publications:preview", args=[publication.pk]), {"version": "pending"}
+    )
+    publish_pending(publication, pending)
+
+    chart = LibraryImage.objects.get()
+    publication.refresh_from_db()
+    assert publication.body == f"<p>Text</p>{figure(chart.pk)}"
+    assert chart.alt in preview.content.decode()
+    assert chart.alt in admin_client.get(publication.get_absolute_url()).content.decode()
+
+
+def test_an_image_placed_from_a_later_batch_is_found(write_jsonl, image_beside):
+    image_beside()
+    path = write_jsonl(library_image_line(), publication_line("a", body=figure()))
+
+    report = import_file(path, batch_size=1, progress=True)
+
+    assert report.ok
+    chart = LibraryImage.objects.get()
+    assert Publication.objects.get(slug="a").body == figure(chart.pk)
+
+
+def test_a_missing_image_file_is_reported_and_its_batch_not_written(write_jsonl):
+    path = write_jsonl(library_image_line(), publication_line("a", body=figure()))
+
+    report = import_file(path, progress=True)
+
+    assert [str(p) for p in report.problems] == [
+        'line 1: lines 1-2 not written (rolled back): line 1: image "images/chart.png": '
+        "No such file or directory"
+    ]
+    assert not LibraryImage.objects.exists() and not Publication.objects.exists()
+    with pytest.raises(CommandError, match="nothing was imported"):
+        run(path, "--strict")

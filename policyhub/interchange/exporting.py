@@ -8,7 +8,6 @@ documented order; UTF-8 without escapes. Empty values are left out: importing th
 site that has a value keeps it, as an absent key leaves a value alone.
 """
 
-import hashlib
 import json
 import shutil
 from datetime import UTC
@@ -18,6 +17,7 @@ from django.db.models import Prefetch
 
 from options.models import Actor, OptionSource, PolicyOption, PolicyQuestion, Track
 from policyhub.documents.models import PublicationDocument
+from policyhub.documents.pdf import checksum
 from policyhub.editorial.models import LibraryImage
 from policyhub.editorial.richtext import replace_figures
 from policyhub.search.models import Synonym
@@ -122,16 +122,14 @@ def library_image_lines(images):
         path = images.path(library_image.image)
         if path is None:
             continue  # its file is gone from the storage: nothing to import
-        digest = hashlib.sha256()
         with open(images.folder / path, "rb") as handle:
-            for block in iter(lambda: handle.read(1 << 16), b""):
-                digest.update(block)
+            sha256 = checksum(handle)
         yield line(
             "image",
             key=str(library_image.key),
             title=library_image.title,
             file=path,
-            sha256=digest.hexdigest(),
+            sha256=sha256,
             alt=library_image.alt,
             caption=library_image.caption,
             credit=library_image.credit,

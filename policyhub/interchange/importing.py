@@ -10,7 +10,6 @@ Each publication or option created or changed gets one revision ("Imported from 
 in bulk once the links are in, so its relations snapshot shows them.
 """
 
-import hashlib
 import uuid
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -349,14 +348,6 @@ def load_image(path):
     return copy
 
 
-def sha256_of(path):
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 16), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def figure_key(value):
     """A figure's image key in canonical form, or None if the value is not a key."""
     try:
@@ -381,6 +372,17 @@ def figure_problem(value, known):
 
 # The rich text fields of each kind, whose figures name library images.
 RICH_FIELDS = {"publication": ("body",), "option": ("description",), "question": ("context",)}
+
+
+def figures_in(record):
+    """{field: sanitised text} of a record's rich text that holds figures; a text without the
+    tag is not sanitised here (that happens once, on save)."""
+    texts = {}
+    for name in RICH_FIELDS[record.kind]:
+        html = getattr(record, name)
+        if present(html) and "<figure" in html.lower():
+            texts[name] = sanitize_html(html)
+    return texts
 
 
 def same_file(field_file, content):
@@ -605,13 +607,12 @@ class Importer:
         written (its figures would show nothing, or another image)."""
         kept = []
         for record in records:
-            problems, texts = [], {}
-            for name in RICH_FIELDS[record.kind]:
-                html = getattr(record, name)
-                if present(html) and html:
-                    texts[name] = sanitize_html(html)
-                    values = figure_values(texts[name])
-                    problems += [figure_problem(value, self.library) for value in values]
+            texts = figures_in(record)
+            problems = [
+                figure_problem(value, self.library)
+                for html in texts.values()
+                for value in figure_values(html)
+            ]
             if problems := list(dict.fromkeys(p for p in problems if p)):
                 self.report.bad_lines += [ParseError(record.line, p) for p in problems]
                 continue
@@ -634,7 +635,8 @@ class Importer:
         for record in records:
             path = self.folder / record.file
             try:
-                sha256 = sha256_of(path)
+                with open(path, "rb") as handle:
+                    sha256 = checksum(handle)
             except OSError as error:
                 raise BadImage(
                     f'line {record.line}: image "{record.file}": {error.strerror}'
@@ -681,12 +683,9 @@ class Importer:
         """Whether the stored file has this checksum (a missing file has none)."""
         try:
             with image.image.storage.open(image.image.name, "rb") as handle:
-                digest = hashlib.sha256()
-                for block in iter(lambda: handle.read(1 << 16), b""):
-                    digest.update(block)
+                return checksum(handle) == sha256
         except (OSError, ValueError):
             return False
-        return digest.hexdigest() == sha256
 
     def write_person_lines(self, records, batch):
         touched, named = batch[0], batch[3]
@@ -1259,10 +1258,8 @@ def check(path):
         if image and image.file and not (Path(path).parent / image.file).is_file():
             problems.append(ParseError(number, f'image file "{image.file}" not found'))
         if isinstance(result, PublicationRecord | OptionRecord | QuestionRecord):
-            for name in RICH_FIELDS[result.kind]:
-                html = getattr(result, name)
-                if present(html) and html:
-                    figures += [(number, value) for value in figure_values(sanitize_html(html))]
+            for html in figures_in(result).values():
+                figures += [(number, value) for value in figure_values(html)]
         for document in getattr(result, "documents", None) or ():
             if not (Path(path).parent / document.file).is_file():
                 problems.append(ParseError(number, f'document file "{document.file}" not found'))

@@ -354,3 +354,16 @@ def test_a_missing_image_file_is_reported_and_its_batch_not_written(write_jsonl)
     assert not LibraryImage.objects.exists() and not Publication.objects.exists()
     with pytest.raises(CommandError, match="nothing was imported"):
         run(path, "--strict")
+
+
+def test_a_batch_rolled_back_later_leaves_no_library_file(write_jsonl, image_beside, settings):
+    image_beside()
+    path = write_jsonl(
+        library_image_line(),
+        publication_line("a", body=figure(), image={"file": "images/gone.png", "alt": "x"}),
+    )
+
+    report = import_file(path, progress=True)
+
+    assert "not written (rolled back)" in str(report.problems[0])
+    assert not LibraryImage.objects.exists() and stored_files(settings) == []

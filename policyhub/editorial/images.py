@@ -209,69 +209,31 @@ def without_metadata(upload, info=None, image=None):
     return copy
 
 
-# JPEG markers an image made by ``without_metadata`` may hold: tables, frame and scan headers,
-# restarts; JFIF, ICC profile and Adobe colour segments are told apart by their content.
-_JPEG_TABLES = {0xC4, 0xDB, 0xDD} | (set(range(0xC0, 0xD0)) - {0xC8, 0xCC})
-_JPEG_KEPT_APPS = {0xE0: b"JFIF\0", 0xE2: b"ICC_PROFILE\0", 0xEE: b"Adobe"}
-_WEBP_CHUNKS = {b"VP8 ", b"VP8L", b"VP8X", b"ALPH", b"ICCP"}
-
-
-def _jpeg_only_pixels(data):
-    if not data.startswith(b"\xff\xd8"):
-        return False
-    at, in_scan = 2, False
-    while at < len(data) - 1:
-        if in_scan:
-            # Entropy-coded data: a marker is 0xFF followed by neither 0 (a stuffed 0xFF),
-            # a restart nor another fill byte.
-            at = data.find(b"\xff", at)
-            if not 0 <= at < len(data) - 1:
-                return False
-            marker = data[at + 1]
-            if marker == 0 or 0xD0 <= marker <= 0xD7 or marker == 0xFF:
-                at += 1 if marker == 0xFF else 2
-                continue
-        elif data[at] != 0xFF:
-            return False
-        marker = data[at + 1]
-        if marker == 0xD9:  # the end, with nothing after it
-            return at + 2 == len(data)
-        length = int.from_bytes(data[at + 2 : at + 4], "big")
-        segment = data[at + 4 : at + 2 + length]
-        if marker in _JPEG_KEPT_APPS:
-            if not segment.startswith(_JPEG_KEPT_APPS[marker]):
-                return False
-        elif marker != 0xDA and marker not in _JPEG_TABLES:
-            return False  # EXIF, XMP, IPTC, a comment, any other application segment
-        in_scan = marker == 0xDA
-        at += 2 + length
-    return False
-
-
-def _webp_only_pixels(data):
-    if len(data) < 12 or data[:4] != b"RIFF" or data[8:12] != b"WEBP":
-        return False
-    if int.from_bytes(data[4:8], "little") + 8 != len(data):
-        return False
-    at = 12
-    while at < len(data):
-        chunk, size = data[at : at + 4], int.from_bytes(data[at + 4 : at + 8], "little")
-        if chunk not in _WEBP_CHUNKS:
-            return False  # EXIF, XMP, animation frames, anything unknown
-        at += 8 + size + (size % 2)
-    return at == len(data)
+# The application segments a JPEG made by ``without_metadata`` may hold, by their content.
+_JPEG_KEPT_SEGMENTS = {"APP0": b"JFIF\0", "APP2": b"ICC_PROFILE\0", "APP14": b"Adobe"}
 
 
 def carries_only_pixels(data, format):
     """Whether a JPEG or WebP file holds nothing ``without_metadata`` would remove (only its
     image, colour profile and transparency), so it may be stored as it is: re-encoding a lossy
     format again would change its bytes, and lose quality, every time. Always false for other
-    formats, whose re-encoding is lossless."""
-    if format == "JPEG":
-        return _jpeg_only_pixels(data)
-    if format == "WEBP":
-        return _webp_only_pixels(data)
-    return False
+    formats, whose re-encoding is lossless. Read from Pillow's parse of the headers."""
+    if format not in ("JPEG", "WEBP"):
+        return False
+    try:
+        with Image.open(BytesIO(data)) as image:
+            if image.format != format or {"exif", "xmp", "comment"} & image.info.keys():
+                return False
+            if format == "JPEG":
+                # Nothing after the image's end, and no segment but the colour ones.
+                return data.endswith(b"\xff\xd9") and all(
+                    name in _JPEG_KEPT_SEGMENTS and segment.startswith(_JPEG_KEPT_SEGMENTS[name])
+                    for name, segment in image.applist
+                )
+            # A WebP file is one RIFF chunk: its declared size covers every byte.
+            return int.from_bytes(data[4:8], "little") + 8 == len(data)
+    except (OSError, ValueError, SyntaxError):
+        return False
 
 
 # Files written during a save ------------------------------------------------------------------

@@ -151,7 +151,7 @@ def test_a_file_that_is_not_a_pdf_is_refused_with_the_upload_message(tmp_path, c
     (tmp_path / "notes.pdf").write_text("just words")
     with pytest.raises(CommandError):
         import_file(path)
-    assert "“notes.pdf” is not a PDF file" in capsys.readouterr().err
+    assert "“notes.pdf” is not a document this library accepts" in capsys.readouterr().err
     assert not Document.objects.exists()
 
 

@@ -67,7 +67,12 @@ HEADING = re.compile(r"^(heading \d|title)$", re.IGNORECASE)
 
 
 class TooLarge(Exception):
-    """More was unpacked than the settings allow."""
+    """More was unpacked than the settings allow, or a part that is a few KB in real files
+    (``part``) is over ``SMALL_PART_BYTES``."""
+
+    def __init__(self, part=None):
+        super().__init__(part)
+        self.part = part
 
 
 class TimeUp(Exception):
@@ -142,7 +147,16 @@ def _damaged(name, kind="a document"):
     )
 
 
-def _bomb(name):
+def _bomb(name, part=None):
+    if part:
+        return _refuse(
+            "“%(name)s” holds a part (%(part)s) over %(limit)s where real files have a few KB: "
+            "it is refused as a zip bomb.",
+            "document_bomb",
+            name,
+            part=part,
+            limit=megabytes(SMALL_PART_BYTES),
+        )
     return _refuse(
         "“%(name)s” unpacks to more than %(limit)s: it is refused as a zip bomb.",
         "document_bomb",
@@ -160,9 +174,11 @@ def _too_many_entries(name):
     )
 
 
+KINDS = {DOCX: "a DOCX file", XLSX: "an XLSX file", EPUB: "an EPUB file"}
+
+
 def _kind_from_name(name):
-    extension = posixpath.splitext(name)[1].lower().lstrip(".")
-    return f"a {FORMATS[extension][0]} file" if extension in (DOCX, XLSX, EPUB) else "a document"
+    return KINDS.get(posixpath.splitext(name)[1].lower().lstrip("."), "a document")
 
 
 def _ole_refusal(file, name):
@@ -246,8 +262,8 @@ class Archive:
         """A file-like reader of ``path`` that stops at the limits."""
         return _Counted(self, self.zip.open(self.infos[path]))
 
-    def read(self, path, limit=SMALL_PART_BYTES):
-        if self.infos[path].file_size > limit:
+    def read(self, path):
+        if self.infos[path].file_size > SMALL_PART_BYTES:
             raise TooLarge(path)
         with self.open(path) as stream:
             return stream.read()
@@ -271,7 +287,7 @@ class _Counted(io.RawIOBase):
         data = self.stream.read(CHUNK if size is None or size < 0 else min(size, CHUNK))
         self.archive.left -= len(data)
         if self.archive.left < 0:
-            raise TooLarge(self.archive.name)
+            raise TooLarge
         return data
 
     def readinto(self, buffer):
@@ -285,6 +301,8 @@ class _Counted(io.RawIOBase):
 
 
 def _read_zip(file, name):
+    # What a damaged file is called: from its name until its content says.
+    kind = _kind_from_name(name)
     try:
         try:
             archive = Archive(file, name)
@@ -300,7 +318,7 @@ def _read_zip(file, name):
                     "unsupported_format",
                     name,
                 )
-            kind = f"a {FORMATS[file_type][0]} file"
+            kind = KINDS[file_type]
             try:
                 parts, complete, title, author = reader(archive, main)
             except (KeyError, StopIteration):
@@ -313,8 +331,8 @@ def _read_zip(file, name):
                 "unsafe_xml",
                 name,
             ) from None
-        except TooLarge:
-            raise _bomb(name) from None
+        except TooLarge as error:
+            raise _bomb(name, error.part) from None
         except (
             zipfile.BadZipFile,
             zipfile.LargeZipFile,
@@ -322,10 +340,10 @@ def _read_zip(file, name):
             EOFError,
             NotImplementedError,
         ):
-            raise _damaged(name, _kind_from_name(name)) from None
+            raise _damaged(name, kind) from None
         except (OSError, ValueError, struct.error, RecursionError):
             logger.info("Refused %s: not readable as a zip", name, exc_info=True)
-            raise _damaged(name, _kind_from_name(name)) from None
+            raise _damaged(name, kind) from None
     finally:
         file.seek(0)
     return _info(file, file_type, parts, complete, title, author)
@@ -348,7 +366,7 @@ def _ooxml_type(archive, name):
         if file_type and _local(override.tag) == "Override":
             main = override.get("PartName", "").lstrip("/")
             if not archive.has(main):
-                raise _damaged(name, f"a {FORMATS[file_type][0]} file")
+                raise _damaged(name, KINDS[file_type])
             return file_type, main
     raise _refuse(
         "“%(name)s” is an office file of another kind (a template, a macro-enabled file or "
@@ -577,7 +595,7 @@ class _Text(HTMLParser):
 
 def _epub(archive, main=None):
     """Text by chapter, in reading (spine) order: "chapter 3"."""
-    if archive.read("mimetype", 100).strip() != b"application/epub+zip":
+    if archive.read("mimetype").strip() != b"application/epub+zip":
         raise KeyError("mimetype")
     container = archive.xml("META-INF/container.xml")
     rootfile = next(e for e in container.iter() if _local(e.tag) == "rootfile")

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from policyhub.documents import formats
 from policyhub.documents.formats import read_document
 from policyhub.documents.models import Document
 from policyhub.search import search
@@ -200,8 +201,8 @@ def _zip_bomb_entries():
             "“old.xls” is an old Word or Excel file (.doc, .xls) or a protected one",
         ),
         ("cut.docx", DOCX[: len(DOCX) // 2], f"“cut.docx” {DAMAGED}: it cannot be read as a DOCX"),
-        ("cut.xlsx", XLSX[:-30], f"“cut.xlsx” {DAMAGED}: it cannot be read as a XLSX"),
-        ("cut.epub", EPUB[:-100], f"“cut.epub” {DAMAGED}: it cannot be read as a EPUB"),
+        ("cut.xlsx", XLSX[:-30], f"“cut.xlsx” {DAMAGED}: it cannot be read as an XLSX"),
+        ("cut.epub", EPUB[:-100], f"“cut.epub” {DAMAGED}: it cannot be read as an EPUB"),
         (
             "big.docx",
             make_zip(_zip_bomb_entries()),
@@ -330,3 +331,9 @@ def test_a_large_part_is_streamed_not_held(settings):
     peak = peak_memory(lambda: found.append(read_document(SimpleUploadedFile("big.docx", data))))
     assert len(found[0].page_texts) == 5 and not found[0].text_complete
     assert peak < 10 * 1024 * 1024
+
+
+def test_an_index_part_far_larger_than_real_ones_is_refused(settings, monkeypatch):
+    monkeypatch.setattr(formats, "SMALL_PART_BYTES", 100)
+    with pytest.raises(ValidationError, match=r"holds a part \(\[Content_Types\].xml\) over 100"):
+        read_document(SimpleUploadedFile("a.docx", DOCX))

@@ -63,7 +63,10 @@ SMALL_PART_BYTES = 10 * 1024 * 1024
 # A central directory entry is 46 bytes and a name; more than this a file is not a document.
 DIRECTORY_BYTES_PER_ENTRY = 1024
 CHUNK = 64 * 1024
-HEADING = re.compile(r"^(heading \d|title)$", re.IGNORECASE)
+# What the csv module's sniffer guesses the delimiter from.
+CSV_SAMPLE = 16 * 1024
+# A heading style's name in styles.xml ("heading 1"), or its id when there is no styles.xml.
+HEADING = re.compile(r"^(heading ?\d|title)$", re.IGNORECASE)
 
 
 class TooLarge(Exception):
@@ -652,39 +655,11 @@ def _read_csv(file, name):
     """UTF-8 text (a BOM is allowed) that the csv module parses strictly; text in parts of
     whole rows, "rows 2–480". Other encodings are refused, since any bytes decode as Latin-1
     or Windows-1252 and a wrong guess would index garbage."""
-    deadline = time.monotonic() + settings.DOCUMENT_EXTRACTION_SECONDS
-    parts, complete, rows, first, pending, length = Parts(), True, 0, 1, [], 0
-
-    def flush(last):
-        parts.start(f"rows {first}–{last}" if last > first else f"row {first}")
-        parts.add(" ".join(pending))
-
     raw = getattr(file, "file", file)
     raw.seek(0)
     text = io.TextIOWrapper(raw, encoding="utf-8-sig", errors="strict", newline="")
     try:
-        sample = text.read(CHUNK)
-        try:
-            dialect = csv.Sniffer().sniff(sample, delimiters=",;\t|")
-        except csv.Error:
-            dialect = csv.excel
-        text.seek(0)
-        for row in csv.reader(text, dialect, strict=True):
-            rows += 1
-            line = " ".join(row)
-            if "\x00" in line:
-                # Text never holds NUL: this is a binary file that happens to decode.
-                raise UnicodeDecodeError("utf-8", b"\x00", 0, 1, "NUL in text")
-            if pending and length + len(line) > MAX_PAGE_CHARS:
-                flush(rows - 1)
-                first, pending, length = rows, [], 0
-            pending.append(line)
-            length += len(line) + 1
-            if parts.full or (rows % 1000 == 0 and time.monotonic() > deadline):
-                complete = False
-                break
-        if pending:
-            flush(rows)
+        rows, parts, complete = _csv_parts(text, _dialect(text.read(CSV_SAMPLE)))
     except UnicodeDecodeError:
         raise _refuse(
             "“%(name)s” is not UTF-8 text: save it from your spreadsheet as “CSV UTF-8” "
@@ -704,4 +679,44 @@ def _read_csv(file, name):
         file.seek(0)
     if rows == 0:
         raise _refuse("“%(name)s” is empty.", "empty_document", name)
-    return _info(file, CSV, parts.result(), complete and not parts.full)
+    return _info(file, CSV, parts, complete)
+
+
+def _dialect(sample):
+    """Excel's CSV with the delimiter the sniffer finds in ``sample``. Only the delimiter: its
+    guesses about quoting come from a sample where doubled quotes may not yet appear, and a
+    wrong one silently misreads the rest."""
+    try:
+        delimiter = csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
+    except csv.Error:
+        return csv.excel
+    return type("Sniffed", (csv.excel,), {"delimiter": delimiter})
+
+
+def _csv_parts(text, dialect):
+    """(rows read, named parts, complete) of ``text`` read from its start as ``dialect``."""
+    deadline = time.monotonic() + settings.DOCUMENT_EXTRACTION_SECONDS
+    parts, complete, rows, first, pending, length = Parts(), True, 0, 1, [], 0
+
+    def flush(last):
+        parts.start(f"rows {first}–{last}" if last > first else f"row {first}")
+        parts.add(" ".join(pending))
+
+    text.seek(0)
+    for row in csv.reader(text, dialect, strict=True):
+        rows += 1
+        line = " ".join(row)
+        if "\x00" in line:
+            # Text never holds NUL: this is a binary file that happens to decode.
+            raise UnicodeDecodeError("utf-8", b"\x00", 0, 1, "NUL in text")
+        if pending and length + len(line) > MAX_PAGE_CHARS:
+            flush(rows - 1)
+            first, pending, length = rows, [], 0
+        pending.append(line)
+        length += len(line) + 1
+        if parts.full or (rows % 1000 == 0 and time.monotonic() > deadline):
+            complete = False
+            break
+    if pending:
+        flush(rows)
+    return rows, parts.result(), complete and not parts.full

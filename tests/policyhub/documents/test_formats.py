@@ -337,3 +337,18 @@ def test_an_index_part_far_larger_than_real_ones_is_refused(settings, monkeypatc
     monkeypatch.setattr(formats, "SMALL_PART_BYTES", 100)
     with pytest.raises(ValidationError, match=r"holds a part \(\[Content_Types\].xml\) over 100"):
         read_document(SimpleUploadedFile("a.docx", DOCX))
+
+
+def test_a_semicolon_csv_is_read_by_its_delimiter():
+    data = "Région;Tonnes\nNord;12\n".encode()
+    info = read_document(SimpleUploadedFile("tonnes.csv", data))
+    assert info.page_texts == ["Région Tonnes Nord 12"]
+
+
+def test_quotes_doubled_only_past_the_sniffed_sample_are_read():
+    # The first 16 KB never double a quote, so the sniffer guesses they are not doubled; only
+    # its delimiter is used.
+    rows = "".join(f'{n},"plain, quoted"\n' for n in range(1000))
+    data = (rows + 'last,"she said ""no"""\n').encode()
+    info = read_document(SimpleUploadedFile("notes.csv", data))
+    assert info.page_texts[-1].endswith('last she said "no"')

@@ -2,6 +2,7 @@
 read from the file, the text found by search with the part it is in, and every hostile or broken
 file refused with its message and nothing left behind."""
 
+import io
 import tracemalloc
 import zipfile
 
@@ -142,7 +143,8 @@ def test_the_parsed_type_wins_over_the_name(admin_client):
 
 
 def test_a_long_section_is_split_under_the_same_name(admin_client):
-    upload(admin_client, "long.docx", make_docx([("Heading1", "Annex")] + ["word " * 3000] * 10))
+    paragraphs = [("Heading1", "Annex")] + ["word " * 3000] * 10 + ["endless " * 20_000]
+    upload(admin_client, "long.docx", make_docx(paragraphs))
     document = Document.objects.get()
     assert len(document.page_texts) > 1
     assert set(document.part_names) == {"the section “Annex”"}
@@ -160,16 +162,33 @@ def test_text_stops_at_the_part_limit(admin_client, settings):
 
 def test_extraction_stops_at_its_time_limit(admin_client, settings):
     settings.DOCUMENT_EXTRACTION_SECONDS = 0
-    response = upload(admin_client, "long.docx", make_docx([f"Paragraph {n}" for n in range(600)]))
+    # Several reads' worth of XML: the clock is looked at after each.
+    data = make_docx([f"Paragraph {n}" for n in range(5000)])
+    response = upload(admin_client, "long.docx", data)
     assert response.status_code == 302
     document = Document.objects.get()
     assert not document.text_complete
-    assert "Paragraph 599" not in " ".join(document.page_texts)
+    assert "Paragraph 0" in document.page_texts[0]
+    assert "Paragraph 4999" not in " ".join(document.page_texts)
 
 
 NOT_ACCEPTED = "is not a document this library accepts: upload a PDF, DOCX, XLSX, CSV or EPUB"
 DAMAGED = "is damaged or incomplete (it may have been cut short while copying)"
 ENTITIES = "holds XML entity or external declarations, which office files never need"
+
+
+def replaced(data, name, content):
+    """The zip ``data`` with entry ``name`` holding ``content`` instead."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        entries = [(n, content if n == name else archive.read(n)) for n in archive.namelist()]
+    return make_zip(entries)
+
+
+EXTERNAL = (
+    '<?xml version="1.0"?><!DOCTYPE sst [<!ENTITY secret SYSTEM "file:///etc/passwd">]>'
+    '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    "<si><t>&secret;</t></si></sst>"
+)
 
 
 def _zip_bomb_entries():
@@ -229,6 +248,16 @@ def _zip_bomb_entries():
             f"“laughs.epub” {ENTITIES}",
         ),
         (
+            "laughs.xlsx",
+            replaced(XLSX, "xl/sharedStrings.xml", entity_bomb("sst")),
+            f"“laughs.xlsx” {ENTITIES}",
+        ),
+        (
+            "external.xlsx",
+            replaced(XLSX, "xl/sharedStrings.xml", EXTERNAL),
+            f"“external.xlsx” {ENTITIES}",
+        ),
+        (
             "latin.csv",
             "région,tonnes\nNord,12\n".encode("latin-1"),
             "“latin.csv” is not UTF-8 text: save it from your spreadsheet as “CSV UTF-8”",
@@ -271,6 +300,8 @@ def _zip_bomb_entries():
         "too-many-entries",
         "entity-bomb-docx",
         "entity-bomb-epub",
+        "entity-bomb-xlsx",
+        "external-entity-xlsx",
         "csv-encoding",
         "csv-quotes",
         "csv-empty",

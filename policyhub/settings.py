@@ -311,12 +311,16 @@ MAX_IMAGE_PIXELS = env.int("MAX_IMAGE_PIXELS", default=25_000_000)
 # server's own body limit (nginx client_max_body_size) should be a little above it.
 MAX_IMAGE_UPLOAD_SIZE = env.int("MAX_IMAGE_UPLOAD_SIZE", default=10 * 1024 * 1024)
 
-# Uploaded documents (PDFs): larger files are refused, more pages too (a page-count bomb costs
-# nothing: the count is read before the page tree). Text is extracted in the upload's request
-# for at most this many seconds; pages past that are kept without text.
+# Uploaded documents (PDF, DOCX, XLSX, CSV, EPUB): larger files are refused, more pages too (a
+# page-count bomb costs nothing: the count is read before the page tree). Text is extracted in
+# the upload's request for at most this many seconds; pages past that are kept without text.
 DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_BYTES", default=100 * 1024 * 1024)
 DOCUMENT_MAX_PAGES = env.int("DOCUMENT_MAX_PAGES", default=2000)
 DOCUMENT_EXTRACTION_SECONDS = env.float("DOCUMENT_EXTRACTION_SECONDS", default=20)
+# DOCX, XLSX and EPUB are zip files: one that declares or unpacks more bytes than this, or holds
+# more entries, is refused as a zip bomb (policyhub/documents/formats.py).
+DOCUMENT_MAX_UNPACKED_BYTES = env.int("DOCUMENT_MAX_UNPACKED_BYTES", default=500 * 1024 * 1024)
+DOCUMENT_MAX_ZIP_ENTRIES = env.int("DOCUMENT_MAX_ZIP_ENTRIES", default=10_000)
 # A cover is drawn in a process of its own, killed after this long or at this much memory
 # (policyhub/documents/covers.py): the document is then kept without one.
 DOCUMENT_COVER_SECONDS = env.float("DOCUMENT_COVER_SECONDS", default=10)

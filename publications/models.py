@@ -494,6 +494,12 @@ class Publication(Publishable):
             return list(self.document_attachments.all())
         return list(attachments_prefetch().queryset.filter(publication=self))
 
+    @property
+    def main_pdf_attachment(self):
+        """The first attached PDF (``citation_pdf_url``, RIS, BibTeX), or None: the other
+        types are not what those fields name."""
+        return next((a for a in self.attached_documents if a.document.is_pdf), None)
+
     def as_citation(self, url, pdf_url=""):
         """This publication as a ``citations.Work``; ``url`` is its absolute URL, ``pdf_url``
         that of its main document, if any."""

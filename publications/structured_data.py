@@ -120,7 +120,7 @@ def publication(request, item):
             "@type": "MediaObject",
             "name": f"{attachment.get_label_display()}: {attachment.document.title}",
             "contentUrl": absolute(request, attachment.document.get_absolute_url()),
-            "encodingFormat": "application/pdf",
+            "encodingFormat": attachment.document.content_type,
             "contentSize": attachment.document.size_label,
             "inLanguage": attachment.document.language,
         }

@@ -165,13 +165,9 @@ def with_authors(publications):
 
 
 def main_pdf_url(request, publication):
-    """The absolute URL of the publication's first document, or ""."""
-    attachments = publication.attached_documents
-    return (
-        request.build_absolute_uri(attachments[0].document.get_absolute_url())
-        if attachments
-        else ""
-    )
+    """The absolute URL of the publication's first PDF, or ""."""
+    main = publication.main_pdf_attachment
+    return request.build_absolute_uri(main.document.get_absolute_url()) if main else ""
 
 
 def render_article(context):

@@ -5,6 +5,7 @@ people only they use."""
 from datetime import timedelta
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
@@ -29,6 +30,7 @@ from tests.factories import (
     TrackFactory,
     pdf_upload,
 )
+from tests.office_files import make_xlsx
 
 pytestmark = pytest.mark.django_db
 
@@ -222,6 +224,21 @@ def test_documents_of_hidden_publications_never_reach_readers(client):
             cover_url = f"/documents/{document.pk}/cover-{item['width']}w.jpg"
             assert client.get(cover_url).status_code == 404
             assert client.get(f"/media/{item['name']}").status_code == 404
+
+    # Beyond PDF: a spreadsheet of a draft, under its own extension or another.
+    sheet = DocumentFactory(
+        title="Narwhal dossier tables",
+        file=SimpleUploadedFile("tables.xlsx", make_xlsx({"Okapi": [["Okapi findings number 9"]]})),
+    )
+    PublicationDocumentFactory(
+        publication=PublicationFactory(topics=[topic], tags=["doc-tag"], draft=True),
+        document=sheet,
+    )
+    assert sheet.get_absolute_url().endswith(".xlsx")
+    for extension in ("xlsx", "pdf", "csv"):
+        assert client.get(f"/documents/{sheet.pk}/{sheet.slug}.{extension}").status_code == 404
+    assert client.get(f"/media/{sheet.file.name}").status_code == 404
+    secrets.append(sheet)
 
     search_url = reverse("search:search")
     urls = [

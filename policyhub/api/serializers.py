@@ -172,13 +172,19 @@ class DocumentSerializer(serializers.ModelSerializer):
     id = serializers.IntegerField(source="document.pk")
     label = serializers.CharField(source="get_label_display")
     title = serializers.CharField(source="document.title")
-    pages = serializers.IntegerField(source="document.pages")
+    type = serializers.CharField(
+        source="document.content_type", help_text="The file's media type (application/pdf…)."
+    )
+    pages = serializers.SerializerMethodField(help_text="A PDF's pages; null for other types.")
     size = serializers.IntegerField(source="document.size", help_text="In bytes.")
-    url = DownloadURLField(help_text="The PDF.")
+    url = DownloadURLField(help_text="The file.")
 
     class Meta:
         model = PublicationDocument
-        fields = ["id", "label", "title", "pages", "size", "url"]
+        fields = ["id", "label", "title", "type", "pages", "size", "url"]
+
+    def get_pages(self, attachment) -> int | None:
+        return attachment.document.pages if attachment.document.is_pdf else None
 
 
 class PublicationDetailSerializer(PublicationSerializer):

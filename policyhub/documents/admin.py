@@ -51,12 +51,21 @@ def _on_published_content(document):
 
 @admin.register(Document)
 class DocumentAdmin(ImageFilesAdminMixin, admin.ModelAdmin):
-    list_display = ["title", "pages", "size_display", "language", "used_by", "created_at"]
-    list_filter = [UsedFilter, "language", "text_complete", "created_at"]
+    list_display = [
+        "title",
+        "file_type",
+        "pages_display",
+        "size_display",
+        "language",
+        "used_by",
+        "created_at",
+    ]
+    list_filter = [UsedFilter, "file_type", "language", "text_complete", "created_at"]
     search_fields = ["title", "description", "pdf_title", "pdf_author", "sha256"]
     date_hierarchy = "created_at"
     readonly_fields = [
-        "pages",
+        "file_type",
+        "pages_display",
         "size_display",
         "sha256",
         "pdf_title",
@@ -72,7 +81,8 @@ class DocumentAdmin(ImageFilesAdminMixin, admin.ModelAdmin):
             "Read from the file",
             {
                 "fields": [
-                    "pages",
+                    "file_type",
+                    "pages_display",
                     "size_display",
                     "sha256",
                     "pdf_title",
@@ -101,6 +111,11 @@ class DocumentAdmin(ImageFilesAdminMixin, admin.ModelAdmin):
                 )
             )
         )
+
+    @admin.display(description="pages", ordering="pages")
+    def pages_display(self, obj):
+        # Known for PDFs only: a spreadsheet or an e-book has no fixed pages.
+        return obj.pages if obj.is_pdf and obj.pages else "—"
 
     @admin.display(description="size", ordering="size")
     def size_display(self, obj):

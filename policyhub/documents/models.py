@@ -1,4 +1,5 @@
-"""Documents (report PDFs) and their ordered attachment to publications.
+"""Documents (report PDFs; DOCX, XLSX, CSV and EPUB files too) and their attachment to
+publications, in order.
 
 A document is shown to readers only through a publication that lists it: ``published()`` is
 "attached to at least one publication readers may see now", asked of the publications' own
@@ -21,7 +22,8 @@ from policyhub.editorial.images import delete_files_on_error, note_written
 from publications.models import Publication
 
 from .covers import cover_names, cover_picture, make_cover, render_first_page
-from .pdf import megabytes, read_pdf
+from .formats import FORMATS, PDF, read_document
+from .pdf import megabytes
 
 
 class DocumentStorage(LazyObject):
@@ -47,7 +49,8 @@ def get_document_storage():
 
 def document_path(instance, filename):
     stem = slugify(posixpath.splitext(posixpath.basename(filename))[0])[:80] or "document"
-    return timezone.now().strftime(f"%Y/%m/{stem}.pdf")
+    # The type read from the file, not the uploaded name, gives the extension.
+    return timezone.now().strftime(f"%Y/%m/{stem}.{instance.file_type or PDF}")
 
 
 def validate_new_document(value):
@@ -56,8 +59,8 @@ def validate_new_document(value):
     if not value or getattr(value, "_committed", True):
         return
     upload = getattr(value, "file", value)
-    if getattr(upload, "pdf_info", None) is None:
-        upload.pdf_info = read_pdf(upload)
+    if getattr(upload, "document_info", None) is None:
+        upload.document_info = read_document(upload)
 
 
 class DocumentFileField(models.FileField):
@@ -107,21 +110,31 @@ class Document(models.Model):
         upload_to=document_path,
         storage=get_document_storage,
         max_length=300,
-        help_text="A PDF. It is read when uploaded: pages, size, checksum and text.",
+        help_text="A PDF, DOCX, XLSX, CSV (UTF-8) or EPUB file. It is read when uploaded: "
+        "its type, size, checksum, text and (for a PDF) pages.",
+    )
+    file_type = models.CharField(
+        "type",
+        max_length=8,
+        choices=[(key, label) for key, (label, _) in FORMATS.items()],
+        default=PDF,
+        editable=False,
     )
     title = models.CharField(
         max_length=300, blank=True, help_text="Left empty: the PDF's own title, or its file name."
     )
     description = models.TextField(blank=True)
     language = models.CharField(max_length=8, choices=Language.choices, default=Language.ENGLISH)
-    # Read from the file when it is uploaded.
+    # Read from the file when it is uploaded. Pages are known for PDFs only (0 otherwise).
     pages = models.PositiveIntegerField(default=0, editable=False)
     size = models.PositiveBigIntegerField("size (bytes)", default=0, editable=False)
     sha256 = models.CharField("SHA-256", max_length=64, editable=False, db_index=True)
-    pdf_title = models.CharField("title in the PDF", max_length=300, blank=True, editable=False)
-    pdf_author = models.CharField("author in the PDF", max_length=300, blank=True, editable=False)
-    # One string per page, in order: search says on which page a phrase was found.
+    pdf_title = models.CharField("title in the file", max_length=300, blank=True, editable=False)
+    pdf_author = models.CharField("author in the file", max_length=300, blank=True, editable=False)
+    # The text in parts, in order: a PDF's pages, or the parts ``part_names`` names (a sheet,
+    # a chapter, rows): search says where a phrase was found.
     page_texts = models.JSONField(default=list, blank=True, editable=False)
+    part_names = models.JSONField(default=list, blank=True, editable=False)
     text_complete = models.BooleanField(
         default=True,
         editable=False,
@@ -160,7 +173,25 @@ class Document(models.Model):
             _delete_after_commit(self.file.storage, name)
 
     def get_absolute_url(self):
-        return reverse("documents:download", args=[self.pk, self.slug])
+        return reverse("documents:download", args=[self.pk, self.slug, self.file_type])
+
+    @property
+    def is_pdf(self):
+        return self.file_type == PDF
+
+    @property
+    def type_label(self):
+        return FORMATS[self.file_type][0]
+
+    @property
+    def content_type(self):
+        """The download's media type (JSON-LD's ``encodingFormat``)."""
+        return FORMATS[self.file_type][1]
+
+    def part_name(self, index):
+        """Where the text part ``index`` (from 0) is: "page 3", "the sheet “Budget”"."""
+        names = self.part_names or []
+        return names[index] if index < len(names) else f"page {index + 1}"
 
     @property
     def slug(self):
@@ -174,13 +205,15 @@ class Document(models.Model):
         # Drawn from the upload before it is stored (storing may move a temporary file), then
         # the file is stored (what pre_save would do a moment later) so the renditions are
         # named after it.
-        page = render_first_page(self.file.file)
+        page = render_first_page(self.file.file) if self.is_pdf else None
         self.file.save(self.file.name, self.file.file, save=False)
         note_written(self.file.storage, self.file.name)
         self.cover = make_cover(self.file, page)
 
     def draw_cover(self):
         """Draw the stored file's cover again (``make_covers``); True if there is one now."""
+        if not self.is_pdf:
+            return False
         try:
             with self.file.open("rb") as file:
                 page = render_first_page(file)
@@ -204,10 +237,11 @@ class Document(models.Model):
         return f"Cover of {self.title}"
 
     def read_file(self):
-        """Fill the fields read from a newly assigned file (``read_pdf``'s result)."""
+        """Fill the fields read from a newly assigned file (``read_document``'s result)."""
         upload = self.file.file
-        info = getattr(upload, "pdf_info", None) or read_pdf(upload)
-        upload.pdf_info = info
+        info = getattr(upload, "document_info", None) or read_document(upload)
+        upload.document_info = info
+        self.file_type, self.part_names = info.file_type, info.part_names
         self.pages, self.size, self.sha256 = info.pages, info.size, info.sha256
         self.pdf_title, self.pdf_author = info.title, info.author
         self.page_texts, self.text_complete = info.page_texts, info.text_complete

@@ -30,7 +30,10 @@ CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 @dataclass
-class PdfInfo:
+class DocumentInfo:
+    """What is read from an accepted file. ``page_texts`` holds its text in parts: a PDF's
+    pages, or for other types the parts ``part_names`` names ("the sheet “Budget”")."""
+
     pages: int
     size: int
     sha256: str
@@ -38,6 +41,8 @@ class PdfInfo:
     author: str = ""
     page_texts: list = field(default_factory=list)
     text_complete: bool = True
+    file_type: str = "pdf"
+    part_names: list = field(default_factory=list)
 
 
 def megabytes(size):
@@ -76,7 +81,7 @@ def _declared_pages(reader):
 
 
 def read_pdf(file):
-    """The ``PdfInfo`` of an acceptable PDF, or a ``ValidationError`` saying why not."""
+    """The ``DocumentInfo`` of an acceptable PDF, or a ``ValidationError`` saying why not."""
     name = shown_name(file)
     size = getattr(file, "size", None)
     if size is not None and size > settings.DOCUMENT_MAX_BYTES:
@@ -139,7 +144,7 @@ def read_pdf(file):
         size = size if size is not None else file.tell()
     finally:
         file.seek(0)
-    return PdfInfo(
+    return DocumentInfo(
         pages=pages,
         size=size,
         sha256=sha256,

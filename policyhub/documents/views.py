@@ -13,28 +13,32 @@ def _published_document(pk):
     return get_object_or_404(Document.objects.published().defer("page_texts"), pk=pk)
 
 
-def _etag(request, pk, slug):
+def _etag(request, pk, slug, ext):
     document = Document.objects.published().filter(pk=pk).values_list("sha256", flat=True)
     checksum = document.first()
     return f'"{checksum}"' if checksum else None
 
 
 @condition(etag_func=_etag)
-def download(request, pk, slug):
-    """A document's PDF, for readers: only while a published publication lists it."""
+def download(request, pk, slug, ext):
+    """A document's file, for readers: only while a published publication lists it. A PDF
+    opens in the browser; other types download under their name."""
     document = _published_document(pk)
-    if slug != document.slug:
+    if slug != document.slug or ext != document.file_type:
         # Renamed: the readable part of the address follows the title.
         return redirect(document, permanent=True)
     try:
         file = document.file.open("rb")
     except OSError:
         raise Http404("The file is missing.") from None
+    content_type = document.content_type
+    if content_type.startswith("text/"):
+        content_type += "; charset=utf-8"
     response = FileResponse(
         file,
-        content_type="application/pdf",
-        filename=f"{document.slug}.pdf",
-        as_attachment=False,
+        content_type=content_type,
+        filename=f"{document.slug}.{document.file_type}",
+        as_attachment=not document.is_pdf,
     )
     patch_cache_control(response, public=True, max_age=CACHE_SECONDS)
     return response

@@ -95,9 +95,15 @@ class FoundInDocument:
 
     label: str
     title: str
-    page: int
+    page: int  # the text part, from 1: a PDF's page
+    place: str  # "page 40", "the sheet “Budget”", "chapter 3", "rows 2–480"
     snippet: str  # safe HTML, terms marked
-    url: str  # the PDF, opened at the page
+    url: str  # the file, a PDF opened at the page
+    type_label: str = "PDF"
+
+    @property
+    def preposition(self):
+        return "on" if self.place.startswith("page ") else "in"
 
 
 def found_in_documents(publication_ids, highlighter):
@@ -116,12 +122,15 @@ def found_in_documents(publication_ids, highlighter):
         document = attachment.document
         for number, text in enumerate(document.page_texts or [], start=1):
             if highlighter.matches(text):
+                url = document.get_absolute_url()
                 found[attachment.publication_id] = FoundInDocument(
                     label=attachment.get_label_display(),
                     title=document.title,
                     page=number,
+                    place=document.part_name(number - 1),
                     snippet=highlighter.snippet(text),
-                    url=f"{document.get_absolute_url()}#page={number}",
+                    url=f"{url}#page={number}" if document.is_pdf else url,
+                    type_label=document.type_label,
                 )
                 break
     return found

@@ -3,10 +3,12 @@
 from io import StringIO
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
 from policyhub.documents.models import Document
 from tests.factories import DocumentFactory, pdf_upload
+from tests.office_files import make_xlsx
 
 pytestmark = pytest.mark.django_db
 
@@ -40,5 +42,8 @@ def test_documents_without_a_cover_get_one(settings):
 def test_all_draws_every_cover_again():
     DocumentFactory(file=pdf_upload(["One"]))
     DocumentFactory(file=pdf_upload(["Two"]))
+    # Not a PDF: it has no cover to draw, and is not reported as failing.
+    sheet = DocumentFactory(file=SimpleUploadedFile("tables.xlsx", make_xlsx({"A": [["x"]]})))
+    assert sheet.cover == {} and not sheet.draw_cover()
     assert "Drew 0 covers; 0 could not be drawn." in make_covers()[0]
     assert "Drew 2 covers; 0 could not be drawn." in make_covers("--all")[0]

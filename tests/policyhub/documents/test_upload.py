@@ -72,7 +72,8 @@ def test_the_type_comes_from_parsing_not_the_name(admin_client):
         (
             "report.pdf",
             image_file().read(),
-            "“report.pdf” is not a PDF file: upload a PDF (other formats are not accepted).",
+            "“report.pdf” is not a document this library accepts: upload a PDF, DOCX, XLSX, "
+            "CSV or EPUB file.",
         ),
         (
             "report.pdf",

@@ -4,6 +4,7 @@ export → import → export byte-identical, a re-import changing nothing."""
 import json
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
@@ -16,6 +17,7 @@ from tests.factories import (
     pdf_upload,
     publication_line,
 )
+from tests.office_files import make_xlsx
 
 pytestmark = pytest.mark.django_db
 
@@ -151,7 +153,7 @@ def test_a_file_that_is_not_a_pdf_is_refused_with_the_upload_message(tmp_path, c
     (tmp_path / "notes.pdf").write_text("just words")
     with pytest.raises(CommandError):
         import_file(path)
-    assert "“notes.pdf” is not a PDF file" in capsys.readouterr().err
+    assert "“notes.pdf” is not a document this library accepts" in capsys.readouterr().err
     assert not Document.objects.exists()
 
 
@@ -190,3 +192,28 @@ def test_an_empty_list_detaches_and_an_absent_key_leaves_alone(tmp_path, site):
     import_file(tmp_path / "in.jsonl")
     assert not PublicationDocument.objects.filter(publication__slug="main").exists()
     assert Document.objects.count() == 2  # detached, not deleted
+
+
+def test_documents_beyond_pdf_round_trip(tmp_path, settings, client):
+    sheet = DocumentFactory(
+        title="Budget tables",
+        file=SimpleUploadedFile("budget.xlsx", make_xlsx({"Budget": [["Wombat levy", 3]]})),
+    )
+    table = DocumentFactory(
+        title="Tonnes", file=SimpleUploadedFile("tonnes.csv", b"region,tonnes\nNorth,12\n")
+    )
+    main = PublicationFactory(slug="main", title="Main")
+    PublicationDocumentFactory(publication=main, document=sheet)
+    PublicationDocumentFactory(publication=main, document=table, label="annex", order=1)
+    first = export(tmp_path / "out1")
+    files = [item["file"] for item in lines(first)[0]["documents"]]
+    assert [f.rsplit("/", 1)[1] for f in files] == ["budget.xlsx", "tonnes.csv"]
+
+    empty_the_site(settings, tmp_path, "other-site")
+    import_file(tmp_path / "out1" / "out.jsonl", "--strict")
+    imported = {d.file_type: d for d in Document.objects.all()}
+    assert imported["xlsx"].part_names == ["the sheet “Budget”"]
+    assert imported["xlsx"].sha256 == sheet.sha256 and imported["csv"].sha256 == table.sha256
+    assert export(tmp_path / "out2") == first
+    found = client.get("/search/", {"q": "wombat levy"}).content.decode()
+    assert "/publications/main/" in found and "the sheet “Budget” of the full report" in found

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.db import connection
 from PIL import Image
@@ -26,6 +27,7 @@ from tests.factories import (
     PublicationFactory,
     pdf_upload,
 )
+from tests.office_files import make_xlsx
 
 # Real commits: the backup reads the database from outside the test's transaction (pg_dump).
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -53,6 +55,9 @@ def site(settings):
     OptionSourceFactory(option=option, publication=brief, stance="supports", quote="step by step")
     document = DocumentFactory(title="Relief, the full study", file=pdf_upload(["Findings"]))
     PublicationDocumentFactory(publication=brief, document=document)
+    sheet = make_xlsx({"Relief": [["Step", 1]]})
+    tables = DocumentFactory(file=SimpleUploadedFile("tables.xlsx", sheet))
+    PublicationDocumentFactory(publication=brief, document=tables, order=1)
     return {"brief": brief, "report": report, "option": option, "document": document}
 
 
@@ -126,8 +131,8 @@ def test_restore_drill_brings_back_counts_and_content(site, settings, tmp_path):
     assert manifest["counts"]["taggit.tag"] == 3
     # The upload, and its WebP and JPEG renditions (one width: the image is 4 pixels wide).
     assert manifest["media"]["files"] == 3
-    # The PDF and its cover's WebP and JPEG renditions at two widths.
-    assert manifest["documents"]["files"] == 5
+    # The PDF and its cover's WebP and JPEG renditions at two widths; the spreadsheet.
+    assert manifest["documents"]["files"] == 6
     assert set(manifest["files"]) == {
         "media.tar.gz",
         "documents.tar.gz",

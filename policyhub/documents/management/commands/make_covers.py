@@ -19,7 +19,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, redraw=False, no_progress=False, **options):
-        documents = Document.objects.defer("page_texts").order_by("pk")
+        # Only PDFs have covers: other types show their type instead.
+        documents = Document.objects.filter(file_type="pdf").defer("page_texts").order_by("pk")
         if not redraw:
             documents = documents.filter(cover={})
         drawn = failed = 0

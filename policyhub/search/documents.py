@@ -100,31 +100,40 @@ class FoundInDocument:
     url: str  # the PDF, opened at the page
 
 
-def found_in_documents(publication_ids, highlighter):
-    """{publication id: FoundInDocument} for the first page, in display order, of the
-    publications' attached documents where a term of the search appears. Asked only for the
-    few hits of a result page whose own text shows no term."""
-    found = {}
+def found_in_documents(publication_ids, finder, highlighter):
+    """{publication id: FoundInDocument} for the page of the publications' attached documents
+    that best shows the search (``snippets.PageFinder``): the first, in display order, that holds
+    all of it, else the one holding the most. Asked only for the few hits of a result page that
+    their own fields do not explain."""
+    best = {}
     attachments = (
         PublicationDocument.objects.filter(publication_id__in=publication_ids)
         .select_related("document")
         .order_by("publication_id", "order", "pk")
     )
     for attachment in attachments:
-        if attachment.publication_id in found:
+        publication_id = attachment.publication_id
+        if publication_id in best and finder.is_complete(best[publication_id][0]):
             continue
-        document = attachment.document
-        for number, text in enumerate(document.page_texts or [], start=1):
-            if highlighter.matches(text):
-                found[attachment.publication_id] = FoundInDocument(
-                    label=attachment.get_label_display(),
-                    title=document.title,
-                    page=number,
-                    snippet=highlighter.snippet(text),
-                    url=f"{document.get_absolute_url()}#page={number}",
-                )
-                break
-    return found
+        for number, text in enumerate(attachment.document.page_texts or [], start=1):
+            found = finder.score(text)
+            if found is None:
+                continue
+            score, at = found
+            if publication_id not in best or score > best[publication_id][0]:
+                best[publication_id] = (score, attachment, number, text, at)
+                if finder.is_complete(score):
+                    break
+    return {
+        publication_id: FoundInDocument(
+            label=attachment.get_label_display(),
+            title=attachment.document.title,
+            page=number,
+            snippet=highlighter.snippet(text, at=at),
+            url=f"{attachment.document.get_absolute_url()}#page={number}",
+        )
+        for publication_id, (_, attachment, number, text, at) in best.items()
+    }
 
 
 class RegionTree:

@@ -62,3 +62,20 @@ def test_snippet_keeps_the_text_whole_when_it_fits():
 def test_terms_outside_ascii_are_still_found():
     html = Highlighter(["Ökonomie"]).highlight("Die ökonomie, ÖKONOMIE.")
     assert html == "Die <mark>ökonomie</mark>, <mark>ÖKONOMIE</mark>."
+
+
+def test_stop_words_are_not_marked_beside_other_words():
+    html = Highlighter(["the", "grain", "of"]).highlight("The price of grain")
+    assert html == "The price of <mark>grain</mark>"
+    snippet = Highlighter(["the", "grain"]).snippet(" ".join(["the"] * 20 + ["grain"] * 2))
+    assert snippet.startswith("… the the")  # the window opens at "grain", not at "the"
+
+
+def test_a_query_of_stop_words_only_is_still_marked():
+    assert Highlighter(["the"]).highlight("The end") == "<mark>The</mark> end"
+
+
+def test_a_snippet_can_open_at_a_given_offset():
+    text = "grain early. " + "filler " * 40 + "late grain here"
+    snippet = Highlighter(["grain"]).snippet(text, at=text.index("late"))
+    assert snippet.startswith("… ") and snippet.endswith("late <mark>grain</mark> here")

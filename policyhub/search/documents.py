@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from html import unescape
 
 import nh3
+from django.db import connection
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -61,12 +62,46 @@ def _join(*parts):
     return "\n".join(part for part in parts if part)
 
 
+# PostgreSQL refuses a tsvector over 1 MB, and with it the whole document row, whose vector is
+# a generated column. There the attached documents' text stops before the first page that
+# would take an estimate of its vector past this, leaving room for the item's own fields.
+# SQLite's FTS5 has no such limit.
+VECTOR_BUDGET = 700_000
+# A word costs the vector at most about four bytes a character of text: shorter text is safe.
+VECTOR_SAFE_CHARS = VECTOR_BUDGET // 4
+WORD = re.compile(r"\w+")
+MAX_POSITION = 16383
+
+
 def _files_text(documents):
     """The ``files`` column: each attached document's title, description and pages, or None."""
-    return (
-        _join(*(_join(title, description, *pages) for title, description, pages in documents))
-        or None
-    )
+    parts = [part for title, desc, pages in documents for part in (title, desc, *pages)]
+    text = _join(*parts)
+    if connection.vendor == "postgresql" and len(text) > VECTOR_SAFE_CHARS:
+        text = _join(*_within_vector_budget(parts))
+    return text or None
+
+
+def _within_vector_budget(parts):
+    """The leading parts whose text PostgreSQL can hold in one vector, by an upper estimate of
+    its size: per distinct word its entry and bytes, and per occurrence a position, at most 256
+    a word; positions past 16,383 all read 16,383, one more a word."""
+    counts, clamped, size, position = {}, set(), 0, 0
+    for part in parts:
+        for word in WORD.findall(part.lower()):
+            seen = counts.get(word, 0)
+            if not seen:
+                size += 8 + len(word.encode())
+            if position < MAX_POSITION:
+                size += 2 if seen < 256 else 0
+            elif word not in clamped:
+                clamped.add(word)
+                size += 2
+            counts[word] = seen + 1
+            position += 1
+        if size > VECTOR_BUDGET:
+            return
+        yield part
 
 
 def _attached_documents(publication_ids):

@@ -40,3 +40,18 @@ def test_a_document_too_long_to_index_whole_is_found_by_its_first_pages():
 
 def document_last_word(publication):
     return publication.document_attachments.get().document.page_texts[-1].split()[-1]
+
+
+def test_words_past_the_positions_postgresql_keeps_are_found_on_their_page():
+    # Page 37 of 500-word pages starts past word 18,000; PostgreSQL keeps positions to 16,383.
+    pages = [" ".join(f"w{n}x{i % 97}" for i in range(500)) for n in range(40)]
+    pages[36] += " the humanitarian corridor through Sinuiju reopened"
+    document = DocumentFactory(title="Dense report")
+    Document.objects.filter(pk=document.pk).update(page_texts=pages)
+    PublicationDocumentFactory(publication=PublicationFactory(), document=document)
+    found = search("humanitarian corridor Sinuiju").page[0].found_in
+    assert (found.page, found.title) == (37, "Dense report")
+    assert "<mark>corridor</mark> through <mark>Sinuiju</mark> reopened" in found.snippet
+    # Quoted, the words must stand in order at known positions: README, "PostgreSQL limits".
+    phrase = search('"humanitarian corridor"').total
+    assert phrase == (0 if connection.vendor == "postgresql" else 1)

@@ -94,6 +94,15 @@ class Highlighter:
         """True if a word of ``text`` would be marked."""
         return self._first_match(text) is not None
 
+    def first_offsets(self, text):
+        """{stem: offset of its first marked word in ``text``}, for the words marked."""
+        first = {}
+        for found in self._candidates.finditer(text):
+            stem = light_stem(found.group())
+            if stem in self.stems:
+                first.setdefault(stem, found.start())
+        return first
+
     def _render(self, text):
         def mark(found):
             word = found.group()
@@ -143,6 +152,12 @@ class Highlighter:
         return mark_safe(prefix + html + suffix)  # _render escapes the text first
 
 
+# Checking a phrase's word order reads every word of a page in Python (about 3 ms a page of
+# 3,000 words); a search does it on this many pages at most, the rest are judged by which of
+# the query's words they hold, found by a regular expression.
+PHRASE_CHECKS = 40
+
+
 class PageFinder:
     """Where on a page of text a query is best seen: the page that holds the most of its groups
     (a phrase as its words in order, stop words aside), then the most of its words.
@@ -158,22 +173,45 @@ class PageFinder:
             for group in query.groups
         ]
         self.groups = [group for group in groups if group]
+        self.skipped = STOP_WORDS
         if not self.groups:  # a query of stop words only: look for them after all
             self.groups = [[tuple(map(light_stem, t.words)) for t in g] for g in query.groups]
+            self.skipped = frozenset()
         self.stems = {stem for group in self.groups for term in group for stem in term}
+        self.has_phrases = any(len(term) > 1 for group in self.groups for term in group)
+        self.phrase_checks = PHRASE_CHECKS
 
     def is_complete(self, score):
         return score[0] == len(self.groups)
 
     def score(self, text):
-        """(groups found, words found) and the offset where the match starts, or None."""
-        # A scan in C first: most pages hold none of the words.
-        if not self.highlighter.matches(text):
+        """A score (groups found, words found) and the offset where the match starts, or
+        None when the page holds none of the words."""
+        first = self.highlighter.first_offsets(text)
+        present = [first[stem] for stem in self.stems if stem in first]
+        if not present:
             return None
+        starts = [
+            min(first[stem] for stem in term)
+            for group in self.groups
+            for term in group
+            if all(stem in first for stem in term)
+        ]
+        groups = sum(
+            any(all(stem in first for stem in term) for term in group) for group in self.groups
+        )
+        if groups == len(self.groups) and self.has_phrases:
+            if self.phrase_checks <= 0:
+                return (groups - 1, len(present)), min(starts)
+            self.phrase_checks -= 1
+            return self._in_order(text, len(present))
+        return (groups, len(present)), min(starts or present)
+
+    def _in_order(self, text, present):
         words = [
             (light_stem(found.group()), found.start())
             for found in WORD_RE.finditer(text)
-            if found.group().lower() not in STOP_WORDS
+            if found.group().lower() not in self.skipped
         ]
         stems = [stem for stem, _ in words]
         first = {}
@@ -185,10 +223,9 @@ class PageFinder:
             if found:
                 groups += 1
                 starts.append(min(found))
-        present = [first[stem] for stem in self.stems if stem in first]
-        if not present:
-            return None
-        return (groups, len(present)), words[min(starts or present)][1]
+        if starts:
+            return (groups, present), words[min(starts)][1]
+        return (groups, present), min((at for stem, at in words if stem in self.stems), default=0)
 
 
 def _meaningful(words):

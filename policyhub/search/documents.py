@@ -21,7 +21,7 @@ from django.utils import timezone
 from taggit.models import Tag
 
 from options.models import PolicyOption
-from policyhub.documents.models import PublicationDocument
+from policyhub.documents.models import Document, PublicationDocument
 from policyhub.editorial.models import PublishableQuerySet
 from publications.models import (
     Authorship,
@@ -138,27 +138,42 @@ class FoundInDocument:
 def found_in_documents(publication_ids, finder, highlighter):
     """{publication id: FoundInDocument} for the page of the publications' attached documents
     that best shows the search (``snippets.PageFinder``): the first, in display order, that holds
-    all of it, else the one holding the most. Asked only for the few hits of a result page that
+    all of it, else the one holding most. Asked only for the few hits of a result page that
     their own fields do not explain."""
-    best = {}
-    attachments = (
+    waiting = {}
+    for attachment in (
         PublicationDocument.objects.filter(publication_id__in=publication_ids)
         .select_related("document")
+        .defer("document__page_texts")
         .order_by("publication_id", "order", "pk")
-    )
-    for attachment in attachments:
-        publication_id = attachment.publication_id
-        if publication_id in best and finder.is_complete(best[publication_id][0]):
-            continue
-        for number, text in enumerate(attachment.document.page_texts or [], start=1):
-            found = finder.score(text)
-            if found is None:
-                continue
-            score, at = found
-            if publication_id not in best or score > best[publication_id][0]:
-                best[publication_id] = (score, attachment, number, text, at)
-                if finder.is_complete(score):
-                    break
+    ):
+        waiting.setdefault(attachment.publication_id, []).append(attachment)
+    best = {}
+    # Each publication's documents in turn, one query a round for all of them: a report's
+    # pages are read only while no earlier document of the publication holds the whole query.
+    while waiting:
+        turn = {publication_id: queue.pop(0) for publication_id, queue in waiting.items()}
+        pages = dict(
+            Document.objects.filter(pk__in={a.document_id for a in turn.values()}).values_list(
+                "pk", "page_texts"
+            )
+        )
+        for publication_id, attachment in turn.items():
+            for number, text in enumerate(pages.get(attachment.document_id) or [], start=1):
+                found = finder.score(text)
+                if found is None:
+                    continue
+                score, at = found
+                if publication_id not in best or score > best[publication_id][0]:
+                    best[publication_id] = (score, attachment, number, text, at)
+                    if finder.is_complete(score):
+                        break
+        waiting = {
+            publication_id: queue
+            for publication_id, queue in waiting.items()
+            if queue
+            and not (publication_id in best and finder.is_complete(best[publication_id][0]))
+        }
     return {
         publication_id: FoundInDocument(
             label=attachment.get_label_display(),

@@ -1,6 +1,8 @@
 """A publication is found by a sentence deep in an attached document, and the hit says where."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from policyhub.search import search
@@ -157,3 +159,29 @@ def test_a_document_of_a_hidden_publication_shows_no_page_or_snippet(client, sta
     assert "Hidden piece" not in html
     assert "Sinuiju reopened" not in html
     assert "Found on" not in html
+
+
+def test_a_later_document_holding_the_whole_query_is_named():
+    publication = PublicationFactory(title="Trade", summary="On trade.", body="<p>Trade.</p>")
+    first = report(pages=["A corridor of roads.", "Nothing else."], title="Roads")
+    annex = report(pages=["Intro.", "The grain corridor reopened."], title="Grain annex")
+    PublicationDocumentFactory(publication=publication, document=first, order=0)
+    PublicationDocumentFactory(publication=publication, document=annex, order=1, label="annex")
+    found = search("grain corridor").page[0].found_in
+    assert (found.label, found.title, found.page) == ("Annex", "Grain annex", 2)
+
+
+def test_later_documents_are_not_read_once_one_holds_the_whole_query():
+    publication = PublicationFactory(title="Trade", summary="On trade.", body="<p>Trade.</p>")
+    documents = [
+        report(pages=["The grain corridor reopened."], title=title)
+        for title in ("Grain report", "Grain annex")
+    ]
+    for order, document in enumerate(documents):
+        PublicationDocumentFactory(publication=publication, document=document, order=order)
+    with CaptureQueriesContext(connection) as captured:
+        found = search("grain corridor").page[0].found_in
+    assert found.title == "Grain report"
+    reads = [q["sql"] for q in captured.captured_queries if "page_texts" in q["sql"]]
+    assert len(reads) == 1
+    assert f'"documents_document"."id" IN ({documents[0].pk})' in reads[0]  # the report only

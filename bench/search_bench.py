@@ -3,9 +3,11 @@
 Usage (a separate database, never the development one):
     DATABASE_URL=sqlite:////tmp/ph_bench.sqlite3 .venv/bin/python bench/search_bench.py
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/ph_bench .venv/bin/python bench/search_bench.py
+    ... bench/search_bench.py --documents 20000   # with report PDFs' text attached
 
 The first run generates the data (bulk_create, then the same rebuild that
-``manage.py rebuild_search_index`` runs); later runs reuse it. Timings are for the whole
+``manage.py rebuild_search_index`` runs); later runs reuse it, and generate only what a larger
+``--publications`` or ``--documents`` asks for. Timings are for the whole
 ``GET /search/?q=...`` through Django's test client: form, four-ish queries, template.
 """
 
@@ -34,6 +36,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from taggit.models import Tag  # noqa: E402
 from tqdm import tqdm  # noqa: E402
 
+from policyhub.documents.models import Document, PublicationDocument  # noqa: E402
 from policyhub.search.indexing import rebuild  # noqa: E402
 from publications.models import (  # noqa: E402
     Authorship,
@@ -166,6 +169,74 @@ def generate(count, rng):
     return words
 
 
+# A generated document: 3 to 12 pages of Zipf text, a page about as long as a report's.
+PAGES = (3, 12)
+PAGE_WORDS = 250
+# Share of documents attached to a draft only, and of the others attached to a second
+# publication as well (an annex shared by two pieces).
+DRAFT_ONLY = 0.1
+SHARED = 0.1
+# A word no generated text holds, written on a late page of every draft-only document: a search
+# for it must find nothing.
+DRAFT_WORD = "draftonlyzq"
+
+
+def generate_documents(count, rng):
+    """Documents with page texts, attached to publications as the admin inline would attach
+    them; the search index gets them from the rebuild that follows, as in production."""
+    zipf = Zipf(rng, vocabulary(random.Random(rng.random())))
+    published = list(Publication.objects.filter(status="published").values_list("pk", flat=True))
+    drafts = list(Publication.objects.exclude(status="published").values_list("pk", flat=True))
+    first = Document.objects.count()
+    for start in tqdm(range(0, count, BATCH // 10), desc="Documents", disable=None):
+        size = min(BATCH // 10, count - start)
+        documents, owners = [], []
+        for i in range(first + start, first + start + size):
+            pages = [" ".join(zipf.sample(PAGE_WORDS)) for _ in range(rng.randint(*PAGES))]
+            draft_only = drafts and rng.random() < DRAFT_ONLY
+            if draft_only:
+                pages[-1] += f" {DRAFT_WORD}"
+                owners.append([rng.choice(drafts)])
+            else:
+                owners.append(rng.sample(published, 2 if rng.random() < SHARED else 1))
+            documents.append(
+                Document(
+                    file=f"bench/document-{i}.pdf",
+                    title=" ".join(zipf.sample(rng.randint(3, 8))).capitalize(),
+                    description=" ".join(zipf.sample(20)),
+                    pages=len(pages),
+                    size=sum(map(len, pages)) * 3,
+                    sha256=f"{i:064x}",
+                    page_texts=pages,
+                )
+            )
+        documents = Document.objects.bulk_create(documents)
+        PublicationDocument.objects.bulk_create(
+            [
+                PublicationDocument(publication_id=owner, document=document)
+                for document, publication_ids in zip(documents, owners, strict=True)
+                for owner in publication_ids
+            ]
+        )
+
+
+def document_phrases(rng, count):
+    """Three words in a row from a page of a document a published publication lists: quoted,
+    a search only that document may explain."""
+    ids = list(
+        PublicationDocument.objects.filter(publication__status="published")
+        .order_by("document_id")
+        .values_list("document_id", flat=True)
+        .distinct()
+    )
+    phrases = []
+    for document_id in rng.sample(ids, min(count, len(ids))):
+        page = rng.choice(Document.objects.get(pk=document_id).page_texts).split()
+        at = rng.randrange(len(page) - 3)
+        phrases.append(f'"{" ".join(page[at : at + 3])}"')
+    return phrases
+
+
 def percentile(values, fraction):
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
@@ -174,6 +245,12 @@ def percentile(values, fraction):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--publications", type=int, default=100_000)
+    parser.add_argument(
+        "--documents",
+        type=int,
+        default=0,
+        help="report PDFs' text attached to publications (the figure uses 20,000)",
+    )
     parser.add_argument("--queries", type=int, default=50)
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--reindex", action="store_true", help="rebuild the index first")
@@ -187,10 +264,15 @@ def main():
     rng = random.Random(args.seed)
 
     call_command("migrate", verbosity=0)
-    if Publication.objects.count() < args.publications:
+    missing = args.publications - Publication.objects.count()
+    missing_documents = args.documents - Document.objects.count()
+    if missing > 0 or missing_documents > 0:
         started = time.perf_counter()
         with transaction.atomic():
-            generate(args.publications - Publication.objects.count(), rng)
+            if missing > 0:
+                generate(missing, rng)
+            if missing_documents > 0:
+                generate_documents(missing_documents, rng)
         print(f"generated in {time.perf_counter() - started:.0f} s")
         started = time.perf_counter()
         rebuild(progress=None)
@@ -212,6 +294,9 @@ def main():
         for label, pool in (("two words, top 2,000", 2000), ("two words, top 50", 50)):
             queries = [" ".join(query_rng.sample(words[:pool], 2)) for _ in range(args.queries)]
             run(client, label, queries)
+        if Document.objects.exists():
+            run(client, "a phrase from a document", document_phrases(query_rng, args.queries))
+            check_draft_documents(client)
     if args.only in (None, "suggest"):
         run_suggest(client, words, query_rng, args.queries)
     if args.only in (None, "spelling"):
@@ -287,20 +372,34 @@ def run_spelling(client, words, rng, count):
         )
 
 
+def check_draft_documents(client):
+    """A document attached only to drafts is never found."""
+    response = client.get("/search/", {"q": DRAFT_WORD})
+    assert response.status_code == 200
+    found = int(RESULT_COUNT.search(response.content.decode())[1])
+    assert found == 0, f"{found} results for the text of documents only drafts list"
+    print("  a word only drafts' documents hold: 0 results")
+
+
 def run(client, label, queries):
-    timings, totals, query_counts = [], [], []
+    timings, totals, query_counts, pages_named = [], [], [], 0
     for q in queries:
         with CaptureQueriesContext(connection) as captured:
             started = time.perf_counter()
             response = client.get("/search/", {"q": q})
             timings.append((time.perf_counter() - started) * 1000)
         assert response.status_code == 200, (q, response.status_code)
-        totals.append(int(RESULT_COUNT.search(response.content.decode())[1]))
+        html = response.content.decode()
+        totals.append(int(RESULT_COUNT.search(html)[1]))
         query_counts.append(len(captured))
+        pages_named += html.count("Found on <a")
+    documents = Document.objects.count()
     print(
-        f"{connection.vendor}, {Publication.objects.count()} publications, {label}: "
+        f"{connection.vendor}, {Publication.objects.count()} publications"
+        f"{f', {documents} documents' if documents else ''}, {label}: "
         f"{len(queries)} queries, results min {min(totals)} / median "
         f"{statistics.median(totals):.0f} / max {max(totals)}, SQL per page {max(query_counts)}"
+        f"{f', hits naming a page {pages_named}' if documents else ''}"
     )
     print(
         f"  page ms: p50 {percentile(timings, 0.5):.1f}  p95 {percentile(timings, 0.95):.1f}  "

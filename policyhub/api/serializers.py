@@ -363,6 +363,19 @@ class RegionSerializer(TrimmedSerializer, serializers.ModelSerializer):
         fields = ["id", "slug", "url", "name", "description", "parent"]
 
 
+class FoundInDocumentSerializer(serializers.Serializer):
+    label = serializers.CharField(help_text="How the publication lists it: Full report, Annex…")
+    title = serializers.CharField()
+    page = serializers.IntegerField(help_text="The page the search is found on, from 1.")
+    snippet = serializers.CharField(help_text="HTML from that page: matched terms in <mark>.")
+    url = serializers.SerializerMethodField(help_text="The PDF, opened at the page.")
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, found):
+        request = self.context.get("request")
+        return request.build_absolute_uri(found.url) if request else found.url
+
+
 class SearchHitSerializer(serializers.Serializer):
     kind = serializers.CharField()
     kind_label = serializers.CharField()
@@ -371,6 +384,10 @@ class SearchHitSerializer(serializers.Serializer):
     url = serializers.SerializerMethodField()
     date = serializers.DateTimeField()
     type_name = serializers.CharField()
+    found_in = FoundInDocumentSerializer(
+        allow_null=True,
+        help_text="For a publication found by an attached document's text only: where.",
+    )
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, hit):

@@ -13,6 +13,8 @@ from .models import SearchDocument
 from .query import ParsedQuery, to_fts5, to_postgres, to_postgres_rank
 
 DOCUMENTS = SearchDocument._meta.db_table
+# The full-text columns of an item's own text, all but "files" (its attached documents).
+OWN_COLUMNS = ("title", "meta", "body")
 # {D, C, B, A}: attached documents' text (D) counts half as much as the body (C).
 WEIGHTS = "{0.05, 0.1, 0.4, 1.0}"
 
@@ -36,6 +38,11 @@ class Match:
     # of its ten SearchFacet rows grouped in SQL. On SQLite the row is read from the covering
     # index search_document_match.
     sampled_documents_sql: str = f"s JOIN {DOCUMENTS} ON {DOCUMENTS}.id = s.id"
+    # SELECT id of the documents among {ids} (replaced by placeholders for a few ids, bound
+    # after own_params) that match the query by their own fields, attached documents left out: a
+    # publication outside it was found through its documents, and its hit says on which page.
+    own_sql: str = ""
+    own_params: tuple = ()
 
 
 def sqlite_match(query: ParsedQuery, connection) -> Match:
@@ -54,6 +61,8 @@ def sqlite_match(query: ParsedQuery, connection) -> Match:
             "AND +search_fts.rowid IN (SELECT id FROM candidates)"
         ),
         rank_params=(to_fts5(query),),
+        own_sql="SELECT rowid FROM search_fts WHERE search_fts MATCH %s AND rowid IN ({ids})",
+        own_params=(f"{{{' '.join(OWN_COLUMNS)}}} : ({to_fts5(query)})",),
     )
 
 
@@ -94,6 +103,13 @@ def postgresql_match(query: ParsedQuery, connection) -> Match:
         # JIT compiles the large-match plans for nothing: the time goes into reading and
         # ranking the vectors, not into evaluating expressions.
         setup_sql=("SET LOCAL random_page_cost = 1.1", "SET LOCAL jit = off"),
+        # Weights A to C are the item's own columns, D its attached documents.
+        own_sql=(
+            f"SELECT {DOCUMENTS}.id FROM {DOCUMENTS} "  # noqa: S608 (names are ours)
+            f"CROSS JOIN (SELECT {tsquery} AS q) s WHERE {DOCUMENTS}.id IN ({{ids}}) "
+            f"AND ts_filter({DOCUMENTS}.search_vector, '{{a,b,c}}') @@ s.q"
+        ),
+        own_params=tuple(params),
     )
 
 

@@ -14,13 +14,14 @@ from dataclasses import dataclass, field
 from html import unescape
 
 import nh3
+from django.db import connection
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from taggit.models import Tag
 
 from options.models import PolicyOption
-from policyhub.documents.models import PublicationDocument
+from policyhub.documents.models import Document, PublicationDocument
 from policyhub.editorial.models import PublishableQuerySet
 from publications.models import (
     Authorship,
@@ -61,12 +62,46 @@ def _join(*parts):
     return "\n".join(part for part in parts if part)
 
 
+# PostgreSQL refuses a tsvector over 1 MB, and with it the whole document row, whose vector is
+# a generated column. There the attached documents' text stops before the first page that
+# would take an estimate of its vector past this, leaving room for the item's own fields.
+# SQLite's FTS5 has no such limit.
+VECTOR_BUDGET = 700_000
+# A word costs the vector at most about four bytes a character of text: shorter text is safe.
+VECTOR_SAFE_CHARS = VECTOR_BUDGET // 4
+WORD = re.compile(r"\w+")
+MAX_POSITION = 16383
+
+
 def _files_text(documents):
     """The ``files`` column: each attached document's title, description and pages, or None."""
-    return (
-        _join(*(_join(title, description, *pages) for title, description, pages in documents))
-        or None
-    )
+    parts = [part for title, desc, pages in documents for part in (title, desc, *pages)]
+    text = _join(*parts)
+    if connection.vendor == "postgresql" and len(text) > VECTOR_SAFE_CHARS:
+        text = _join(*_within_vector_budget(parts))
+    return text or None
+
+
+def _within_vector_budget(parts):
+    """The leading parts whose text PostgreSQL can hold in one vector, by an upper estimate of
+    its size: per distinct word its entry and bytes, and per occurrence a position, at most 256
+    a word; positions past 16,383 all read 16,383, one more a word."""
+    counts, clamped, size, position = {}, set(), 0, 0
+    for part in parts:
+        for word in WORD.findall(part.lower()):
+            seen = counts.get(word, 0)
+            if not seen:
+                size += 8 + len(word.encode())
+            if position < MAX_POSITION:
+                size += 2 if seen < 256 else 0
+            elif word not in clamped:
+                clamped.add(word)
+                size += 2
+            counts[word] = seen + 1
+            position += 1
+        if size > VECTOR_BUDGET:
+            return
+        yield part
 
 
 def _attached_documents(publication_ids):
@@ -106,34 +141,63 @@ class FoundInDocument:
         return "on" if self.place.startswith("page ") else "in"
 
 
-def found_in_documents(publication_ids, highlighter):
-    """{publication id: FoundInDocument} for the first page, in display order, of the
-    publications' attached documents where a term of the search appears. Asked only for the
-    few hits of a result page whose own text shows no term."""
-    found = {}
-    attachments = (
+def found_in_documents(publication_ids, finder, highlighter):
+    """{publication id: FoundInDocument} for the page of the publications' attached documents
+    that best shows the search (``snippets.PageFinder``): the first, in display order, that holds
+    all of it, else the one holding most. Asked only for the few hits of a result page that
+    their own fields do not explain."""
+    waiting = {}
+    for attachment in (
         PublicationDocument.objects.filter(publication_id__in=publication_ids)
         .select_related("document")
+        .defer("document__page_texts")
         .order_by("publication_id", "order", "pk")
+    ):
+        waiting.setdefault(attachment.publication_id, []).append(attachment)
+    best = {}
+    # Each publication's documents in turn, one query a round for all of them: a report's
+    # pages are read only while no earlier document of the publication holds the whole query.
+    while waiting:
+        turn = {publication_id: queue.pop(0) for publication_id, queue in waiting.items()}
+        pages = dict(
+            Document.objects.filter(pk__in={a.document_id for a in turn.values()}).values_list(
+                "pk", "page_texts"
+            )
+        )
+        for publication_id, attachment in turn.items():
+            for number, text in enumerate(pages.get(attachment.document_id) or [], start=1):
+                found = finder.score(text)
+                if found is None:
+                    continue
+                score, at = found
+                if publication_id not in best or score > best[publication_id][0]:
+                    best[publication_id] = (score, attachment, number, text, at)
+                    if finder.is_complete(score):
+                        break
+        waiting = {
+            publication_id: queue
+            for publication_id, queue in waiting.items()
+            if queue
+            and not (publication_id in best and finder.is_complete(best[publication_id][0]))
+        }
+    return {
+        publication_id: _found(attachment, number, highlighter.snippet(text, at=at))
+        for publication_id, (_, attachment, number, text, at) in best.items()
+    }
+
+
+def _found(attachment, number, snippet):
+    document = attachment.document
+    url = document.get_absolute_url()
+    return FoundInDocument(
+        label=attachment.get_label_display(),
+        title=document.title,
+        page=number,
+        place=document.part_name(number - 1),
+        snippet=snippet,
+        url=f"{url}#page={number}" if document.is_pdf else url,
+        type_label=document.type_label,
     )
-    for attachment in attachments:
-        if attachment.publication_id in found:
-            continue
-        document = attachment.document
-        for number, text in enumerate(document.page_texts or [], start=1):
-            if highlighter.matches(text):
-                url = document.get_absolute_url()
-                found[attachment.publication_id] = FoundInDocument(
-                    label=attachment.get_label_display(),
-                    title=document.title,
-                    page=number,
-                    place=document.part_name(number - 1),
-                    snippet=highlighter.snippet(text),
-                    url=f"{url}#page={number}" if document.is_pdf else url,
-                    type_label=document.type_label,
-                )
-                break
-    return found
 
 
 class RegionTree:

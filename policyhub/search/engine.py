@@ -24,7 +24,7 @@ from .documents import content_visible_documents, found_in_documents, visible_do
 from .facets import FacetCounts, Filters, facet_groups
 from .models import SearchDocument, SearchFacet, Synonym
 from .query import ParsedQuery, parse_query
-from .snippets import Highlighter
+from .snippets import Highlighter, PageFinder
 
 DOCUMENTS = SearchDocument._meta.db_table
 SORTS = ("relevance", "date")
@@ -221,7 +221,17 @@ def _run(match, matching, params, sort, offset, limit):
     return counts, [pk for _, pk in sorted(page)]
 
 
-def _hits(ids, highlighter, type_names, now):
+def _matched_by_own_fields(match, ids):
+    """The ids, of these few documents, that the query matches without their attachments."""
+    if not ids:
+        return set()
+    sql = match.own_sql.replace("{ids}", ", ".join(["%s"] * len(ids)))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*match.own_params, *ids])
+        return {pk for (pk,) in cursor.fetchall()}
+
+
+def _hits(ids, query, match, highlighter, type_names, now):
     # Checked against the content tables once more, for these few documents only: the match
     # set relies on the trigger-kept status copy, and a draft must not appear even if a
     # trigger went missing (triggers.py).
@@ -244,16 +254,19 @@ def _hits(ids, highlighter, type_names, now):
         )
         for doc in (documents[pk] for pk in ids if pk in documents)
     ]
-    # A publication whose own text shows no term was matched by an attached document: say
+    # A publication its own fields do not match was found through its attached documents: say
     # where. The visibility check above covers its documents, which readers see through it.
-    unexplained = {
+    with_files = [pk for pk in ids if pk in documents and documents[pk].has_files]
+    own = _matched_by_own_fields(match, with_files)
+    by_documents = {
         documents[pk].object_id: hit
         for pk, hit in zip((pk for pk in ids if pk in documents), hits, strict=True)
-        if documents[pk].has_files and "<mark>" not in hit.snippet
+        if documents[pk].has_files and pk not in own
     }
-    if unexplained:
-        for publication_id, found in found_in_documents(unexplained, highlighter).items():
-            unexplained[publication_id].found_in = found
+    if by_documents:
+        finder = PageFinder(query, highlighter)
+        for publication_id, found in found_in_documents(by_documents, finder, highlighter).items():
+            by_documents[publication_id].found_in = found
     return hits
 
 
@@ -303,7 +316,8 @@ def search(query_text, filters=None, sort="relevance", page=1, per_page=None):
     results.total = counts.total
     results.ranked_newest = RANKED if sort == "relevance" and counts.total > RANKED else 0
     results.facets, type_names = facet_groups(counts, filters, own_counts)
-    hits = _hits(ids, Highlighter(query.highlight_terms()), type_names, now)
+    highlighter = Highlighter(query.highlight_terms())
+    hits = _hits(ids, query, match, highlighter, type_names, now)
     paginator = Paginator(_FetchedPage(counts.total, offset, hits), per_page)
     results.page = paginator.page(page)  # validates: InvalidPage past the end
     return results

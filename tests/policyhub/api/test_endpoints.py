@@ -212,6 +212,22 @@ def test_search_uses_the_site_search(client, content):
     assert {group["param"] for group in data["facets"]} >= {"kind"}
 
 
+def test_a_search_hit_names_the_document_page_it_was_found_on(client, content):
+    pages = ["An opening page.", "The grain corridor through Sinuiju reopened."]
+    document = DocumentFactory(title="Corridor annex", file=pdf_upload(pages))
+    PublicationDocumentFactory(
+        publication=PublicationFactory(slug="with-annex", title="Trade"), document=document
+    )
+    hit = client.get(API + "search/", {"q": "the grain corridor"}).json()["results"][0]
+    assert hit["url"] == "http://testserver/publications/with-annex/"
+    found = hit["found_in"]
+    assert (found["label"], found["title"], found["page"]) == ("Full report", "Corridor annex", 2)
+    assert "<mark>grain</mark> <mark>corridor</mark>" in found["snippet"]
+    assert found["url"].startswith("http://testserver/documents/")
+    assert found["url"].endswith("#page=2")
+    assert client.get(API + "search/", {"q": "old piece"}).json()["results"][0]["found_in"] is None
+
+
 def test_search_errors_are_json(client, content):
     assert client.get(API + "search/", {"q": "piece", "page": "0"}).status_code == 400
     assert client.get(API + "search/", {"q": "piece", "page": "9"}).status_code == 404

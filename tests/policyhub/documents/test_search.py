@@ -1,6 +1,8 @@
 """A publication is found by a sentence deep in an attached document, and the hit says where."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from policyhub.search import search
@@ -76,3 +78,110 @@ def test_own_fields_outrank_a_document_match():
         body.title,
         attached.title,
     ]
+
+
+# Page 37 of 40 holds the phrase; the publication's own text is full of common words, and one
+# of the phrase's words appears on an earlier page and in the body on its own.
+DEEP_PAGES = [f"Page {n} of the report is about the state of the roads." for n in range(1, 41)]
+DEEP_PAGES[9] = "A humanitarian mission visited the border in the winter."
+DEEP_PAGES[36] = "In spring the humanitarian corridor through Sinuiju reopened to the trucks."
+COMMON_BODY = "<p>The humanitarian situation of the north is the subject of this piece.</p>"
+
+
+def deep_report():
+    return report(pages=DEEP_PAGES, title="Roads and borders")
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        '"humanitarian corridor through Sinuiju"',
+        "the humanitarian corridor",
+        '"the humanitarian corridor"',
+        "corridor through the Sinuiju",
+    ],
+)
+def test_a_phrase_with_common_words_names_its_page(query):
+    publication = PublicationFactory(
+        title="Engaging the North", summary="On the state of diplomacy.", body=COMMON_BODY
+    )
+    PublicationDocumentFactory(publication=publication, document=deep_report(), label="full-report")
+    hit = search(query).page[0]
+    assert hit.url == publication.get_absolute_url()
+    found = hit.found_in
+    assert found is not None, f"{query!r} named no page"
+    assert (found.label, found.title, found.page) == ("Full report", "Roads and borders", 37)
+    assert found.url.endswith(".pdf#page=37")
+    assert "<mark>corridor</mark>" in found.snippet
+    assert "reopened to the trucks" in found.snippet  # page 37, not page 10
+    assert "<mark>the</mark>" not in found.snippet.lower()
+
+
+def test_the_page_is_named_on_the_search_page(client):
+    publication = PublicationFactory(title="Engaging", summary="On the state.", body=COMMON_BODY)
+    PublicationDocumentFactory(publication=publication, document=deep_report(), label="annex")
+    page = client.get(reverse("search:search"), {"q": "the humanitarian corridor"})
+    html = page.content.decode()
+    assert "page 37 of the annex" in html
+    assert "<mark>humanitarian</mark> <mark>corridor</mark> through Sinuiju" in html
+
+
+def test_a_hit_its_own_fields_explain_names_no_page():
+    publication = PublicationFactory(
+        title="The humanitarian corridor", summary="On the state.", body=COMMON_BODY
+    )
+    PublicationDocumentFactory(publication=publication, document=deep_report())
+    hit = search("the humanitarian corridor").page[0]
+    assert hit.found_in is None
+    assert hit.title == "The <mark>humanitarian</mark> <mark>corridor</mark>"
+
+
+def test_own_fields_outrank_a_document_match_for_a_phrase_with_common_words():
+    attached = PublicationFactory(title="Roads", summary="On the state.", body=COMMON_BODY)
+    PublicationDocumentFactory(publication=attached, document=deep_report())
+    own = PublicationFactory(
+        title="Rivers", summary="On the state.", body="<p>The humanitarian corridor.</p>"
+    )
+    hits = list(search('"the humanitarian corridor"').page)
+    assert [hit.url for hit in hits] == [own.get_absolute_url(), attached.get_absolute_url()]
+    assert hits[0].found_in is None
+    assert hits[1].found_in.page == 37
+
+
+@pytest.mark.parametrize("state", ["draft", "in_review", "unpublished", "scheduled"])
+def test_a_document_of_a_hidden_publication_shows_no_page_or_snippet(client, state):
+    hidden = PublicationFactory(title="Hidden piece", body=COMMON_BODY, **{state: True})
+    PublicationDocumentFactory(publication=hidden, document=deep_report())
+    results = search('"humanitarian corridor through Sinuiju"')
+    assert results.total == 0
+    html = client.get(reverse("search:search"), {"q": "humanitarian corridor Sinuiju"})
+    html = html.content.decode()
+    assert "Hidden piece" not in html
+    assert "Sinuiju reopened" not in html
+    assert "Found on" not in html
+
+
+def test_a_later_document_holding_the_whole_query_is_named():
+    publication = PublicationFactory(title="Trade", summary="On trade.", body="<p>Trade.</p>")
+    first = report(pages=["A corridor of roads.", "Nothing else."], title="Roads")
+    annex = report(pages=["Intro.", "The grain corridor reopened."], title="Grain annex")
+    PublicationDocumentFactory(publication=publication, document=first, order=0)
+    PublicationDocumentFactory(publication=publication, document=annex, order=1, label="annex")
+    found = search("grain corridor").page[0].found_in
+    assert (found.label, found.title, found.page) == ("Annex", "Grain annex", 2)
+
+
+def test_later_documents_are_not_read_once_one_holds_the_whole_query():
+    publication = PublicationFactory(title="Trade", summary="On trade.", body="<p>Trade.</p>")
+    documents = [
+        report(pages=["The grain corridor reopened."], title=title)
+        for title in ("Grain report", "Grain annex")
+    ]
+    for order, document in enumerate(documents):
+        PublicationDocumentFactory(publication=publication, document=document, order=order)
+    with CaptureQueriesContext(connection) as captured:
+        found = search("grain corridor").page[0].found_in
+    assert found.title == "Grain report"
+    reads = [q["sql"] for q in captured.captured_queries if "page_texts" in q["sql"]]
+    assert len(reads) == 1
+    assert f'"documents_document"."id" IN ({documents[0].pk})' in reads[0]  # the report only

@@ -1,6 +1,8 @@
 """Highlighting: everything escaped, matched words (and their light stems) marked."""
 
-from policyhub.search.snippets import Highlighter, light_stem
+from policyhub.search import snippets
+from policyhub.search.query import parse_query
+from policyhub.search.snippets import Highlighter, PageFinder, light_stem
 
 
 def test_stems_match_common_english_forms():
@@ -62,3 +64,42 @@ def test_snippet_keeps_the_text_whole_when_it_fits():
 def test_terms_outside_ascii_are_still_found():
     html = Highlighter(["Ökonomie"]).highlight("Die ökonomie, ÖKONOMIE.")
     assert html == "Die <mark>ökonomie</mark>, <mark>ÖKONOMIE</mark>."
+
+
+def test_stop_words_are_not_marked_beside_other_words():
+    html = Highlighter(["the", "grain", "of"]).highlight("The price of grain")
+    assert html == "The price of <mark>grain</mark>"
+    snippet = Highlighter(["the", "grain"]).snippet(" ".join(["the"] * 20 + ["grain"] * 2))
+    assert snippet.startswith("… the the")  # the window opens at "grain", not at "the"
+
+
+def test_a_query_of_stop_words_only_is_still_marked():
+    assert Highlighter(["the"]).highlight("The end") == "<mark>The</mark> end"
+
+
+def test_a_snippet_can_open_at_a_given_offset():
+    text = "grain early. " + "filler " * 40 + "late grain here"
+    snippet = Highlighter(["grain"]).snippet(text, at=text.index("late"))
+    assert snippet.startswith("… ") and snippet.endswith("late <mark>grain</mark> here")
+
+
+def finder(text):
+    query = parse_query(text)
+    return PageFinder(query, Highlighter(query.highlight_terms()))
+
+
+def test_a_page_holds_a_phrase_only_with_its_words_in_order():
+    find = finder('"grain corridor" of the north')
+    assert find.is_complete(find.score("The north opened a grain corridor.")[0])
+    assert not find.is_complete(find.score("The north: a corridor for grain.")[0])
+    assert find.score("Nothing here of the sort.") is None
+
+
+def test_word_order_is_checked_on_a_bounded_number_of_pages(monkeypatch):
+    monkeypatch.setattr(snippets, "PHRASE_CHECKS", 2)
+    find = finder('"grain corridor"')
+    pages = ["corridor then grain"] * 3 + ["a grain corridor"]
+    scores = [find.score(page)[0] for page in pages]
+    # The fourth page is past the checks: judged by its words, never called complete.
+    assert [find.is_complete(score) for score in scores] == [False] * 4
+    assert find.phrase_checks == 0

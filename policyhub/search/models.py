@@ -258,8 +258,12 @@ class SearchWord(models.Model):
     Kept by the index's writers (indexing.py); a word only unpublished titles hold may be here,
     so a correction is offered only when it finds something (spelling.py)."""
 
-    word = models.CharField(max_length=100, unique=True, db_collation="BINARY")
+    word = models.CharField(max_length=100, db_collation="BINARY")
     titles = models.IntegerField()
+
+    class Meta:
+        # A constraint, not unique=True, which on PostgreSQL adds a second, pattern index.
+        constraints = [models.UniqueConstraint(fields=["word"], name="search_word_unique")]
 
     def __str__(self):
         return self.word

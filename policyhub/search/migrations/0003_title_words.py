@@ -66,8 +66,13 @@ class Migration(migrations.Migration):
                         auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
                     ),
                 ),
-                ("word", models.CharField(db_collation="BINARY", max_length=100, unique=True)),
+                ("word", models.CharField(db_collation="BINARY", max_length=100)),
                 ("titles", models.IntegerField()),
             ],
+            options={
+                "constraints": [
+                    models.UniqueConstraint(fields=("word",), name="search_word_unique")
+                ],
+            },
         ),
     ]

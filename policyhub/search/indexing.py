@@ -235,8 +235,11 @@ def optimize():
         elif connection.vendor == "postgresql":
             if not connection.in_atomic_block:
                 # Flushes the GIN index's pending list, whose entries make searches after a
-                # bulk load fetch and recheck rows the index itself would have excluded.
-                cursor.execute("VACUUM search_searchdocument")
+                # bulk load fetch and recheck rows the index itself would have excluded; and
+                # sets the visibility maps, so suggestions and a tag's facet rows are read
+                # from their indexes alone.
+                for table in ("search_searchdocument", "search_searchfacet", "search_titleword"):
+                    cursor.execute(f"VACUUM {table}")
                 # Sets the visibility map of the content tables the visibility check reads, so
                 # it scans the narrow publication_visibility index instead of the table.
                 for table in VISIBILITY_TABLES:

@@ -7,6 +7,8 @@ found, however common the prefix. Several words typed match as a phrase (``title
 looked up by the longest of them. Tags are matched in Python: a site has thousands, not millions.
 """
 
+from collections import Counter
+
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
@@ -42,6 +44,11 @@ TAGS_SQL = (
 )
 
 
+VOCABULARY_SQL = (
+    "SELECT word, titles FROM search_searchword WHERE word IN ({words}) OR (word >= %s {end})"
+)
+
+
 def _like(text, anywhere):
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return ("%" if anywhere else "") + escaped + "%"
@@ -73,19 +80,43 @@ def _title_rows(cursor, visible, word, prefix, first, phrase):
     return cursor.fetchall()
 
 
+def _rarest(cursor, words):
+    """Which of several words typed (the last one a prefix) the fewest titles hold, from the
+    vocabulary's counts: its rows are the fewest to walk testing the phrase. None if a title
+    holds no such word, so none can hold the phrase."""
+    *whole, last = words
+    end = prefix_end(last)
+    cursor.execute(
+        VOCABULARY_SQL.format(
+            words=", ".join(["%s"] * len(whole)), end="AND word < %s" if end else ""
+        ),
+        [*whole, last, *([end] if end else [])],
+    )
+    titles = Counter()
+    for word, count in cursor.fetchall():
+        if word in whole:
+            titles[word] += count
+        if word.startswith(last):
+            titles[last] += count
+    # The prefix's count is the sum over its words: at most, since a title may hold several.
+    counts = [titles[word] for word in whole] + [titles[last]]
+    return None if 0 in counts else counts.index(min(counts))
+
+
 def _titles(cursor, visible, folded):
     words, first = title_tokens(folded)
     if not words:
         return []
-    # The longest word is the likeliest to be rare: fewest rows to walk for the phrase test.
-    at = max(range(len(words)), key=lambda i: len(words[i]))
+    at = _rarest(cursor, words) if len(words) > 1 else 0
+    if at is None:
+        return []
     prefix = at == len(words) - 1
+    # A word is the title's first word only if nothing but punctuation is typed before it.
+    own = [True] if at == first else [False]
     if len(words) == 1:
         groups = [([True], None), ([False], None)]
-    elif at == first == 0:
-        groups = [([True], _like(folded, False)), ([False], _like(folded, True))]
     else:
-        groups = [([True, False], _like(folded, False)), ([True, False], _like(folded, True))]
+        groups = [(own, _like(folded, False)), ([False], _like(folded, True))]
     found, seen = [], set()
     for positions, phrase in groups:
         for pk, *row in _title_rows(cursor, visible, words[at], prefix, positions, phrase):

@@ -143,7 +143,7 @@ _COMPILE_MOMENT = datetime(1970, 1, 1, 0, 0, 0, 123457, tzinfo=UTC)
 _compiled_visibility = {}
 
 
-def _visibility_sql(now):
+def visibility_sql(now):
     """The WHERE clause of visible_documents(), as SQL over the document table."""
     adapt = connection.ops.adapt_datetimefield_value
     key = (connection.alias, connection.vendor)
@@ -163,7 +163,7 @@ def _visibility_sql(now):
 
 def _matching(match, filters, now):
     """FROM ... WHERE ... for the visible documents that match the query and the filters."""
-    visible_sql, visible_params = _visibility_sql(now)
+    visible_sql, visible_params = visibility_sql(now)
     where, params = [match.where_sql, visible_sql], [*match.params, *visible_params]
     for column, value in (("kind", filters.kind), ("year", filters.year)):
         if value:
@@ -276,6 +276,24 @@ def _cache_name(match, filters, sort, offset, limit):
         f"search:{connection.vendor}:{match.params!r}:{match.rank_params!r}:{filters!r}:"
         f"{sort}:{offset}:{limit}:{RANKED}:{FACET_SAMPLE}"
     )
+
+
+def count(query_text, filters=None, at_most=1):
+    """How many visible documents the search finds, counting no further than ``at_most``:
+    "would this spelling find more?" without ranking, facets or hits."""
+    query = parse_query(query_text, Synonym.objects.groups())
+    if query.is_empty:
+        return 0
+    match = backends.match(query, connection)
+    matching, params = _matching(match, filters or Filters(), timezone.now())
+    with transaction.atomic() if match.setup_sql else nullcontext(), connection.cursor() as cursor:
+        for statement in match.setup_sql:
+            cursor.execute(statement)
+        cursor.execute(
+            f"SELECT COUNT(*) FROM (SELECT 1 {matching} LIMIT %s) AS found",  # noqa: S608
+            [*params, at_most],
+        )
+        return cursor.fetchone()[0]
 
 
 def search(query_text, filters=None, sort="relevance", page=1, per_page=None):

@@ -1,5 +1,7 @@
 """Keeping the index current: replace the documents of a few objects, or rebuild everything."""
 
+from collections import Counter
+
 from django.core.management.color import no_style
 from django.db import connection, transaction
 from tqdm import tqdm
@@ -9,7 +11,7 @@ from publications.models import Publication
 
 from . import postgresql_swap, sqlite_schema, triggers
 from .documents import SOURCES, RegionTree
-from .models import SearchDocument, SearchFacet
+from .models import SearchDocument, SearchFacet, SearchWord, TitleWord
 
 BATCH_SIZE = 500
 # Content tables that visible_documents() reads on every search.
@@ -33,6 +35,49 @@ def _store(entries):
         ],
         batch_size=BATCH_SIZE,
     )
+    words = [
+        TitleWord(document=document, word=word, first=first, recency=recency)
+        for document in documents
+        for word, first, recency in TitleWord.rows_for(document)
+    ]
+    TitleWord.objects.bulk_create(words, batch_size=BATCH_SIZE)
+    return _titles_per_word((word.document_id, word.word) for word in words)
+
+
+def _titles_per_word(pairs):
+    """Counter of words over (document id, word) pairs, each document counted once a word."""
+    return Counter(word for _, word in set(pairs))
+
+
+def _words_of(kind, ids):
+    return _titles_per_word(
+        TitleWord.objects.filter(document__kind=kind, document__object_id__in=ids).values_list(
+            "document_id", "word"
+        )
+    )
+
+
+VOCABULARY_UPSERT = (
+    "INSERT INTO search_searchword (word, titles) VALUES (%s, %s) "
+    "ON CONFLICT (word) DO UPDATE SET titles = search_searchword.titles + excluded.titles"
+)
+VOCABULARY_REBUILD = (
+    "INSERT INTO search_searchword (word, titles) "
+    "SELECT word, COUNT(DISTINCT document_id) FROM search_titleword GROUP BY word"
+)
+
+
+def _count_words(added, removed):
+    """Move the vocabulary's counts by the titles written and deleted."""
+    change = Counter(added)
+    change.subtract(removed)
+    rows = [(word, n) for word, n in sorted(change.items()) if n]
+    if not rows:
+        return
+    with connection.cursor() as cursor:
+        cursor.executemany(VOCABULARY_UPSERT, rows)
+    gone = [word for word, n in rows if n < 0]
+    SearchWord.objects.filter(word__in=gone, titles__lte=0).delete()
 
 
 def reindex(kind, ids):
@@ -45,29 +90,36 @@ def reindex(kind, ids):
         postgresql_swap.lock_for_writing(connection)
         objects = list(source.queryset().filter(pk__in=ids))
         regions = RegionTree()
+        removed = _words_of(kind, ids)
         SearchDocument.objects.filter(kind=kind, object_id__in=ids).delete()
-        _store([source.entry(obj, regions) for obj in objects])
+        _count_words(_store([source.entry(obj, regions) for obj in objects]), removed)
 
 
 def remove(kind, ids):
+    ids = list(ids)
     with transaction.atomic():
         postgresql_swap.lock_for_writing(connection)
-        SearchDocument.objects.filter(kind=kind, object_id__in=list(ids)).delete()
+        removed = _words_of(kind, ids)
+        SearchDocument.objects.filter(kind=kind, object_id__in=ids).delete()
+        _count_words({}, removed)
 
 
 DOCUMENT_COLUMNS = [f for f in SearchDocument._meta.concrete_fields]
 FACET_COLUMNS = [SearchFacet._meta.get_field(name) for name in ("document", "facet", "value")]
+WORD_COLUMNS = [
+    TitleWord._meta.get_field(name) for name in ("document", "word", "first", "recency")
+]
 
 
 def _insert(entries, first_id, swap=None):
-    """Insert entries with ids from ``first_id``: two executemany() statements, or two COPYs
-    into the tables of a PostgreSQL ``swap``.
+    """Insert entries with ids from ``first_id``: three executemany() statements, or three
+    COPYs into the tables of a PostgreSQL ``swap``.
 
     Only for a rebuild, into empty tables: numbering the documents here lets their facet rows
     go in at once, with no model instances and no RETURNING round trip.
     """
     ops = connection.ops
-    documents, facets = [], []
+    documents, facets, words = [], [], []
     _pack_facet_keys(entries)
     for number, entry in enumerate(entries, start=first_id):
         entry.document.pk = number
@@ -79,13 +131,18 @@ def _insert(entries, first_id, swap=None):
             row.append(value)
         documents.append(row)
         facets += [(number, facet, value) for facet, value in set(entry.facets)]
-    if swap:
-        swap.copy(SearchDocument._meta.db_table, [c.column for c in DOCUMENT_COLUMNS], documents)
-        swap.copy(SearchFacet._meta.db_table, [c.column for c in FACET_COLUMNS], facets)
-    else:
-        with connection.cursor() as cursor:
-            cursor.executemany(_insert_sql(SearchDocument, DOCUMENT_COLUMNS), documents)
-            cursor.executemany(_insert_sql(SearchFacet, FACET_COLUMNS), facets)
+        words += [(number, *row) for row in TitleWord.rows_for(entry.document)]
+    tables = (
+        (SearchDocument, DOCUMENT_COLUMNS, documents),
+        (SearchFacet, FACET_COLUMNS, facets),
+        (TitleWord, WORD_COLUMNS, words),
+    )
+    for model, columns, rows in tables:
+        if swap:
+            swap.copy(model._meta.db_table, [c.column for c in columns], rows)
+        else:
+            with connection.cursor() as cursor:
+                cursor.executemany(_insert_sql(model, columns), rows)
     return first_id + len(documents)
 
 
@@ -142,6 +199,8 @@ def rebuild(progress=None):
         if swap:
             swap.finish()
         with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM search_searchword")
+            cursor.execute(VOCABULARY_REBUILD)
             # Ids were given explicitly: the sequence must move past them (PostgreSQL).
             for sql in connection.ops.sequence_reset_sql(no_style(), [SearchDocument]):
                 cursor.execute(sql)
@@ -158,11 +217,11 @@ def rebuild(progress=None):
 
 
 def _delete_all():
-    """Empty both tables. Plain statements: the ORM's delete() loads every document, text
+    """Empty the tables. Plain statements: the ORM's delete() loads every document, text
     and all, to collect its facets."""
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
-        for model in (SearchFacet, SearchDocument):
+        for model in (SearchFacet, TitleWord, SearchDocument):
             cursor.execute(f"DELETE FROM {quote(model._meta.db_table)}")  # noqa: S608
 
 
@@ -176,8 +235,11 @@ def optimize():
         elif connection.vendor == "postgresql":
             if not connection.in_atomic_block:
                 # Flushes the GIN index's pending list, whose entries make searches after a
-                # bulk load fetch and recheck rows the index itself would have excluded.
-                cursor.execute("VACUUM search_searchdocument")
+                # bulk load fetch and recheck rows the index itself would have excluded; and
+                # sets the visibility maps, so suggestions and a tag's facet rows are read
+                # from their indexes alone.
+                for table in ("search_searchdocument", "search_searchfacet", "search_titleword"):
+                    cursor.execute(f"VACUUM {table}")
                 # Sets the visibility map of the content tables the visibility check reads, so
                 # it scans the narrow publication_visibility index instead of the table.
                 for table in VISIBILITY_TABLES:

@@ -8,6 +8,7 @@ generated, weighted tsvector column with a GIN index on PostgreSQL.
 """
 
 import re
+import sys
 import unicodedata
 
 from django.core.cache import cache
@@ -33,6 +34,28 @@ def fold(text):
 def title_words(title):
     # Folding can lengthen a title (spaces, expanded ligatures): cut to the column's size.
     return fold(title)[: SearchDocument._meta.get_field("title_words").max_length]
+
+
+def prefix_end(prefix):
+    """The least string greater than every string that starts with ``prefix``, or None."""
+    while prefix:
+        code = ord(prefix[-1]) + 1
+        if code == 0xD800:  # surrogates are not text: skip to the first character after them
+            code = 0xE000
+        if code <= sys.maxunicode:
+            return prefix[:-1] + chr(code)
+        prefix = prefix[:-1]
+    return None
+
+
+def title_tokens(folded):
+    """The words and punctuation runs of a folded text, and where its first word is."""
+    tokens = folded.split()
+    first = next((i for i, token in enumerate(tokens) if _WORD_RE.match(token)), 0)
+    return tokens, first
+
+
+_WORD_RE = re.compile(r"\w")
 
 
 # Saving a synonym deletes the cached groups; should the cache be unreachable just then, the old
@@ -141,7 +164,6 @@ class SearchDocument(models.Model):
         # PostgreSQL's planner preferred a published_at bitmap scan over the GIN index.
         # search_document_match, SQLite's covering index for the per-match work, is plain SQL
         # in migration 0002: PostgreSQL reads its narrow heap rows instead.
-        # The suggest box's trigram index on title_words is plain SQL in migration 0002.
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.title}"
@@ -187,3 +209,61 @@ class SearchFacet(models.Model):
     def unpack_key(cls, key):
         """(facet, value) of one packed key."""
         return cls.FACET_OF_CODE[key[0]], int(key[1:])
+
+
+class TitleWord(models.Model):
+    """One word of a document's folded title, for the suggestions box.
+
+    The words that start with what a reader typed are one range of ``search_title_word_order``,
+    read in the order suggestions are shown (titles that start with it, then by the word, then
+    the newest), so a suggestion stops after a dozen visible rows however common the prefix.
+    """
+
+    document = models.ForeignKey(
+        SearchDocument, on_delete=models.CASCADE, related_name="title_word_rows"
+    )
+    # Byte order on both databases ("BINARY" is SQLite's own; migration 0003 makes it on
+    # PostgreSQL): a prefix is then one range of the index whatever the database's locale.
+    word = models.CharField(max_length=100, db_collation="BINARY")
+    first = models.BooleanField()
+    # The document's publish time in epoch seconds (0 for none): newest first within a word.
+    recency = models.BigIntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["first", "word", "-recency", "document"], name="search_title_word_order"
+            )
+        ]
+
+    def __str__(self):
+        return self.word
+
+    @classmethod
+    def rows_for(cls, document):
+        """(word, first, recency) for each distinct word (or punctuation run) of a document's
+        folded title; ``first`` for the title's first word."""
+        published_at = document.published_at
+        recency = int(published_at.timestamp()) if published_at else 0
+        max_length = cls._meta.get_field("word").max_length
+        tokens, first = title_tokens(document.title_words)
+        rows = {(word[:max_length], i == first): recency for i, word in enumerate(tokens)}
+        return [(word, is_first, recency) for (word, is_first), recency in rows.items()]
+
+
+class SearchWord(models.Model):
+    """A word of the indexed titles and how many titles hold it: the vocabulary "did you mean"
+    corrects from, a few thousand rows where ``TitleWord`` has one per title and word.
+
+    Kept by the index's writers (indexing.py); a word only unpublished titles hold may be here,
+    so a correction is offered only when it finds something (spelling.py)."""
+
+    word = models.CharField(max_length=100, db_collation="BINARY")
+    titles = models.IntegerField()
+
+    class Meta:
+        # A constraint, not unique=True, which on PostgreSQL adds a second, pattern index.
+        constraints = [models.UniqueConstraint(fields=["word"], name="search_word_unique")]
+
+    def __str__(self):
+        return self.word

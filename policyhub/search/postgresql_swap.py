@@ -1,4 +1,4 @@
-"""PostgreSQL: rebuild the search index into fresh copies of its two tables, then swap them in.
+"""PostgreSQL: rebuild the search index into fresh copies of its tables, then swap them in.
 
 Filling the live tables in place means deleting every row, then inserting each document and
 facet row through every index (GIN included), with a deferred foreign-key check queued per facet
@@ -17,17 +17,20 @@ the rebuild holds it exclusively. A save during a rebuild waits for it, then wri
 tables; without that, its document would go into the old table and be dropped with it.
 
 Privileges granted on the tables to other roles are not carried over (the role that rebuilds
-owns both, or the rebuild is done in place: ``can_swap``).
+owns them, or the rebuild is done in place: ``can_swap``).
 """
 
 import time
 
 from django.db import OperationalError, transaction
 
-from .models import SearchDocument, SearchFacet
+from .models import SearchDocument, SearchFacet, TitleWord
 
 DOCUMENTS = SearchDocument._meta.db_table
 FACETS = SearchFacet._meta.db_table
+WORDS = TitleWord._meta.db_table
+# The tables copied and swapped; the last two refer to the first.
+TABLES = (DOCUMENTS, FACETS, WORDS)
 # An arbitrary constant: the advisory lock that serialises index writers against a rebuild.
 WRITERS_LOCK = 7_200_117
 # Memory for each index build (the server default is 64 MB): fewer flushes of the GIN build's
@@ -49,39 +52,39 @@ def lock_for_writing(connection):
 
 
 def can_swap(connection):
-    """False if anything but the facet table refers to the document table, or anything at all
-    to the facet table (their foreign keys would be dropped with the old tables), if either
-    table has triggers of its own (``LIKE`` does not copy them), or if this role could not
-    drop them and create their copies (an application role that only has privileges on tables
-    a migration role owns): then rebuild in place."""
+    """False if anything outside the index refers to its tables (their foreign keys would be
+    dropped with the old tables), if any of them has triggers of its own (``LIKE`` does not copy
+    them), or if this role could not drop them and create their copies (an application role that
+    only has privileges on tables a migration role owns): then rebuild in place."""
+    tables = list(TABLES)
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT bool_and(pg_has_role(current_user, relowner, 'USAGE')) "
             "AND has_schema_privilege(current_schema(), 'CREATE') "
-            "FROM pg_class WHERE oid IN (%s::regclass, %s::regclass)",
-            [DOCUMENTS, FACETS],
+            "FROM pg_class WHERE oid = ANY(%s::regclass[])",
+            [tables],
         )
         if not cursor.fetchone()[0]:
             return False
         cursor.execute(
             "SELECT count(*) FROM pg_constraint WHERE contype = 'f' "
-            "AND confrelid IN (%s::regclass, %s::regclass) AND conrelid <> %s::regclass",
-            [DOCUMENTS, FACETS, FACETS],
+            "AND confrelid = ANY(%s::regclass[]) AND NOT conrelid = ANY(%s::regclass[])",
+            [tables, tables],
         )
         foreign = cursor.fetchone()[0]
         cursor.execute(
             "SELECT count(*) FROM pg_trigger WHERE NOT tgisinternal "
-            "AND tgrelid IN (%s::regclass, %s::regclass)",
-            [DOCUMENTS, FACETS],
+            "AND tgrelid = ANY(%s::regclass[])",
+            [tables],
         )
         return foreign == 0 and cursor.fetchone()[0] == 0
 
 
 class Swap:
-    """``begin()`` in the rebuild's transaction, fill ``staging(table)`` for both tables, then
+    """``begin()`` in the rebuild's transaction, fill ``staging(table)`` for each table, then
     ``finish()``."""
 
-    tables = (DOCUMENTS, FACETS)
+    tables = TABLES
 
     def __init__(self, connection):
         self.connection = connection
@@ -124,7 +127,7 @@ class Swap:
             sequences = {table: self._sequence(cursor, table) for table in self.tables}
             self._lock(cursor)
             self._check_deferred(cursor)
-            cursor.execute(f"DROP TABLE {FACETS}, {DOCUMENTS}")
+            cursor.execute(f"DROP TABLE {', '.join(reversed(self.tables))}")
             for table in self.tables:
                 cursor.execute(f"ALTER TABLE {staging(table)} RENAME TO {table}")
                 new_sequence = self._sequence(cursor, table)
@@ -201,14 +204,15 @@ class Swap:
         return cursor.fetchone()[0]
 
     def _lock(self, cursor):
-        """ACCESS EXCLUSIVE on both live tables, retried: waiting indefinitely behind a search
+        """ACCESS EXCLUSIVE on the live tables, retried: waiting indefinitely behind a search
         would queue every later search behind this request, and a search holding one table
         while it waits for the other would deadlock with it."""
         for attempt in range(SWAP_LOCK_ATTEMPTS):
             try:
                 with transaction.atomic(using=self.connection.alias):
                     cursor.execute(f"SET LOCAL lock_timeout = '{SWAP_LOCK_TIMEOUT}'")
-                    cursor.execute(f"LOCK TABLE {FACETS}, {DOCUMENTS} IN ACCESS EXCLUSIVE MODE")
+                    names = ", ".join(reversed(self.tables))
+                    cursor.execute(f"LOCK TABLE {names} IN ACCESS EXCLUSIVE MODE")
                     cursor.execute("SET LOCAL lock_timeout = DEFAULT")
                 return
             except OperationalError:

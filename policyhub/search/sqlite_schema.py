@@ -37,7 +37,3 @@ def rebuild(connection):
         cursor.execute("INSERT INTO search_fts(search_fts) VALUES ('rebuild')")
         for name, body in TRIGGERS.items():
             cursor.execute(f"CREATE TRIGGER IF NOT EXISTS {name} {body}")
-        # "Did you mean" reads the index's terms here (spelling.py).
-        cursor.execute(
-            "CREATE VIRTUAL TABLE IF NOT EXISTS search_fts_vocab USING fts5vocab(search_fts, row)"
-        )

@@ -4,6 +4,7 @@ from django.core.paginator import InvalidPage
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
 
+from .engine import count
 from .engine import search as run_search
 from .facets import MULTIPLE
 from .forms import SearchForm, SuggestForm
@@ -48,10 +49,10 @@ def search(request):
         context["synonyms"] = synonyms_applied(data["q"], Synonym.objects.groups())
     if data["q"] and results.total < FEW_RESULTS:
 
-        def total(corrected):
-            return run_search(corrected, form.filters(), data["sort"] or "relevance").total
+        def finds(corrected):
+            return count(corrected, form.filters(), at_most=results.total + 1)
 
-        corrected = suggestion(data["q"], results.total, total)
+        corrected = suggestion(data["q"], results.total, finds)
         if corrected:
             context["corrected"] = corrected
             context["corrected_url"] = form.query_string("q", corrected)

@@ -31,14 +31,8 @@ SQLITE = [
     # order, facet keys), so the wide rows of matches off the page are never read.
     "CREATE INDEX search_document_match ON search_searchdocument "
     "(id, kind, object_id, type_id, year, published_at, status, facet_keys)",
-    # Suggestions scan this narrow index for a word anywhere in a title (suggest.py).
-    "CREATE INDEX search_document_title_words ON search_searchdocument (title_words)",
-    # The index's own terms (stemmed), read by "did you mean" (spelling.py).
-    "CREATE VIRTUAL TABLE search_fts_vocab USING fts5vocab(search_fts, row)",
 ]
 SQLITE_REVERSE = [
-    "DROP INDEX IF EXISTS search_document_title_words",
-    "DROP TABLE IF EXISTS search_fts_vocab",
     "DROP INDEX IF EXISTS search_document_match",
     "DROP TRIGGER IF EXISTS search_fts_au",
     "DROP TRIGGER IF EXISTS search_fts_ad",
@@ -57,14 +51,8 @@ POSTGRESQL = [
     # Vectors and text out of line: counting and filtering read only the narrow row.
     "ALTER TABLE search_searchdocument ALTER COLUMN search_vector SET STORAGE EXTERNAL",
     "ALTER TABLE search_searchdocument SET (toast_tuple_target = 128)",
-    # Trigrams of the folded titles: suggestions (LIKE '% word%') and "did you mean" (<%).
-    # pg_trgm is a trusted extension: a database owner may create it.
-    "CREATE EXTENSION IF NOT EXISTS pg_trgm",
-    "CREATE INDEX search_document_title_words ON search_searchdocument "
-    "USING gin (title_words gin_trgm_ops)",
 ]
 POSTGRESQL_REVERSE = [
-    "DROP INDEX IF EXISTS search_document_title_words",
     "ALTER TABLE search_searchdocument RESET (toast_tuple_target)",
     "DROP INDEX IF EXISTS search_document_vector",
     "ALTER TABLE search_searchdocument DROP COLUMN IF EXISTS search_vector",

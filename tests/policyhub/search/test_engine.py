@@ -194,5 +194,5 @@ def test_the_visibility_clause_is_compiled_once_and_takes_each_moment():
     for moment in (timezone.now(), timezone.now() + timedelta(days=3, microseconds=7)):
         query = visible_documents(moment).query
         expected = query.get_compiler(connection=connection).compile(query.where)
-        assert engine._visibility_sql(moment) == (expected[0], list(expected[1]))
+        assert engine.visibility_sql(moment) == (expected[0], list(expected[1]))
     assert len(engine._compiled_visibility) == 1

@@ -1,7 +1,10 @@
 """/search/suggest/: prefix suggestions as JSON, only for what readers can see."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.factories import PersonFactory, PolicyOptionFactory, PublicationFactory
 
@@ -17,13 +20,21 @@ def labels(client, q):
 
 
 def test_titles_people_and_tags_by_any_word_title_start_first(client):
-    publication = PublicationFactory(title="Sanctions and food", tags=["sanctions relief"])
-    PolicyOptionFactory(title="Sanctions on medicine eased")
+    # Titles that start with it, then by the word that matched, then the newest.
+    days = [timezone.now() - timedelta(days=n) for n in range(5)]
+    publication = PublicationFactory(
+        title="Sanctions and food", tags=["sanctions relief"], published_at=days[4]
+    )
+    PolicyOptionFactory(title="Sanctions on medicine eased", published_at=days[2])
+    PublicationFactory(title="Sanctioned banks", published_at=days[3])
     sandra = PersonFactory(name="Sandra Sanctis")  # people match by any part of the name
-    PublicationFactory(title="Ease sanctions", authors=[sandra], tags=["easing sanctions"])
+    PublicationFactory(
+        title="Ease sanctions", authors=[sandra], tags=["easing sanctions"], published_at=days[0]
+    )
     assert labels(client, "sanct") == [
-        ("Publication", "Sanctions and food"),
+        ("Publication", "Sanctioned banks"),
         ("Policy option", "Sanctions on medicine eased"),
+        ("Publication", "Sanctions and food"),
         ("Publication", "Ease sanctions"),
         ("Person", "Sandra Sanctis"),
         ("Tag", "sanctions relief"),

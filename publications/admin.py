@@ -11,7 +11,11 @@ from django.utils.html import format_html
 from taggit.managers import TaggableManager
 from taggit.models import Tag
 
-from policyhub.editorial.admin import CSPNonceMediaMixin, ImageFilesAdminMixin
+from policyhub.editorial.admin import (
+    CSPNonceMediaMixin,
+    HeroImageAdminForm,
+    ImageFilesAdminMixin,
+)
 from policyhub.editorial.revision_admin import RevisionAdminMixin
 from policyhub.editorial.workflow_admin import PublishStateFilter, WorkflowAdminMixin
 
@@ -72,22 +76,10 @@ class SlugClashAdminMixin:
         return SlugClashForm
 
 
-class PublicationAdminForm(forms.ModelForm):
+class PublicationAdminForm(HeroImageAdminForm):
     class Meta:
         model = Publication
-        fields = "__all__"  # noqa: DJ007 - the admin's fieldsets choose what is shown
-
-    def full_clean(self):
-        super().full_clean()
-        # A browser never sends a chosen file twice: when the form comes back with errors, the
-        # hero image is gone while its alt text, caption and credit are still filled in.
-        upload = self.files.get(self.add_prefix("hero_image"))
-        if self.is_bound and self._errors and upload and "hero_image" not in self._errors:
-            self.add_error(
-                "hero_image",
-                f"“{upload.name}” was not saved because of the errors on this page: "
-                "choose it again before you save.",
-            )
+        fields = "__all__"  # the admin's fieldsets choose what is shown
 
 
 class AuthorshipInline(admin.TabularInline):

@@ -2,6 +2,7 @@ from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -14,7 +15,6 @@ from policyhub.editorial import reading
 from policyhub.editorial.embeds import PROVIDER_NAMES, embeds_in, validate_embeds
 from policyhub.editorial.fields import HttpsURLField
 from policyhub.editorial.images import (
-    HERO_WIDTHS,
     PHOTO_WIDTHS,
     CheckedImageField,
     ResponsiveImage,
@@ -26,6 +26,7 @@ from policyhub.editorial.models import (
     Publishable,
     RevisionRelations,
     Term,
+    WithHeroImage,
 )
 from policyhub.editorial.richtext import RichTextField
 from policyhub.editorial.site import site_name
@@ -357,7 +358,7 @@ class PublicationQuerySet(FacetCountsQuerySet):
         raise ValueError(f"No facet for {relation!r}")
 
 
-class Publication(Publishable):
+class Publication(WithHeroImage, Publishable):
     title = models.CharField(max_length=300)
     slug = models.SlugField(
         max_length=300, unique=True, validators=[ReservedSlugValidator(["feed", "preview"])]
@@ -375,18 +376,6 @@ class Publication(Publishable):
     topics = models.ManyToManyField(Topic, related_name="publications", blank=True)
     regions = models.ManyToManyField(Region, related_name="publications", blank=True)
     tags = TaggableManager(through=TaggedPublication, blank=True)
-
-    hero_image = CheckedImageField(upload_to="heroes/%Y/", blank=True)
-    hero_alt = models.CharField(
-        "hero image alt text",
-        max_length=300,
-        blank=True,
-        help_text="Describe the image for readers who cannot see it.",
-    )
-    hero_caption = models.CharField(max_length=500, blank=True)
-    hero_credit = models.CharField(max_length=300, blank=True)
-    # Written on save from the hero image (publications/images.py), never by hand.
-    hero_renditions = models.JSONField(default=dict, blank=True, editable=False)
 
     source_note = models.CharField(
         max_length=500,
@@ -433,6 +422,9 @@ class Publication(Publishable):
             # Covers the search's per-match visibility check (status and time by id): on
             # SQLite a primary-key lookup reads the wide row's table page instead.
             models.Index(fields=["id", "status", "published_at"], name="publication_visibility"),
+            # The lists by title (page and API): read in order instead of sorting every
+            # published row for each page (bench/README.md, "Sorting by title").
+            models.Index(Lower("title"), "id", name="publication_title_sort"),
         ]
 
     # No count (facets, totals) depends on these: an edit confined to them keeps the cached
@@ -460,9 +452,7 @@ class Publication(Publishable):
         return self.title
 
     def save(self, **kwargs):
-        save_with_renditions(
-            self, "hero_image", "hero_renditions", HERO_WIDTHS, super().save, kwargs
-        )
+        super().save(**kwargs)
         self._loaded_counted_values = self._counted_values()
 
     def get_absolute_url(self):
@@ -514,15 +504,6 @@ class Publication(Publishable):
             is_report=self.publication_type.is_report,
             pdf_url=pdf_url,
         )
-
-    def clean(self):
-        super().clean()
-        if self.hero_image and not self.hero_alt.strip():
-            raise ValidationError({"hero_alt": "Describe the hero image (alt text) for readers."})
-
-    @cached_property
-    def hero_picture(self):
-        return ResponsiveImage.from_field(self.hero_image, self.hero_renditions)
 
     @property
     def embeds(self):

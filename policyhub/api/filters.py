@@ -40,10 +40,18 @@ def _no_nul(params):
 
 
 def filter_publications(queryset, params):
+    """The publications chosen, and their order as field names (``sort``: the list page's
+    choices), which cursor pagination needs: an expression is annotated as ``sort_key``."""
     _no_nul(params)
     form, since = PublicationFilterForm(params), UpdatedSinceForm(params)
     _valid(form, since)
-    return since.filter(form.filter(queryset))
+    queryset = since.filter(form.filter(queryset))
+    ordering = []
+    for term in form.ordering:
+        if not isinstance(term, str):
+            queryset, term = queryset.annotate(sort_key=term), "sort_key"
+        ordering.append(term)
+    return queryset, tuple(ordering)
 
 
 def filter_options(queryset, params):

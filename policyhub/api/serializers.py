@@ -10,6 +10,7 @@ from taggit.models import Tag
 from options.models import OptionSource, PolicyOption, PolicyQuestion
 from policyhub.documents.models import PublicationDocument
 from policyhub.editorial import datacache
+from policyhub.editorial.rendering import render_rich_text
 from publications.models import Person, Publication, PublicationType, Region, Topic
 
 from . import querysets
@@ -26,6 +27,18 @@ class TrimmedSerializer(serializers.Serializer):
                 self.fields.pop(name)
 
 
+def origin(context):
+    """The site's address ("https://example.org"), or "" without a request."""
+    request = context.get("request")
+    if request is None:
+        return ""
+    # Worked out once per request: a list holds a hundred or so addresses.
+    found = getattr(request, "_page_url_origin", None)
+    if found is None:
+        found = request._page_url_origin = request.build_absolute_uri("/").rstrip("/")
+    return found
+
+
 class PageURLField(serializers.Field):
     """The absolute address of the item's reader page."""
 
@@ -33,15 +46,7 @@ class PageURLField(serializers.Field):
         super().__init__(source="*", read_only=True, **kwargs)
 
     def to_representation(self, value):
-        url = self.url_of(value)
-        request = self.context.get("request")
-        if request is None:
-            return url
-        # Worked out once per request: a list holds a hundred or so addresses.
-        origin = getattr(request, "_page_url_origin", None)
-        if origin is None:
-            origin = request._page_url_origin = request.build_absolute_uri("/").rstrip("/")
-        return origin + url
+        return origin(self.context) + self.url_of(value)
 
     def url_of(self, value):
         return value.get_absolute_url()
@@ -187,14 +192,69 @@ class DocumentSerializer(serializers.ModelSerializer):
         return attachment.document.pages if attachment.document.is_pdf else None
 
 
+class NoteSerializer(serializers.Serializer):
+    number = serializers.IntegerField()
+    id = serializers.CharField(help_text="The note's anchor: the body's reference links to it.")
+    ref_id = serializers.CharField(
+        help_text="The id of the note's reference in the body, for a link back."
+    )
+    html = serializers.CharField(help_text="The note's text as HTML, its web addresses linked.")
+
+
+class HeadingSerializer(serializers.Serializer):
+    id = serializers.CharField(help_text="The heading's id in the body.")
+    text = serializers.CharField()
+    level = serializers.IntegerField(help_text="2 for h2, 3 for h3.")
+
+
 class PublicationDetailSerializer(PublicationSerializer):
-    body = serializers.CharField(help_text="Sanitised HTML.")
+    body = serializers.SerializerMethodField(
+        help_text="The text as the page shows it: sanitised HTML with heading ids, numbered "
+        'note references (`<a href="#note-1" id="note-ref-1">`) and figures with their '
+        "renditions, every address on this site absolute. The notes are in `notes`."
+    )
+    notes = serializers.SerializerMethodField(
+        help_text="The body's footnotes in order, for a list after the text (or beside it)."
+    )
+    headings = serializers.SerializerMethodField(
+        help_text="The body's h2 and h3 headings in order, for a table of contents."
+    )
     related = serializers.SerializerMethodField()
     options = serializers.SerializerMethodField()
     documents = serializers.SerializerMethodField()
 
     class Meta(PublicationSerializer.Meta):
-        fields = [*PublicationSerializer.Meta.fields, "body", "related", "options", "documents"]
+        fields = [
+            *PublicationSerializer.Meta.fields,
+            "body",
+            "notes",
+            "headings",
+            "related",
+            "options",
+            "documents",
+        ]
+
+    def rendered(self, publication):
+        # One rendering for the body, its notes and headings (a figure is a query).
+        found = getattr(self, "_rendered", None)
+        if found is None or found[0] != publication.pk:
+            found = self._rendered = (
+                publication.pk,
+                render_rich_text(publication.body, origin(self.context)),
+            )
+        return found[1]
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_body(self, publication):
+        return str(self.rendered(publication).html)
+
+    @extend_schema_field(NoteSerializer(many=True))
+    def get_notes(self, publication):
+        return NoteSerializer(self.rendered(publication).notes, many=True).data
+
+    @extend_schema_field(HeadingSerializer(many=True))
+    def get_headings(self, publication):
+        return HeadingSerializer(self.rendered(publication).headings, many=True).data
 
     @extend_schema_field(DocumentSerializer(many=True))
     def get_documents(self, publication):

@@ -38,6 +38,7 @@ PUBLICATION_FILTERS = [
     _param("tag", "Tag slug."),
     _param("author", "Person slug."),
     _param("year", "Year of publication.", int),
+    _param("sort", "`newest` (the default), `oldest` or `title` (A–Z), as on the list page."),
     UPDATED_SINCE,
     FIELDS,
 ]
@@ -104,9 +105,10 @@ class ReadOnlyViewSet(
     list=extend_schema(parameters=PUBLICATION_FILTERS), retrieve=extend_schema(parameters=[FIELDS])
 )
 class PublicationViewSet(ReadOnlyViewSet):
-    """Published publications, newest first."""
+    """Published publications, newest first (or oldest first, or by title: `sort`)."""
 
     pagination_class = NewestFirst
+    cursor_ordering = None
 
     def get_queryset(self):
         published = querysets.publications()
@@ -178,7 +180,8 @@ class PublicationViewSet(ReadOnlyViewSet):
         return dict(serializers.PublicationDetailSerializer(publication, context=context).data)
 
     def filter_list(self, queryset):
-        return filter_publications(queryset, self.request.query_params)
+        queryset, self.cursor_ordering = filter_publications(queryset, self.request.query_params)
+        return queryset
 
 
 @extend_schema_view(

@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.db import router
 from django.utils.html import format_html_join
@@ -26,6 +27,22 @@ class ImageFilesAdminMixin:
     def changeform_view(self, request, *args, **kwargs):
         with delete_files_on_rollback(router.db_for_write(self.model)):
             return super().changeform_view(request, *args, **kwargs)
+
+
+class HeroImageAdminForm(forms.ModelForm):
+    """The change form of a model with a hero image (``WithHeroImage``)."""
+
+    def full_clean(self):
+        super().full_clean()
+        # A browser never sends a chosen file twice: when the form comes back with errors, the
+        # hero image is gone while its alt text, caption and credit are still filled in.
+        upload = self.files.get(self.add_prefix("hero_image"))
+        if self.is_bound and self._errors and upload and "hero_image" not in self._errors:
+            self.add_error(
+                "hero_image",
+                f"“{upload.name}” was not saved because of the errors on this page: "
+                "choose it again before you save.",
+            )
 
 
 @admin.register(OldSlug)

@@ -229,6 +229,57 @@ def publishable_models():
     return [model for model in apps.get_models() if issubclass(model, Publishable)]
 
 
+class HeroImageField(CheckedImageField):
+    """Stored under its model's ``HERO_UPLOAD_TO`` folder. Migrations record a plain
+    ``CheckedImageField`` with that folder, so sharing the field changes no model's state."""
+
+    def contribute_to_class(self, cls, name, **kwargs):
+        self.upload_to = cls.HERO_UPLOAD_TO
+        super().contribute_to_class(cls, name, **kwargs)
+
+    def deconstruct(self):
+        name, _, args, kwargs = super().deconstruct()
+        return name, "policyhub.editorial.images.CheckedImageField", args, kwargs
+
+
+class WithHeroImage(models.Model):
+    """A hero image shown above the text, with its alt text, caption and credit, and the
+    renditions pages show of it (``hero_picture``). The image is checked on upload
+    (``CheckedImageField``); alt text is required with an image."""
+
+    # The folder of new uploads (strftime's %Y as in any upload_to); a model may set its own.
+    HERO_UPLOAD_TO = "heroes/%Y/"
+
+    hero_image = HeroImageField(blank=True)
+    hero_alt = models.CharField(
+        "hero image alt text",
+        max_length=300,
+        blank=True,
+        help_text="Describe the image for readers who cannot see it.",
+    )
+    hero_caption = models.CharField(max_length=500, blank=True)
+    hero_credit = models.CharField(max_length=300, blank=True)
+    # Written on save from the hero image (images.py), never by hand.
+    hero_renditions = models.JSONField(default=dict, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, **kwargs):
+        save_with_renditions(
+            self, "hero_image", "hero_renditions", HERO_WIDTHS, super().save, kwargs
+        )
+
+    def clean(self):
+        super().clean()
+        if self.hero_image and not self.hero_alt.strip():
+            raise ValidationError({"hero_alt": "Describe the hero image (alt text) for readers."})
+
+    @cached_property
+    def hero_picture(self):
+        return ResponsiveImage.from_field(self.hero_image, self.hero_renditions)
+
+
 class Term(models.Model):
     """A named category editors keep and readers browse by (types, topics, regions, tracks,
     actors): its name, the slug its page lives at, and a description."""

@@ -11,10 +11,13 @@ the whole text can tell:
   text: whatever markup an import slipped inside is dropped, and its web addresses are linked.
 - each ``<figure data-image="id">`` becomes the library image's <figure> with its renditions,
   alt text, caption and credit; a reference to no image (deleted, or not a number) shows nothing.
+
+Given an ``origin`` (the API's), links and images that name a path on this site get it, so the
+markup means the same outside the site's pages.
 """
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from html import escape
 from html.parser import HTMLParser
 
@@ -146,13 +149,29 @@ def _image_id(value):
     return None
 
 
+def absolute(url, origin):
+    """``url`` with ``origin`` in front when it is a path on this site ("/media/…")."""
+    if origin and url.startswith("/") and not url.startswith("//"):
+        return origin + url
+    return url
+
+
+# Where a candidate of a srcset starts with a path on this site.
+SRCSET_PATH = re.compile(r"(^|,\s*)(?=/(?!/))")
+
+
+def _absolute_srcset(srcset, origin):
+    return SRCSET_PATH.sub(lambda match: match.group(1) + origin, srcset)
+
+
 def _text(parts):
     return " ".join("".join(parts).split())
 
 
 class _Rewriter(HTMLParser):
-    def __init__(self):
+    def __init__(self, origin=""):
         super().__init__(convert_charrefs=True)
+        self.origin = origin
         self.out = []
         self.headings = []
         self.notes = []
@@ -186,6 +205,8 @@ class _Rewriter(HTMLParser):
             self.out.append(self.heading)
             self.phrasing += 1
             return
+        if tag == "a" and self.origin:
+            attrs = [(k, absolute(v, self.origin) if k == "href" and v else v) for k, v in attrs]
         start = f"<{tag}{''.join(self._attribute(k, v) for k, v in attrs)}>"
         if tag == "a":
             self.links.append(start)
@@ -262,7 +283,19 @@ def _heading_ids(slots):
         slot.id = candidate
 
 
-def _figures(slots):
+def _picture(image, origin):
+    picture = image.picture
+    if not origin or picture is None:
+        return picture
+    return replace(
+        picture,
+        src=absolute(picture.src, origin),
+        srcset=_absolute_srcset(picture.srcset, origin),
+        webp_srcset=_absolute_srcset(picture.webp_srcset, origin),
+    )
+
+
+def _figures(slots, origin):
     from .models import LibraryImage
 
     ids = {slot.image_id for slot in slots if slot.image_id is not None}
@@ -270,18 +303,21 @@ def _figures(slots):
     for slot in slots:
         image = images.get(slot.image_id)
         if image is not None and image.image:
-            slot.html = render_to_string("includes/body_figure.html", {"image": image})
+            slot.html = render_to_string(
+                "includes/body_figure.html", {"image": image, "picture": _picture(image, origin)}
+            )
 
 
-def render_rich_text(html):
-    """The reader markup of sanitised rich text, with its headings and notes (``RichText``)."""
+def render_rich_text(html, origin=""):
+    """The reader markup of sanitised rich text, with its headings and notes (``RichText``).
+    ``origin`` ("https://example.org"): paths on this site become absolute addresses."""
     if not html:
         return RichText(mark_safe(""))
-    rewriter = _Rewriter()
+    rewriter = _Rewriter(origin)
     rewriter.feed(html)
     rewriter.close()
     _heading_ids(rewriter.headings)
-    _figures([part for part in rewriter.out if isinstance(part, _FigureSlot)])
+    _figures([part for part in rewriter.out if isinstance(part, _FigureSlot)], origin)
     return RichText(
         mark_safe("".join(str(part) for part in rewriter.out)),
         headings=tuple(

@@ -6,12 +6,22 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 
-from policyhub.editorial.admin import CSPNonceMediaMixin, ImageFilesAdminMixin
+from policyhub.editorial.admin import (
+    CSPNonceMediaMixin,
+    HeroImageAdminForm,
+    ImageFilesAdminMixin,
+)
 from policyhub.editorial.revision_admin import RevisionAdminMixin
 from policyhub.editorial.workflow_admin import PublishStateFilter, WorkflowAdminMixin
 
 from .models import HomeSlot, Menu, MenuItem, Page, Redirect
 from .redirects import ImportFailed, import_redirects
+
+
+class PageAdminForm(HeroImageAdminForm):
+    class Meta:
+        model = Page
+        fields = "__all__"  # the admin's fieldsets choose what is shown
 
 
 @admin.register(Page)
@@ -23,6 +33,7 @@ class PageAdmin(
     admin.ModelAdmin,
 ):
     preview_url_name = "pages:preview"
+    form = PageAdminForm
     list_display = ["title", "path", "parent", "state_label", "published_at"]
     list_filter = [PublishStateFilter, "status"]
     list_select_related = ["parent__parent"]

@@ -8,7 +8,6 @@ from django.db import models
 from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.functional import cached_property
 from simple_history.models import HistoricalRecords
 
 from options.models import PolicyOption, PolicyQuestion
@@ -19,7 +18,12 @@ from policyhub.editorial.images import (
     ResponsiveImage,
     save_with_renditions,
 )
-from policyhub.editorial.models import Publishable, PublishableQuerySet, RevisionRelations
+from policyhub.editorial.models import (
+    Publishable,
+    PublishableQuerySet,
+    RevisionRelations,
+    WithHeroImage,
+)
 from policyhub.editorial.richtext import RichTextField
 from publications.models import Publication, Topic
 
@@ -62,8 +66,9 @@ class PageQuerySet(PublishableQuerySet):
         return self.filter(**lookup)
 
 
-class Page(Publishable):
+class Page(WithHeroImage, Publishable):
     on_dashboard = False
+    HERO_UPLOAD_TO = "pages/%Y/"
     title = models.CharField(max_length=200)
     slug = models.SlugField(
         max_length=100, help_text="The last part of the address: /about/board/ for “board”."
@@ -78,17 +83,6 @@ class Page(Publishable):
     )
     summary = models.TextField(blank=True, help_text="Plain text, shown under the title.")
     body = RichTextField(blank=True)
-    hero_image = CheckedImageField(upload_to="pages/%Y/", blank=True)
-    hero_alt = models.CharField(
-        "hero image alt text",
-        max_length=300,
-        blank=True,
-        help_text="Describe the image for readers who cannot see it.",
-    )
-    hero_caption = models.CharField(max_length=500, blank=True)
-    hero_credit = models.CharField(max_length=300, blank=True)
-    # Written on save from the hero image, never by hand.
-    hero_renditions = models.JSONField(default=dict, blank=True, editable=False)
     seo_title = models.CharField(
         "SEO title", max_length=70, blank=True, help_text="For search engines; the title if empty."
     )
@@ -135,19 +129,8 @@ class Page(Publishable):
     def get_absolute_url(self):
         return reverse("pages:page", args=[self.path])
 
-    def save(self, **kwargs):
-        save_with_renditions(
-            self, "hero_image", "hero_renditions", HERO_WIDTHS, super().save, kwargs
-        )
-
-    @cached_property
-    def hero_picture(self):
-        return ResponsiveImage.from_field(self.hero_image, self.hero_renditions)
-
     def clean(self):
         super().clean()
-        if self.hero_image and not self.hero_alt.strip():
-            raise ValidationError({"hero_alt": "Describe the hero image (alt text) for readers."})
         if self.parent_id is None and self.slug.lower() in reserved_segments():
             raise ValidationError(
                 {

@@ -35,6 +35,7 @@ from .pdf import (
     DocumentInfo,
     _clean,
     _refuse,
+    check_size,
     checksum,
     megabytes,
     read_pdf,
@@ -87,14 +88,7 @@ class TimeUp(Exception):
 def read_document(file):
     """The ``DocumentInfo`` of an acceptable document, or a ``ValidationError`` saying why not."""
     name = shown_name(file)
-    size = getattr(file, "size", None)
-    if size is not None and size > settings.DOCUMENT_MAX_BYTES:
-        raise _refuse(
-            "“%(name)s” is larger than %(limit)s.",
-            "document_too_large",
-            name,
-            limit=megabytes(settings.DOCUMENT_MAX_BYTES),
-        )
+    check_size(file, name)
     try:
         file.seek(0)
         head = file.read(1024)

@@ -80,9 +80,9 @@ def _declared_pages(reader):
         return 0
 
 
-def read_pdf(file):
-    """The ``DocumentInfo`` of an acceptable PDF, or a ``ValidationError`` saying why not."""
-    name = shown_name(file)
+def check_size(file, name):
+    """The file's size if known, after refusing one over ``DOCUMENT_MAX_BYTES`` before
+    reading any of it."""
     size = getattr(file, "size", None)
     if size is not None and size > settings.DOCUMENT_MAX_BYTES:
         raise _refuse(
@@ -91,6 +91,13 @@ def read_pdf(file):
             name,
             limit=megabytes(settings.DOCUMENT_MAX_BYTES),
         )
+    return size
+
+
+def read_pdf(file):
+    """The ``DocumentInfo`` of an acceptable PDF, or a ``ValidationError`` saying why not."""
+    name = shown_name(file)
+    size = check_size(file, name)
     not_a_pdf = _refuse(
         "“%(name)s” is not a PDF file: upload a PDF (other formats are not accepted).",
         "not_a_pdf",

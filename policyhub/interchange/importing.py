@@ -406,6 +406,22 @@ class BadDocument(Exception):
     pass
 
 
+def verified_checksum(folder, record, path, expected, noun, error):
+    """The SHA-256 of a file beside the import file, raising ``error`` (BadImage, BadDocument)
+    if it cannot be read or is not the ``expected`` one."""
+    try:
+        with open(folder / path, "rb") as handle:
+            sha256 = checksum(handle)
+    except OSError as problem:
+        raise error(f'line {record.line}: {noun} "{path}": {problem.strerror}') from None
+    if expected and expected != sha256:
+        raise error(
+            f'line {record.line}: {noun} "{path}": its checksum is {sha256}, '
+            f"not {expected}: the file is damaged or not the one exported"
+        )
+    return sha256
+
+
 # Where each model keeps its image: (image field, renditions field, widths, texts → fields).
 IMAGE_FIELDS = {
     Publication: (
@@ -634,18 +650,9 @@ class Importer:
         new_ids, changed_ids = set(), set()
         for record in records:
             path = self.folder / record.file
-            try:
-                with open(path, "rb") as handle:
-                    sha256 = checksum(handle)
-            except OSError as error:
-                raise BadImage(
-                    f'line {record.line}: image "{record.file}": {error.strerror}'
-                ) from None
-            if record.sha256 and record.sha256 != sha256:
-                raise BadImage(
-                    f'line {record.line}: image "{record.file}": its checksum is {sha256}, '
-                    f"not {record.sha256}: the file is damaged or not the one exported"
-                )
+            sha256 = verified_checksum(
+                self.folder, record, record.file, record.sha256, "image", BadImage
+            )
             texts = {"title": record.title, "alt": record.alt}
             texts |= {name: getattr(record, name) for name in ("caption", "credit")}
             texts = {name: value for name, value in texts.items() if present(value)}
@@ -796,18 +803,9 @@ class Importer:
         """The document holding ``item``'s file: found by checksum, or stored and read as an
         upload is. A file whose bytes do not match the line's ``sha256`` is refused."""
         path = self.folder / item.file
-        try:
-            with open(path, "rb") as handle:
-                sha256 = checksum(handle)
-        except OSError as error:
-            raise BadDocument(
-                f'line {record.line}: document "{item.file}": {error.strerror}'
-            ) from None
-        if item.sha256 and item.sha256 != sha256:
-            raise BadDocument(
-                f'line {record.line}: document "{item.file}": its checksum is {sha256}, '
-                f"not {item.sha256}: the file is damaged or not the one exported"
-            )
+        sha256 = verified_checksum(
+            self.folder, record, item.file, item.sha256, "document", BadDocument
+        )
         texts = {
             name: getattr(item, name)
             for name in ("title", "description", "language")

@@ -19,7 +19,7 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import DatabaseError, connection, transaction
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models import F, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.text import slugify
 from taggit.models import Tag
@@ -1182,10 +1182,13 @@ class Importer:
         """The items of the file whose last change has no revision yet, {pk: whether it has
         none at all}: an import interrupted between its batches and its revisions left them so."""
         history = model.history.model
+        # An aggregate over the item's rows (its id index): "newest first, LIMIT 1" let
+        # PostgreSQL walk the whole history by date for each item of a fresh import.
         latest = (
             history.objects.filter(id=OuterRef("pk"))
-            .order_by("-history_date")
-            .values("history_date")[:1]
+            .values("id")
+            .annotate(latest=Max("history_date"))
+            .values("latest")
         )
         found, ids = {}, sorted(self.named[model])
         for start in range(0, len(ids), self.batch_size):

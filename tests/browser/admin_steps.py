@@ -36,3 +36,14 @@ def shoot(page, journey, name):
     folder = ARTIFACTS / journey
     folder.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
+
+
+def upload_document(page, name, content):
+    """Add a file to the document library and wait for the list it returns to."""
+    page.goto(reverse("admin:documents_document_add"))
+    page.locator("#id_file").set_input_files(
+        {"name": name, "mimeType": "application/pdf", "buffer": content}
+    )
+    page.get_by_role("button", name="Save", exact=True).click()
+    # Reading the file and drawing its cover (a process of its own) take a while on a busy machine.
+    page.wait_for_url("**/admin/documents/document/", timeout=60_000)

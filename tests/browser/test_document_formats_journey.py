@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from policyhub.documents.models import Document
-from tests.browser.admin_steps import log_in, make_editor, shoot
+from tests.browser.admin_steps import log_in, make_editor, shoot, upload_document
 from tests.factories import PublicationDocumentFactory, PublicationFactory
 from tests.office_files import make_xlsx
 
@@ -29,13 +29,8 @@ def test_an_editor_uploads_a_spreadsheet_and_a_reader_finds_it(
     )
 
     log_in(page)
-    page.goto(reverse("admin:documents_document_add"))
     # Named .pdf: the type is read from the file, not the name.
-    page.locator("#id_file").set_input_files(
-        {"name": "quotas.pdf", "mimeType": "application/pdf", "buffer": content}
-    )
-    page.get_by_role("button", name="Save", exact=True).click()
-    page.wait_for_url("**/admin/documents/document/", timeout=60_000)
+    upload_document(page, "quotas.pdf", content)
     row = page.locator("#result_list tbody tr", has_text="Quota tables")
     assert "XLSX" in row.inner_text()
     shoot(page, "documents", "11-library-xlsx")

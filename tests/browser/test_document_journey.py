@@ -8,7 +8,13 @@ from django.urls import reverse
 
 from policyhub.documents.models import Document
 from publications.models import Publication
-from tests.browser.admin_steps import log_in, make_editor, pick_autocomplete, shoot
+from tests.browser.admin_steps import (
+    log_in,
+    make_editor,
+    pick_autocomplete,
+    shoot,
+    upload_document,
+)
 from tests.factories import PublicationTypeFactory
 from tests.pdfs import make_pdf
 
@@ -38,13 +44,7 @@ def test_editor_attaches_a_report_and_a_reader_finds_and_downloads_it(
     log_in(page)
 
     # Upload to the library: the title comes from the PDF.
-    page.goto(reverse("admin:documents_document_add"))
-    page.locator("#id_file").set_input_files(
-        {"name": "sandpiper.pdf", "mimeType": "application/pdf", "buffer": content}
-    )
-    page.get_by_role("button", name="Save", exact=True).click()
-    # Reading the file and drawing its cover (a process of its own) take a while on a busy machine.
-    page.wait_for_url("**/admin/documents/document/", timeout=60_000)
+    upload_document(page, "sandpiper.pdf", content)
     assert "was added successfully" in page.locator(".messagelist").inner_text()
     document = Document.objects.get()
     assert (document.title, document.pages) == ("Sandpiper full report", 3)

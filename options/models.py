@@ -1,6 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Prefetch, Q
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
@@ -124,7 +125,14 @@ class PolicyOptionQuerySet(PublishableQuerySet):
 
     def visible(self, at=None):
         """What readers may see: published options whose question is published too."""
-        return self.published(at=at).filter(question__in=PolicyQuestion.objects.published(at=at))
+        return self.filter(self.visible_condition(at))
+
+    @classmethod
+    def visible_condition(cls, at=None, prefix=""):
+        at = at or timezone.now()
+        return cls.published_condition(at, prefix) & cls.published_condition(
+            at, f"{prefix}question__"
+        )
 
     def for_listing(self):
         """What a card shows, in a fixed number of queries however many options there are."""

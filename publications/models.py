@@ -288,6 +288,28 @@ class TaggedPublication(TaggedItemBase):
         indexes = [models.Index(fields=["tag", "content_object"], name="tagged_publication_by_tag")]
 
 
+def prefetch_tags(publications):
+    """Load ``publication.tags.all()`` for all of them in one narrow query. taggit's own
+    prefetch builds a tag query per publication before filling it: 6 ms of a 20-card list."""
+    by_publication = {publication.pk: [] for publication in publications}
+    if not by_publication:
+        return
+    rows = (
+        TaggedPublication.objects.filter(content_object__in=by_publication)
+        .order_by("tag__name", "tag_id")
+        .values_list("content_object_id", "tag_id", "tag__name", "tag__slug")
+    )
+    for publication_id, tag_id, name, slug in rows:
+        by_publication[publication_id].append(Tag(id=tag_id, name=name, slug=slug))
+    empty = Tag.objects.all()
+    for publication in publications:
+        tags = empty._chain()
+        tags._result_cache, tags._prefetch_done = by_publication[publication.pk], True
+        if not hasattr(publication, "_prefetched_objects_cache"):
+            publication._prefetched_objects_cache = {}
+        publication._prefetched_objects_cache["tags"] = tags
+
+
 def any_of(value):
     return value if isinstance(value, list | tuple | set) else [value]
 
@@ -299,11 +321,25 @@ class PublicationQuerySet(FacetCountsQuerySet):
 
     def for_listing(self):
         """What a listing card shows, in a fixed number of queries however many rows there are."""
-        return self.select_related("publication_type").prefetch_related(
+        chained = self.select_related("publication_type").prefetch_related(
             models.Prefetch("authorships", queryset=Authorship.objects.select_related("person")),
             "topics",
-            "tags",
         )
+        chained._with_tags = True
+        return chained
+
+    _with_tags = False
+
+    def _clone(self):
+        clone = super()._clone()
+        clone._with_tags = self._with_tags
+        return clone
+
+    def _fetch_all(self):
+        fetched = self._result_cache is not None
+        super()._fetch_all()
+        if self._with_tags and not fetched and self._iterable_class is models.query.ModelIterable:
+            prefetch_tags(self._result_cache)
 
     def for_detail(self):
         """Everything the detail page shows about the publication itself."""

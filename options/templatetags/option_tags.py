@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from taggit.models import Tag
 
-from options.models import OptionSource, PolicyOption
+from options.models import OptionSource, PolicyOption, PolicyOptionQuerySet
 from policyhub.editorial import datacache
 from publications.models import Person, Publication
 
@@ -41,7 +41,7 @@ def _options_for(subject):
     if isinstance(subject, Publication):
         links = (
             OptionSource.objects.filter(
-                publication=subject, option__in=PolicyOption.objects.visible()
+                PolicyOptionQuerySet.visible_condition(prefix="option__"), publication=subject
             )
             .select_related("option", "option__track")
             .order_by("option__track__order", "option__title")
@@ -54,9 +54,9 @@ def _options_for(subject):
         # What the person's published work argues for: a proposal or support, once per option.
         links = (
             OptionSource.objects.filter(
+                PolicyOptionQuerySet.visible_condition(prefix="option__"),
                 publication__in=Publication.objects.published().by_author(subject),
                 stance__in=[OptionSource.Stance.PROPOSES, OptionSource.Stance.SUPPORTS],
-                option__in=PolicyOption.objects.visible(),
             )
             .select_related("option", "option__track")
             .order_by("option__track__order", "option__title", "stance")

@@ -24,8 +24,15 @@ class PublishableQuerySet(models.QuerySet):
     """The one definition of "published", shared by every publishable model in the project."""
 
     @staticmethod
-    def published_condition(at=None):
-        return models.Q(status=Publishable.Status.PUBLISHED, published_at__lte=at or timezone.now())
+    def published_condition(at=None, prefix=""):
+        """``prefix`` ("publication__") tests a related row through the join that loads it:
+        ``publication__in=published()`` makes SQLite collect every published id first."""
+        return models.Q(
+            **{
+                f"{prefix}status": Publishable.Status.PUBLISHED,
+                f"{prefix}published_at__lte": at or timezone.now(),
+            }
+        )
 
     def published(self, at=None):
         # Through the class: the search applies this to its own document rows, which carry a

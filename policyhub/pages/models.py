@@ -10,7 +10,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from options.models import PolicyOption, PolicyQuestion
+from options.models import PolicyOption, PolicyOptionQuerySet, PolicyQuestion
 from policyhub.editorial.fields import HttpsURLField
 from policyhub.editorial.images import (
     HERO_WIDTHS,
@@ -34,19 +34,21 @@ SEGMENT_RE = re.compile(r"^[-a-zA-Z0-9_]{1,100}$")
 MAX_DEPTH = 3
 
 
-def _published_at(prefix, at):
-    return Q(**{f"{prefix}status": Publishable.Status.PUBLISHED, f"{prefix}published_at__lte": at})
-
-
 class PageQuerySet(PublishableQuerySet):
     def visible(self, at=None):
         """Published pages whose every parent page is published too."""
+        return self.filter(self.visible_condition(at))
+
+    @classmethod
+    def visible_condition(cls, at=None, prefix=""):
         at = at or timezone.now()
-        condition = Q(**{"parent__" * MAX_DEPTH + "isnull": True})
+        condition = Q(**{prefix + "parent__" * MAX_DEPTH + "isnull": True})
         for depth in range(MAX_DEPTH - 1, 0, -1):
-            prefix = "parent__" * depth
-            condition = Q(**{f"{prefix}isnull": True}) | (_published_at(prefix, at) & condition)
-        return self.published(at).filter(condition)
+            parent = prefix + "parent__" * depth
+            condition = Q(**{f"{parent}isnull": True}) | (
+                cls.published_condition(at, parent) & condition
+            )
+        return cls.published_condition(at, prefix) & condition
 
     def for_links(self):
         """Enough of the parents to build each page's URL without a query per page."""
@@ -188,10 +190,11 @@ class MenuItemQuerySet(models.QuerySet):
         """Items whose target readers may see: a hidden page, publication or question hides
         the item (and its label) altogether."""
         at = at or timezone.now()
+        published = PublishableQuerySet.published_condition
         return self.filter(
-            Q(page__isnull=True) | Q(page__in=Page.objects.visible(at)),
-            Q(publication__isnull=True) | Q(publication__in=Publication.objects.published(at)),
-            Q(question__isnull=True) | Q(question__in=PolicyQuestion.objects.published(at)),
+            Q(page__isnull=True) | PageQuerySet.visible_condition(at, "page__"),
+            Q(publication__isnull=True) | published(at, "publication__"),
+            Q(question__isnull=True) | published(at, "question__"),
         ).select_related("menu", "page__parent__parent", "publication", "topic", "question")
 
 
@@ -340,11 +343,12 @@ class HomeSlotQuerySet(models.QuerySet):
         (draft, in review, scheduled, unpublished, or an option of a hidden question) takes
         its slot away, leaving no gap."""
         at = at or timezone.now()
+        published = PublishableQuerySet.published_condition
         return self.filter(
-            Q(publication__isnull=True) | Q(publication__in=Publication.objects.published(at)),
-            Q(option__isnull=True) | Q(option__in=PolicyOption.objects.visible(at)),
-            Q(question__isnull=True) | Q(question__in=PolicyQuestion.objects.published(at)),
-            Q(page__isnull=True) | Q(page__in=Page.objects.visible(at)),
+            Q(publication__isnull=True) | published(at, "publication__"),
+            Q(option__isnull=True) | PolicyOptionQuerySet.visible_condition(at, "option__"),
+            Q(question__isnull=True) | published(at, "question__"),
+            Q(page__isnull=True) | PageQuerySet.visible_condition(at, "page__"),
         ).select_related(
             "publication__publication_type", "option__question", "question", "page__parent__parent"
         )

@@ -119,24 +119,26 @@ def wrk(host, port, path, seconds):
 
 
 def load(sites, args):
-    """--rounds rounds of wrk, the sites in turn: the median round's p50 and req/s per site."""
+    """--rounds rounds of wrk, the sites in turn: median p50 (of rounds that finished a request)
+    and req/s per site."""
     rounds = {name: [] for name in sites}
     for _ in range(args.rounds):
         for name, (host, port, path) in sites.items():
             rounds[name].append(wrk(host, port, path, args.seconds))
-    return {
-        name: {
-            "p50": statistics.median(r["p50"] for r in rows),
+    summary = {}
+    for name, rows in rounds.items():
+        done = [r for r in rows if r["requests"]]
+        summary[name] = {
+            "p50": statistics.median(r["p50"] for r in done) if done else None,
             "rps": statistics.median(r["rps"] for r in rows),
             "errors": sum(r["errors"] for r in rows),
             "empty": sum(not r["requests"] for r in rows),
         }
-        for name, rows in rounds.items()
-    }
+    return summary
 
 
 def load_cell(row):
-    return f"{row['p50']:.1f} / {row['rps']:.1f}" if not row["empty"] else "none finished"
+    return f"{row['p50']:.1f} / {row['rps']:.1f}" if row["p50"] is not None else "none finished"
 
 
 def problems(row, args):

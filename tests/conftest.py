@@ -8,6 +8,7 @@ from unittest import mock
 from wsgiref.util import setup_testing_defaults
 
 import pytest
+from django.conf import global_settings
 from django.core.cache import cache
 from django.core.handlers.wsgi import WSGIHandler
 from django.db import connection
@@ -30,6 +31,31 @@ def _cache_in_memory():
         mock.patch.dict(os.environ, {"CACHE_URL": TEST_CACHE_URL}),
     ):
         yield
+
+
+# What the site hashes passwords with (the settings name no PASSWORD_HASHERS: Django's default).
+PRODUCTION_PASSWORD_HASHERS = list(global_settings.PASSWORD_HASHERS)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hashing():
+    # PBKDF2 at Django's cost takes ~0.3 s of CPU a password, and hundreds of tests create a user
+    # with one (admin_client) or log in. MD5 first: passwords the tests make are hashed with it;
+    # the site's hashers after it, so a hash made the production way is still checked.
+    with override_settings(
+        PASSWORD_HASHERS=[
+            "django.contrib.auth.hashers.MD5PasswordHasher",
+            *PRODUCTION_PASSWORD_HASHERS,
+        ]
+    ):
+        yield
+
+
+@pytest.fixture
+def production_password_hashing(settings):
+    """Passwords hashed as the site does: for a user who logs in through a server process, whose
+    settings know nothing of the tests' fast hasher."""
+    settings.PASSWORD_HASHERS = PRODUCTION_PASSWORD_HASHERS
 
 
 @pytest.fixture(autouse=True)

@@ -1,11 +1,14 @@
 """factory-boy factories for every model. Published content is the default; drafts are explicit."""
 
+import contextlib
 import functools
 from datetime import timedelta
 from io import BytesIO
 
 import factory
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 from PIL import Image, ImageCms, PngImagePlugin
@@ -440,6 +443,24 @@ class RedirectFactory(BaseFactory):
 
     old_path = factory.Sequence(lambda n: f"/old/page-{n}.html")
     page = factory.SubFactory(PageFactory)
+
+
+@contextlib.contextmanager
+def files_in(root):
+    """Media and documents stored under ``root`` while it lasts, as tests/conftest.py's
+    ``_media_in_tmp`` does for one test: for data a module-scoped fixture makes."""
+    documents = settings.STORAGES["documents"]
+    storages = {
+        **settings.STORAGES,
+        "documents": {
+            **documents,
+            "OPTIONS": {**documents["OPTIONS"], "location": root / "documents"},
+        },
+    }
+    with override_settings(
+        MEDIA_ROOT=root / "media", DOCUMENTS_ROOT=root / "documents", STORAGES=storages
+    ):
+        yield
 
 
 def pdf_upload(pages=("Hello world",), name="report.pdf", **kwargs):

@@ -3,9 +3,11 @@
 Budgets include the "policy options" block on publication, topic, region and tag pages.
 """
 
+import copy
 from datetime import timedelta
 
 import pytest
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -16,15 +18,34 @@ from tests.factories import (
     PublicationFactory,
     RegionFactory,
     TopicFactory,
+    files_in,
     image_file,
 )
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(params=[3, 30], ids=["3-items", "30-items"])
-def content(request):
-    count = request.param
+@pytest.fixture(scope="module", params=[3, 30], ids=["3-items", "30-items"])
+def module_content(request, django_db_setup, django_db_blocker, tmp_path_factory):
+    """The items, made once per size for the module (30 take seconds of factories and images):
+    in a transaction of the module's, rolled back at its end; each test runs in a savepoint inside
+    it, so what a test writes is gone before the next one, as with a per-test fixture."""
+    with (
+        django_db_blocker.unblock(),
+        files_in(tmp_path_factory.mktemp("page-budgets")),
+        transaction.atomic(),
+    ):
+        yield make_content(request.param)
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def content(module_content):
+    # Each test its own copy of the instances, as they were made (what setUpTestData does).
+    return copy.deepcopy(module_content)
+
+
+def make_content(count):
     topic = TopicFactory(slug="aid")
     asia = RegionFactory(slug="asia")
     north_korea = RegionFactory(slug="north-korea", parent=asia)

@@ -203,7 +203,7 @@ class Session:
 
 @pytest.mark.infrastructure
 def test_one_server_uploads_the_other_serves(
-    request, transactional_db, bucket, tmp_path, django_user_model
+    request, transactional_db, bucket, tmp_path, django_user_model, production_password_hashing
 ):
     if connection.vendor != "postgresql":
         pytest.skip("two servers share one database server: run with DATABASE_URL=postgres://...")

@@ -64,10 +64,12 @@ def database_url():
 
 
 @pytest.fixture
-def site(transactional_db, production_static, tmp_path):
+def site(request, transactional_db, tmp_path):
     if connection.vendor != "postgresql":
         pytest.skip("two servers share one database server: run with DATABASE_URL=postgres://...")
     require_redis()
+    # Asked for only once the test is known to run: collectstatic costs a minute of CPU.
+    production_static = request.getfixturevalue("production_static")
     env = production_env(
         DATABASE_URL=database_url(),
         CACHE_URL=REDIS_URL,
@@ -136,7 +138,9 @@ class Browser:
         )
 
 
-def test_two_servers_share_sessions_cached_pages_and_invalidation(site, django_user_model):
+def test_two_servers_share_sessions_cached_pages_and_invalidation(
+    site, django_user_model, production_password_hashing
+):
     django_user_model.objects.create_superuser("editor", "editor@example.org", "a long password")
     publication = PublicationFactory(title="Engagement with conditions")
     reader, editor = Browser(site), Browser(site)

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.db import transaction
 from django.utils import timezone
 
 from options.models import PolicyOption
@@ -17,6 +18,7 @@ from tests.factories import (
     PublicationFactory,
     RegionFactory,
     TopicFactory,
+    files_in,
 )
 
 pytestmark = pytest.mark.django_db
@@ -26,10 +28,23 @@ pytestmark = pytest.mark.django_db
 LAST_MODIFIED = len(publishable_models())
 
 
-@pytest.fixture(params=[3, 30], ids=["3-items", "30-items"])
-def content(request):
+@pytest.fixture(scope="module", params=[3, 30], ids=["3-items", "30-items"])
+def content(request, django_db_setup, django_db_blocker, tmp_path_factory):
+    """The items, made once per size for the module (30 take seconds of factories and PDFs): in a
+    transaction of the module's, rolled back at its end; each test runs in a savepoint inside it,
+    so what a test writes is gone before the next one, as with a per-test fixture."""
+    with (
+        django_db_blocker.unblock(),
+        files_in(tmp_path_factory.mktemp("api-budgets")),
+        transaction.atomic(),
+    ):
+        yield make_content(request.param)
+        transaction.set_rollback(True)
+
+
+def make_content(count):
     parent = RegionFactory(slug="r-0")
-    for n in range(request.param):
+    for n in range(count):
         question = PolicyQuestionFactory()
         question.regions.set([parent, RegionFactory()])
         question.tags.set(["a", f"q-{n}"])
@@ -49,9 +64,9 @@ def content(request):
                 option=PolicyOption.objects.get(slug="o-0"), publication=publication
             )
     first = Publication.objects.get(slug="p-0")
-    for order in range(min(request.param, 5)):
+    for order in range(min(count, 5)):
         PublicationDocumentFactory(publication=first, order=order)
-    return request.param
+    return count
 
 
 @pytest.mark.parametrize(

@@ -32,11 +32,6 @@ from tests.policyhub.editorial.test_images import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def stored(settings, field_file):
     return (Path(settings.MEDIA_ROOT) / field_file.name).read_bytes()
 

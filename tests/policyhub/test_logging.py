@@ -13,7 +13,8 @@ host = {"HTTP_HOST": "policy.example.org", "secure": True}
 with override_settings(STORAGES=plain):  # no collectstatic manifest in a test
     client = Client(raise_request_exception=False)
     with mock.patch(
-        "policyhub.views.Publication.objects.published",
+        # The home page's first query: the failure comes before any database is needed.
+        "policyhub.views.HomeSlot.objects.visible",
         side_effect=RuntimeError("boom-marker SELECT password FROM auth_user"),
     ):
         error = client.get("/", **host)

@@ -89,9 +89,10 @@ def sqlite_match(query: ParsedQuery, connection) -> Match:
 
     def on_pages(q):
         params.append(to_fts5(q))
+        # A page's id holds its document's (SearchPage.make_id): no look-up per page.
         return (
-            f"SELECT p.document_id FROM search_page_fts JOIN {PAGES} p "  # noqa: S608
-            "ON p.id = search_page_fts.rowid WHERE search_page_fts MATCH %s"
+            f"SELECT search_page_fts.rowid >> {SearchPage.ID_BITS} FROM search_page_fts "  # noqa: S608
+            "WHERE search_page_fts MATCH %s"
         )
 
     def in_own(q):

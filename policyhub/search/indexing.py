@@ -44,10 +44,15 @@ def _store(entries):
     SearchPage.objects.bulk_create(
         [
             SearchPage(
-                document=document, attachment=attachment, position=position, page=page, text=text
+                id=SearchPage.make_id(document.pk, number),
+                document=document,
+                attachment=attachment,
+                position=position,
+                page=page,
+                text=text,
             )
             for document, entry in zip(documents, entries, strict=True)
-            for attachment, position, page, text in entry.pages
+            for number, (attachment, position, page, text) in enumerate(entry.pages)
         ],
         batch_size=BATCH_SIZE,
     )
@@ -121,7 +126,7 @@ WORD_COLUMNS = [
 ]
 PAGE_COLUMNS = [
     SearchPage._meta.get_field(name)
-    for name in ("document", "attachment", "position", "page", "text")
+    for name in ("id", "document", "attachment", "position", "page", "text")
 ]
 
 
@@ -146,7 +151,9 @@ def _insert(entries, first_id, swap=None):
         documents.append(row)
         facets += [(number, facet, value) for facet, value in set(entry.facets)]
         words += [(number, *row) for row in TitleWord.rows_for(entry.document)]
-        pages += [(number, *row) for row in entry.pages]
+        pages += [
+            (SearchPage.make_id(number, i), number, *row) for i, row in enumerate(entry.pages)
+        ]
     tables = (
         (SearchDocument, DOCUMENT_COLUMNS, documents),
         (SearchFacet, FACET_COLUMNS, facets),

@@ -198,6 +198,15 @@ class SearchPage(models.Model):
     def __str__(self):
         return f"{self.document_id}: {self.position}/{self.page}"
 
+    # A page row's id is its document's id shifted left by this many bits, plus the row's place
+    # among the document's pages, so the full-text index yields the publications whose pages
+    # match with no look-up per page (SQLite: 64 of 80 ms for 35,000 pages of a common word).
+    ID_BITS = 20
+
+    @classmethod
+    def make_id(cls, document_id, number):
+        return (document_id << cls.ID_BITS) + number
+
 
 class SearchFacet(models.Model):
     """A filterable value of a document: a topic, region (and its ancestors), tag or author id."""

@@ -15,13 +15,13 @@ from html import unescape
 
 import nh3
 from django.db import connection
-from django.db.models import Exists, Max, OuterRef, Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from taggit.models import Tag
 
 from options.models import PolicyOption
-from policyhub.documents.models import PublicationDocument
+from policyhub.documents.models import Document, PublicationDocument
 from policyhub.editorial.models import PublishableQuerySet
 from publications.models import (
     Authorship,
@@ -33,7 +33,7 @@ from publications.models import (
     Topic,
 )
 
-from .models import SearchDocument, SearchFacet, SearchPage, title_words
+from .models import SearchDocument, SearchFacet, title_words
 
 Kind = SearchDocument.Kind
 Facet = SearchFacet.Facet
@@ -62,51 +62,59 @@ def _join(*parts):
     return "\n".join(part for part in parts if part)
 
 
-# PostgreSQL refuses a tsvector over 1 MB, and with it the row, whose vector is a generated
-# column. Attached documents are indexed a page (SearchPage) at a time, and a page holds at most
-# MAX_PAGE_CHARS (20,000) characters, so only a document's description, typed by hand, could
-# reach that: on PostgreSQL text is cut at this many characters, safe by an upper estimate of
-# four bytes of vector a character. SQLite's FTS5 has no such limit.
-VECTOR_SAFE_CHARS = 175_000
+# PostgreSQL refuses a tsvector over 1 MB, and with it the whole document row, whose vector is
+# a generated column. There the attached documents' text stops before the first page that
+# would take an estimate of its vector past this, leaving room for the item's own fields.
+# SQLite's FTS5 has no such limit.
+VECTOR_BUDGET = 700_000
+# A word costs the vector at most about four bytes a character of text: shorter text is safe.
+VECTOR_SAFE_CHARS = VECTOR_BUDGET // 4
+WORD = re.compile(r"\w+")
+MAX_POSITION = 16383
 
 
-def _page_text(text):
-    return text[:VECTOR_SAFE_CHARS] if connection.vendor == "postgresql" else text
+def _files_text(documents):
+    """The ``files`` column: each attached document's title, description and pages, or None."""
+    parts = [part for title, desc, pages in documents for part in (title, desc, *pages)]
+    text = _join(*parts)
+    if connection.vendor == "postgresql" and len(text) > VECTOR_SAFE_CHARS:
+        text = _join(*_within_vector_budget(parts))
+    return text or None
 
 
-def _pages(attachments):
-    """SearchPage rows (attachment, position, page, text) for a publication's attachments,
-    given in display order as (attachment id, title, description, page texts): the title and
-    description as page 0, then each page with text."""
-    rows = []
-    for position, (attachment, title, description, pages) in enumerate(attachments):
-        head = _join(title, description)
-        if head:
-            rows.append((attachment, position, 0, _page_text(head)))
-        rows += [
-            (attachment, position, number, _page_text(text))
-            for number, text in enumerate(pages or [], start=1)
-            if text and text.strip()
-        ]
-    return rows
+def _within_vector_budget(parts):
+    """The leading parts whose text PostgreSQL can hold in one vector, by an upper estimate of
+    its size: per distinct word its entry and bytes, and per occurrence a position, at most 256
+    a word; positions past 16,383 all read 16,383, one more a word."""
+    counts, clamped, size, position = {}, set(), 0, 0
+    for part in parts:
+        for word in WORD.findall(part.lower()):
+            seen = counts.get(word, 0)
+            if not seen:
+                size += 8 + len(word.encode())
+            if position < MAX_POSITION:
+                size += 2 if seen < 256 else 0
+            elif word not in clamped:
+                clamped.add(word)
+                size += 2
+            counts[word] = seen + 1
+            position += 1
+        if size > VECTOR_BUDGET:
+            return
+        yield part
 
 
 def _attached_documents(publication_ids):
-    """{publication id: [(attachment id, title, description, page texts), ...]} in display
-    order."""
+    """{publication id: [(title, description, page texts), ...]} in display order."""
     found = {}
-    for publication_id, pk, title, description, pages in (
+    for publication_id, title, description, pages in (
         PublicationDocument.objects.filter(publication_id__in=publication_ids)
         .order_by("order", "pk")
         .values_list(
-            "publication_id",
-            "pk",
-            "document__title",
-            "document__description",
-            "document__page_texts",
+            "publication_id", "document__title", "document__description", "document__page_texts"
         )
     ):
-        found.setdefault(publication_id, []).append((pk, title, description, pages or []))
+        found.setdefault(publication_id, []).append((title, description, pages or []))
     return found
 
 
@@ -114,8 +122,6 @@ def _attached_documents(publication_ids):
 class Entry:
     document: SearchDocument
     facets: list[tuple[str, int]] = field(default_factory=list)
-    # (attachment id, position, page, text): its SearchPage rows.
-    pages: list[tuple[int, int, int, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -135,50 +141,48 @@ class FoundInDocument:
         return "on" if self.place.startswith("page ") else "in"
 
 
-def found_in_documents(document_ids, finder, highlighter):
-    """{search document id: FoundInDocument} for the page of the publications' attached
-    documents that best shows the search (``snippets.PageFinder``): the first, in display order,
-    that holds all of it, else the one holding most. Asked only for the few hits of a result
-    page that their own fields do not explain; the pages are read from the index (SearchPage),
-    a document at a time for all of them: a later document's pages only while no earlier one
-    of the publication holds the whole query."""
-    last = dict(
-        SearchPage.objects.filter(document_id__in=document_ids, page__gt=0)
-        .values("document_id")
-        .annotate(last=Max("position"))
-        .values_list("document_id", "last")
-    )
-    waiting, best, position = set(last), {}, 0
-    while waiting:
-        for document_id, attachment, number, text in (
-            SearchPage.objects.filter(document_id__in=waiting, position=position, page__gt=0)
-            .order_by("document_id", "page")
-            .values_list("document_id", "attachment", "page", "text")
-        ):
-            if document_id in best and finder.is_complete(best[document_id][0]):
-                continue
-            found = finder.score(text)
-            if found is None:
-                continue
-            score, at = found
-            if document_id not in best or score > best[document_id][0]:
-                best[document_id] = (score, attachment, number, text, at)
-        waiting = {
-            document_id
-            for document_id in waiting
-            if last[document_id] > position
-            and not (document_id in best and finder.is_complete(best[document_id][0]))
-        }
-        position += 1
-    attachments = (
-        PublicationDocument.objects.select_related("document")
+def found_in_documents(publication_ids, finder, highlighter):
+    """{publication id: FoundInDocument} for the page of the publications' attached documents
+    that best shows the search (``snippets.PageFinder``): the first, in display order, that holds
+    all of it, else the one holding most. Asked only for the few hits of a result page that
+    their own fields do not explain."""
+    waiting = {}
+    for attachment in (
+        PublicationDocument.objects.filter(publication_id__in=publication_ids)
+        .select_related("document")
         .defer("document__page_texts")
-        .in_bulk({attachment for _, attachment, _, _, _ in best.values()})
-    )
+        .order_by("publication_id", "order", "pk")
+    ):
+        waiting.setdefault(attachment.publication_id, []).append(attachment)
+    best = {}
+    # Each publication's documents in turn, one query a round for all of them: a report's
+    # pages are read only while no earlier document of the publication holds the whole query.
+    while waiting:
+        turn = {publication_id: queue.pop(0) for publication_id, queue in waiting.items()}
+        pages = dict(
+            Document.objects.filter(pk__in={a.document_id for a in turn.values()}).values_list(
+                "pk", "page_texts"
+            )
+        )
+        for publication_id, attachment in turn.items():
+            for number, text in enumerate(pages.get(attachment.document_id) or [], start=1):
+                found = finder.score(text)
+                if found is None:
+                    continue
+                score, at = found
+                if publication_id not in best or score > best[publication_id][0]:
+                    best[publication_id] = (score, attachment, number, text, at)
+                    if finder.is_complete(score):
+                        break
+        waiting = {
+            publication_id: queue
+            for publication_id, queue in waiting.items()
+            if queue
+            and not (publication_id in best and finder.is_complete(best[publication_id][0]))
+        }
     return {
-        document_id: _found(attachments[attachment], number, highlighter.snippet(text, at=at))
-        for document_id, (_, attachment, number, text, at) in best.items()
-        if attachment in attachments
+        publication_id: _found(attachment, number, highlighter.snippet(text, at=at))
+        for publication_id, (_, attachment, number, text, at) in best.items()
     }
 
 
@@ -282,16 +286,14 @@ class PublicationSource:
             topics=pairs(publication.topics.all()),
             regions=pairs(publication.regions.all()),
             tags=pairs(publication.tags.all()),
-            pages=_pages(
-                (a.pk, a.document.title, a.document.description, a.document.page_texts)
-                for a in sorted(
-                    publication.document_attachments.all(), key=lambda a: (a.order, a.pk)
-                )
+            files=_files_text(
+                (a.document.title, a.document.description, a.document.page_texts)
+                for a in publication.document_attachments.all()
             ),
         )
 
     def build(
-        self, tree, *, authors, topics, regions, tags, body, published_at, pages=(), **fields
+        self, tree, *, authors, topics, regions, tags, body, published_at, files=None, **fields
     ):
         """The one definition of a publication's document. Relations are (id, name) pairs;
         authors in byline order, the rest sorted here so both loading paths agree."""
@@ -308,7 +310,7 @@ class PublicationSource:
             ),
             title_words=title_words(fields["title"]),
             body=plain_text(body),
-            document_pages=len(pages) or None,
+            files=files,
             published_at=published_at,
             year=timezone.localtime(published_at).year if published_at else None,
             **fields,
@@ -316,7 +318,7 @@ class PublicationSource:
         facets = [(Facet.TOPIC, pk) for pk, _ in topics] + [(Facet.TAG, pk) for pk, _ in tags]
         facets += [(Facet.AUTHOR, pk) for pk, _ in authors]
         facets += [(Facet.REGION, pk) for pk in tree.with_ancestors(pk for pk, _ in regions)]
-        return Entry(document, facets, list(pages))
+        return Entry(document, facets)
 
     def entries(self, tree, chunk_size):
         """Every publication's entry, as ``entry()`` would make it, read as plain rows: no model
@@ -381,7 +383,7 @@ class PublicationSource:
                     published_at=published_at,
                     status=status,
                     type_id=type_id,
-                    pages=_pages(documents.get(pk, [])),
+                    files=_files_text(documents.get(pk, [])),
                     **{key: grouped.get(pk, []) for key, grouped in related.items()},
                 )
 

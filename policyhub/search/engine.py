@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import connection, transaction
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.utils import timezone
 
 from policyhub.editorial import datacache
@@ -47,12 +48,12 @@ FACET_FILTER_SQL = (
     "(SELECT document_id FROM search_searchfacet WHERE facet = %s AND value IN ({values}))"
 )
 # Table names and clauses below are ours; every value is a bound parameter.
-MATCH_COLUMNS = (
-    "{d}.id AS id, {d}.kind AS kind, {d}.type_id AS type_id, {d}.year AS year, "
-    "{d}.published_at AS published_at{address}"
-)
 MATCHES_SQL = """
-WITH {matching},
+WITH m AS MATERIALIZED (
+    SELECT {d}.id AS id, {d}.kind AS kind, {d}.type_id AS type_id, {d}.year AS year,
+           {d}.published_at AS published_at{address}
+    {matching}
+),
 sample AS MATERIALIZED (
     SELECT COUNT(*) AS total,
            CASE WHEN COUNT(*) > {sample} THEN (COUNT(*) + {sample} - 1) / {sample} ELSE 1 END
@@ -160,10 +161,10 @@ def visibility_sql(now):
     return sql, [at if i in moments else p for i, p in enumerate(params)]
 
 
-def _filtering(filters, now):
-    """The conditions for the visible documents that pass the filters, and their parameters."""
+def _matching(match, filters, now):
+    """FROM ... WHERE ... for the visible documents that match the query and the filters."""
     visible_sql, visible_params = visibility_sql(now)
-    where, params = [visible_sql], [*visible_params]
+    where, params = [match.where_sql, visible_sql], [*match.params, *visible_params]
     for column, value in (("kind", filters.kind), ("year", filters.year)):
         if value:
             where.append(f"{DOCUMENTS}.{column} = %s")
@@ -174,46 +175,18 @@ def _filtering(filters, now):
     for facet, values in filters.facet_values():
         where.append(FACET_FILTER_SQL.format(values=", ".join(["%s"] * len(values))))
         params += [facet, *values]
-    return " AND ".join(where), params
+    return f"FROM {match.from_sql} WHERE {' AND '.join(where)}", params
 
 
-def _own(match, filtering, params, columns):
-    """SELECT the visible documents that pass the filters and match by their own fields."""
-    sql = f"SELECT {columns} FROM {match.from_sql} WHERE {match.where_sql} AND {filtering}"  # noqa: S608
-    return sql, [*match.params, *params]
-
-
-def _by_pages(match, filtering, params, columns):
-    """SELECT those that match with their attached documents' pages (and not in "o")."""
-    sql = (
-        f"SELECT {columns} FROM {match.pages_from_sql} WHERE {match.pages_where_sql} "  # noqa: S608
-        f"AND {filtering} AND {DOCUMENTS}.id NOT IN (SELECT id FROM o)"
-    )
-    return sql, [*match.pages_params, *params]
-
-
-def _matching(match, filters, now, columns):
-    """The CTEs "o" (matches by their own fields) and "m" (every match) for the visible
-    documents that match the query and the filters: SQL and parameters."""
-    filtering, params = _filtering(filters, now)
-    own, own_params = _own(match, filtering, params, columns)
-    sql = f"o AS MATERIALIZED ({own}),\nm AS MATERIALIZED (SELECT * FROM o"  # noqa: S608
-    if match.pages_where_sql:
-        pages, pages_params = _by_pages(match, filtering, params, columns)
-        return f"{sql} UNION ALL {pages})", [*own_params, *pages_params]
-    return f"{sql})", own_params
-
-
-def _run(match, filters, now, sort, offset, limit):
+def _run(match, matching, params, sort, offset, limit):
     """Counts (FacetCounts) and the ids of one page, in page order."""
     relevance = sort == "relevance"
     address = f", {match.row_address_sql} AS row_address" if match.row_address_sql else ""
-    columns = MATCH_COLUMNS.format(d=DOCUMENTS, address=address)
-    matching, params = _matching(match, filters, now, columns)
     sql = MATCHES_SQL.format(
         d=DOCUMENTS,
         matching=matching,
         sample=FACET_SAMPLE,
+        address=address,
         sampled_address=", m.row_address" if match.row_address_sql else "",
     )
     if relevance:
@@ -262,7 +235,12 @@ def _hits(ids, query, match, highlighter, type_names, now):
     # Checked against the content tables once more, for these few documents only: the match
     # set relies on the trigger-kept status copy, and a draft must not appear even if a
     # trigger went missing (triggers.py).
-    documents = content_visible_documents(now).defer("meta").in_bulk(ids)
+    documents = (
+        content_visible_documents(now)
+        .defer("meta", "files")
+        .annotate(has_files=ExpressionWrapper(Q(files__isnull=False), BooleanField()))
+        .in_bulk(ids)
+    )
     kinds = dict(SearchDocument.Kind.choices)
     hits = [
         Hit(
@@ -278,25 +256,24 @@ def _hits(ids, query, match, highlighter, type_names, now):
     ]
     # A publication its own fields do not match was found through its attached documents: say
     # where. The visibility check above covers its documents, which readers see through it.
-    with_pages = [pk for pk in ids if pk in documents and documents[pk].document_pages]
-    own = _matched_by_own_fields(match, with_pages)
+    with_files = [pk for pk in ids if pk in documents and documents[pk].has_files]
+    own = _matched_by_own_fields(match, with_files)
     by_documents = {
-        pk: hit
+        documents[pk].object_id: hit
         for pk, hit in zip((pk for pk in ids if pk in documents), hits, strict=True)
-        if documents[pk].document_pages and pk not in own
+        if documents[pk].has_files and pk not in own
     }
     if by_documents:
         finder = PageFinder(query, highlighter)
-        for pk, found in found_in_documents(by_documents, finder, highlighter).items():
-            by_documents[pk].found_in = found
+        for publication_id, found in found_in_documents(by_documents, finder, highlighter).items():
+            by_documents[publication_id].found_in = found
     return hits
 
 
 def _cache_name(match, filters, sort, offset, limit):
     # The match's parameters are the parsed query, synonyms included, as the database gets it.
     return (
-        f"search:{connection.vendor}:{match.params!r}:{match.pages_params!r}:"
-        f"{match.rank_params!r}:{filters!r}:"
+        f"search:{connection.vendor}:{match.params!r}:{match.rank_params!r}:{filters!r}:"
         f"{sort}:{offset}:{limit}:{RANKED}:{FACET_SAMPLE}"
     )
 
@@ -308,26 +285,15 @@ def count(query_text, filters=None, at_most=1):
     if query.is_empty:
         return 0
     match = backends.match(query, connection)
-    filtering, params = _filtering(filters or Filters(), timezone.now())
-    own, own_params = _own(match, filtering, params, f"{DOCUMENTS}.id AS id")
+    matching, params = _matching(match, filters or Filters(), timezone.now())
     with transaction.atomic() if match.setup_sql else nullcontext(), connection.cursor() as cursor:
         for statement in match.setup_sql:
             cursor.execute(statement)
         cursor.execute(
-            f"SELECT COUNT(*) FROM ({own} LIMIT %s) AS found",  # noqa: S608 (names are ours)
-            [*own_params, at_most],
+            f"SELECT COUNT(*) FROM (SELECT 1 {matching} LIMIT %s) AS found",  # noqa: S608
+            [*params, at_most],
         )
-        found = cursor.fetchone()[0]
-        if found >= at_most or not match.pages_where_sql:
-            return found
-        # Few enough by their own fields that all of them are "o".
-        pages, pages_params = _by_pages(match, filtering, params, f"{DOCUMENTS}.id AS id")
-        cursor.execute(
-            f"WITH o AS MATERIALIZED ({own}) "  # noqa: S608 (names are ours)
-            f"SELECT COUNT(*) FROM ({pages} LIMIT %s) AS found",
-            [*own_params, *pages_params, at_most - found],
-        )
-        return found + cursor.fetchone()[0]
+        return cursor.fetchone()[0]
 
 
 def search(query_text, filters=None, sort="relevance", page=1, per_page=None):
@@ -346,10 +312,11 @@ def search(query_text, filters=None, sort="relevance", page=1, per_page=None):
 
     def remembered(filters, offset):
         def run():
+            matching, params = _matching(match, filters, now)
             # A transaction only where a backend needs session settings: on SQLite it would be
             # an IMMEDIATE one, taking the write lock for a read.
             with transaction.atomic() if match.setup_sql else nullcontext():
-                return _run(match, filters, now, sort, offset, per_page)
+                return _run(match, matching, params, sort, offset, per_page)
 
         # The statement is most of a search's cost (bench/README.md), and its answer changes
         # only with the content: kept under the content generation like the list's counts, so a

@@ -11,7 +11,7 @@ from publications.models import Publication
 
 from . import postgresql_swap, sqlite_schema, triggers
 from .documents import SOURCES, RegionTree
-from .models import SearchDocument, SearchFacet, SearchPage, SearchWord, TitleWord
+from .models import SearchDocument, SearchFacet, SearchWord, TitleWord
 
 BATCH_SIZE = 500
 # Content tables that visible_documents() reads on every search.
@@ -41,21 +41,6 @@ def _store(entries):
         for word, first, recency in TitleWord.rows_for(document)
     ]
     TitleWord.objects.bulk_create(words, batch_size=BATCH_SIZE)
-    SearchPage.objects.bulk_create(
-        [
-            SearchPage(
-                id=SearchPage.make_id(document.pk, number),
-                document=document,
-                attachment=attachment,
-                position=position,
-                page=page,
-                text=text,
-            )
-            for document, entry in zip(documents, entries, strict=True)
-            for number, (attachment, position, page, text) in enumerate(entry.pages)
-        ],
-        batch_size=BATCH_SIZE,
-    )
     return _titles_per_word((word.document_id, word.word) for word in words)
 
 
@@ -124,21 +109,17 @@ FACET_COLUMNS = [SearchFacet._meta.get_field(name) for name in ("document", "fac
 WORD_COLUMNS = [
     TitleWord._meta.get_field(name) for name in ("document", "word", "first", "recency")
 ]
-PAGE_COLUMNS = [
-    SearchPage._meta.get_field(name)
-    for name in ("id", "document", "attachment", "position", "page", "text")
-]
 
 
 def _insert(entries, first_id, swap=None):
-    """Insert entries with ids from ``first_id``: four executemany() statements, or four
+    """Insert entries with ids from ``first_id``: three executemany() statements, or three
     COPYs into the tables of a PostgreSQL ``swap``.
 
     Only for a rebuild, into empty tables: numbering the documents here lets their facet rows
     go in at once, with no model instances and no RETURNING round trip.
     """
     ops = connection.ops
-    documents, facets, words, pages = [], [], [], []
+    documents, facets, words = [], [], []
     _pack_facet_keys(entries)
     for number, entry in enumerate(entries, start=first_id):
         entry.document.pk = number
@@ -151,14 +132,10 @@ def _insert(entries, first_id, swap=None):
         documents.append(row)
         facets += [(number, facet, value) for facet, value in set(entry.facets)]
         words += [(number, *row) for row in TitleWord.rows_for(entry.document)]
-        pages += [
-            (SearchPage.make_id(number, i), number, *row) for i, row in enumerate(entry.pages)
-        ]
     tables = (
         (SearchDocument, DOCUMENT_COLUMNS, documents),
         (SearchFacet, FACET_COLUMNS, facets),
         (TitleWord, WORD_COLUMNS, words),
-        (SearchPage, PAGE_COLUMNS, pages),
     )
     for model, columns, rows in tables:
         if swap:
@@ -244,7 +221,7 @@ def _delete_all():
     and all, to collect its facets."""
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
-        for model in (SearchFacet, TitleWord, SearchPage, SearchDocument):
+        for model in (SearchFacet, TitleWord, SearchDocument):
             cursor.execute(f"DELETE FROM {quote(model._meta.db_table)}")  # noqa: S608
 
 
@@ -261,7 +238,7 @@ def optimize():
                 # bulk load fetch and recheck rows the index itself would have excluded; and
                 # sets the visibility maps, so suggestions and a tag's facet rows are read
                 # from their indexes alone.
-                for table in postgresql_swap.TABLES:
+                for table in ("search_searchdocument", "search_searchfacet", "search_titleword"):
                     cursor.execute(f"VACUUM {table}")
                 # Sets the visibility map of the content tables the visibility check reads, so
                 # it scans the narrow publication_visibility index instead of the table.

@@ -3,10 +3,8 @@
 The index is a denormalised copy of what readers may find: one ``SearchDocument`` per published
 (or scheduled) publication and policy option and per person, plus ``SearchFacet`` rows for the
 many-valued filters. The full-text side lives in the database, next to these tables, and is
-maintained there (see migrations 0002 and 0004): an FTS5 table kept in step by triggers on
-SQLite, a generated, weighted tsvector column with a GIN index on PostgreSQL. The text of a
-publication's attached documents is indexed apart, one ``SearchPage`` row per page, so a
-publication's own (short) vector is all that ranking reads.
+maintained there (see migration 0002): an FTS5 table kept in step by triggers on SQLite, a
+generated, weighted tsvector column with a GIN index on PostgreSQL.
 """
 
 import re
@@ -145,10 +143,11 @@ class SearchDocument(models.Model):
     summary = models.TextField(blank=True, help_text="Shown in results.")
     meta = models.TextField(blank=True, help_text="Summary, tags, authors, topics (weight B).")
     body = models.TextField(blank=True, help_text="Body text (weight C).")
-    # How many text rows (SearchPage) its attached documents have, null when none: the few hits
-    # of a result page that have some are asked whether their own fields match the search.
-    # Nullable so SQLite adds the column in place, keeping the full-text triggers.
-    document_pages = models.PositiveIntegerField(null=True, blank=True)
+    # The text of a publication's attached documents (weight D, below its own body): a search
+    # finds a publication by a sentence deep in its report without its own fields ranking
+    # differently. Null when there is none (and nullable so SQLite adds the column in place,
+    # keeping the full-text triggers).
+    files = models.TextField(null=True, blank=True, help_text="Attached documents (weight D).")
     # The document's SearchFacet values packed in one string ("a7 g12 r3 t5": SearchFacet.CODES),
     # so a search counts the facets of its sampled matches from their index rows rather than
     # looking up ten facet rows each (bench/README.md, "Mechanisms and what they buy").
@@ -168,44 +167,6 @@ class SearchDocument(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.title}"
-
-
-class SearchPage(models.Model):
-    """One part of the text of a document attached to a publication: its title and description
-    (``page`` 0), then each page (a PDF's page, a sheet, a chapter) from 1.
-
-    Written with the publication's ``SearchDocument`` (a document two publications list has rows
-    under each), so it is found only when that publication is visible. Full-text indexed on its
-    own (migration 0004): a search matches a publication by its own fields or by these rows,
-    and the hit names the page from them without reading the document's pages.
-    """
-
-    document = models.ForeignKey(SearchDocument, on_delete=models.CASCADE, related_name="pages")
-    # The attachment (PublicationDocument) and its place among the publication's attachments,
-    # in display order from 0.
-    attachment = models.PositiveBigIntegerField()
-    position = models.PositiveIntegerField()
-    page = models.PositiveIntegerField()
-    text = models.TextField()
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["document", "position", "page"], name="search_page_unique"
-            )
-        ]
-
-    def __str__(self):
-        return f"{self.document_id}: {self.position}/{self.page}"
-
-    # A page row's id is its document's id shifted left by this many bits, plus the row's place
-    # among the document's pages, so the full-text index yields the publications whose pages
-    # match with no look-up per page (SQLite: 64 of 80 ms for 35,000 pages of a common word).
-    ID_BITS = 20
-
-    @classmethod
-    def make_id(cls, document_id, number):
-        return (document_id << cls.ID_BITS) + number
 
 
 class SearchFacet(models.Model):

@@ -24,14 +24,13 @@ import time
 
 from django.db import OperationalError, transaction
 
-from .models import SearchDocument, SearchFacet, SearchPage, TitleWord
+from .models import SearchDocument, SearchFacet, TitleWord
 
 DOCUMENTS = SearchDocument._meta.db_table
 FACETS = SearchFacet._meta.db_table
 WORDS = TitleWord._meta.db_table
-PAGES = SearchPage._meta.db_table
-# The tables copied and swapped; the others refer to the first.
-TABLES = (DOCUMENTS, FACETS, WORDS, PAGES)
+# The tables copied and swapped; the last two refer to the first.
+TABLES = (DOCUMENTS, FACETS, WORDS)
 # An arbitrary constant: the advisory lock that serialises index writers against a rebuild.
 WRITERS_LOCK = 7_200_117
 # Memory for each index build (the server default is 64 MB): fewer flushes of the GIN build's

@@ -26,7 +26,7 @@ def data_cache_on(settings):
 
 
 def statements(queries):
-    return [q for q in queries if "m AS MATERIALIZED" in q["sql"]]
+    return [q for q in queries if "WITH m AS" in q["sql"]]
 
 
 def searched(query, **kwargs):

@@ -30,10 +30,9 @@ def test_sqlite_plan_uses_the_covering_indexes():
         plan = "\n".join(row[-1] for row in cursor.fetchall())
     assert "COVERING INDEX search_document_match" in plan
     # Publications' visibility is read from the status copy in that index, not looked up: the
-    # one lookup is people's (a published byline), once for the matches by their own fields and
-    # once for those by their attached documents' pages; facets are counted from the packed
-    # values in that index too.
-    assert sql.count('"publications_publication"') == 2
+    # one lookup is people's (a published byline); facets are counted from the packed values
+    # in that index too.
+    assert sql.count('"publications_publication"') == 1
     assert "publications_person" not in sql
     assert "search_searchfacet" not in sql
 

@@ -13,7 +13,7 @@ from .models import SearchDocument
 from .query import ParsedQuery, to_fts5, to_postgres, to_postgres_rank
 
 DOCUMENTS = SearchDocument._meta.db_table
-# {D, C, B, A}; D (attached documents' text) is not in the own fields' vector ranking reads.
+# {D, C, B, A}: attached documents' text (D) counts half as much as the body (C).
 WEIGHTS = "{0.05, 0.1, 0.4, 1.0}"
 
 
@@ -22,9 +22,8 @@ class Match:
     from_sql: str  # the FROM clause, with the document table under its own name
     where_sql: str
     params: tuple  # for from_sql then where_sql
-    # SELECT id, score for every document whose id is in the CTE named "candidates", scored by
-    # its own fields (attached documents' text aside); smaller is better, so both backends sort
-    # ascending. Run over a bounded set of documents only
+    # SELECT id, score for the documents whose ids are in the CTE named "candidates"; smaller
+    # is better, so both backends sort ascending. Run over a bounded set of documents only
     # (engine.RANKED): ranking was most of the cost of a query matching a third of the index.
     rank_sql: str
     rank_params: tuple
@@ -45,26 +44,24 @@ class Match:
 
 
 def sqlite_match(query: ParsedQuery, connection) -> Match:
-    # bm25 weights per column: title 10, meta (summary, tags, authors, topics) 4, body 1.
+    # bm25 weights per column: title 10, meta (summary, tags, authors, topics) 4, body 1,
+    # attached documents 0.5.
     return Match(
         from_sql=(f"search_fts JOIN {DOCUMENTS} ON {DOCUMENTS}.id = search_fts.rowid"),
         where_sql="search_fts MATCH %s",
         params=(to_fts5(query),),
-        # bm25 of the own fields only (search_own_fts, migration 0004): a match's attached
-        # documents neither move its rank nor make its position lists long to read. The same
-        # query again (bm25 only exists inside a full-text query), ranking only the candidates;
-        # one its own fields do not match (found through its documents) scores 0, after them.
-        # "+rowid" keeps FTS5 from being driven by the id list, one look-up per id.
+        # The same MATCH again (bm25 only exists inside a full-text query), ranking only the
+        # candidates. "+rowid" keeps FTS5 from being driven by the id list, one look-up per id.
         rank_sql=(
-            "SELECT c.id AS id, coalesce(f.score, 0) AS score FROM candidates c LEFT JOIN ("
-            "SELECT search_own_fts.rowid AS id, "
-            "bm25(search_own_fts, 10.0, 4.0, 1.0) AS score "
-            "FROM search_own_fts WHERE search_own_fts MATCH %s "
-            "AND +search_own_fts.rowid IN (SELECT id FROM candidates)) f ON f.id = c.id"
+            "SELECT search_fts.rowid AS id, "
+            "bm25(search_fts, 10.0, 4.0, 1.0, 0.5) AS score "
+            "FROM search_fts WHERE search_fts MATCH %s "
+            "AND +search_fts.rowid IN (SELECT id FROM candidates)"
         ),
         rank_params=(to_fts5(query),),
-        # The own fields' index: the column filter on search_fts compared positions in every
-        # document holding the words, attached documents and all (200 ms for a phrase).
+        # The own fields' index (search_own_fts, migration 0004): a column filter on search_fts
+        # compared positions in every document holding the words, attached documents and all
+        # (up to 200 ms for a quoted phrase of common words).
         own_sql=(
             "SELECT rowid FROM search_own_fts WHERE search_own_fts MATCH %s AND rowid IN ({ids})"
         ),
@@ -79,9 +76,8 @@ def postgresql_match(query: ParsedQuery, connection) -> Match:
     rank_query, rank_params = compiler.compile(
         to_postgres_rank(query).resolve_expression(sql_query)
     )
-    # Ranked by the own fields' vector (own_vector, migration 0004: the whole one is read only
-    # through the GIN index), weights {D, C, B, A}: body (C) 1, meta (B) 4, title (A) 10, as on
-    # SQLite; one its own fields do not match ranks 0, after them. Ranked by
+    # Weights are {D, C, B, A}: files (D) 0.5, body (C) 1, meta (B) 4, title (A) 10, as on
+    # SQLite. Ranked by
     # the positive words ORed (see to_postgres_rank): the cost of ranking an AND query grows
     # with the product of the words' occurrences.
     return Match(
@@ -91,7 +87,7 @@ def postgresql_match(query: ParsedQuery, connection) -> Match:
         # Names are ours; the ranked query is a bound parameter.
         rank_sql=(
             f"SELECT {DOCUMENTS}.id AS id, "  # noqa: S608
-            f"-ts_rank('{WEIGHTS}'::float4[], {DOCUMENTS}.own_vector, s.r) AS score "
+            f"-ts_rank('{WEIGHTS}'::float4[], {DOCUMENTS}.search_vector, s.r) AS score "
             f"FROM {DOCUMENTS} CROSS JOIN (SELECT {rank_query} AS r) s "
             f"WHERE {DOCUMENTS}.ctid = ANY(ARRAY(SELECT row_address FROM candidates))"
         ),
@@ -110,11 +106,11 @@ def postgresql_match(query: ParsedQuery, connection) -> Match:
         # JIT compiles the large-match plans for nothing: the time goes into reading and
         # ranking the vectors, not into evaluating expressions.
         setup_sql=("SET LOCAL random_page_cost = 1.1", "SET LOCAL jit = off"),
-        # The own fields' vector, not the whole one with its weight D filtered out.
+        # Weights A to C are the item's own columns, D its attached documents.
         own_sql=(
             f"SELECT {DOCUMENTS}.id FROM {DOCUMENTS} "  # noqa: S608 (names are ours)
             f"CROSS JOIN (SELECT {tsquery} AS q) s WHERE {DOCUMENTS}.id IN ({{ids}}) "
-            f"AND {DOCUMENTS}.own_vector @@ s.q"
+            f"AND ts_filter({DOCUMENTS}.search_vector, '{{a,b,c}}') @@ s.q"
         ),
         own_params=tuple(params),
     )

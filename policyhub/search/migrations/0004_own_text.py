@@ -1,11 +1,11 @@
-"""A document's own text (title, meta, body) indexed once more without its attached documents'
-text, for ranking and for telling which hits their own fields explain.
+"""SQLite: a document's own text (title, meta, body) indexed once more without its attached
+documents' text, to tell which hits of a result page their own fields explain.
 
-The full-text index of migration 0002 still decides what matches (a publication's own fields
-and its documents, as one text); ranking the newest matches and checking whether a hit's own
-fields match read this one, whose entries are a publication's own words only, not its reports'.
-SQLite: an external-content FTS5 table over the same rows, kept by triggers. PostgreSQL: a
-generated tsvector column, out of line, with no index (it is read only for a few rows).
+search_fts (migration 0002) still decides what matches and how it ranks. Asked whether a few
+hits match by their own fields, its column filter compared positions in every document holding
+the words, reports and all (up to 200 ms for a quoted phrase of common words); this table holds
+a publication's own words only. An external-content FTS5 table over the same rows, kept by
+triggers. PostgreSQL answers from its vector's weights (``ts_filter``) at no such cost.
 """
 
 import importlib
@@ -39,21 +39,9 @@ SQLITE_REVERSE = [
     "DROP TABLE IF EXISTS search_own_fts",
 ]
 
-POSTGRESQL = [
-    "ALTER TABLE search_searchdocument ADD COLUMN own_vector tsvector "
-    "GENERATED ALWAYS AS ("
-    "setweight(to_tsvector('english'::regconfig, coalesce(title, '')), 'A') || "
-    "setweight(to_tsvector('english'::regconfig, coalesce(meta, '')), 'B') || "
-    "setweight(to_tsvector('english'::regconfig, coalesce(body, '')), 'C')) STORED",
-    "ALTER TABLE search_searchdocument ALTER COLUMN own_vector SET STORAGE EXTERNAL",
-]
-POSTGRESQL_REVERSE = ["ALTER TABLE search_searchdocument DROP COLUMN IF EXISTS own_vector"]
-
-
 class Migration(migrations.Migration):
     dependencies = [("search", "0003_title_words")]
 
     operations = [
         VendorRunSQL("sqlite", SQLITE, SQLITE_REVERSE),
-        VendorRunSQL("postgresql", POSTGRESQL, POSTGRESQL_REVERSE),
     ]

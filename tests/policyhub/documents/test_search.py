@@ -1,12 +1,9 @@
 """A publication is found by a sentence deep in an attached document, and the hit says where."""
 
-from datetime import timedelta
-
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from policyhub.search import search
 from policyhub.search.indexing import rebuild
@@ -18,7 +15,6 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-DAY = timedelta(days=1)
 
 PAGES = [f"Page {n} discusses ordinary matters of state." for n in range(1, 40)] + [
     "The humanitarian corridor through Sinuiju reopened in spring."
@@ -204,8 +200,7 @@ def test_a_phrase_only_on_page_5_is_found_with_its_page():
 
 
 def test_words_split_between_own_fields_and_a_document_find_the_publication():
-    # The match is over a publication's own fields and its documents as one text; only the
-    # ranking and the "found on page" test read its own fields alone.
+    # The match is over a publication's own fields and its documents as one text.
     publication = PublicationFactory(title="Estuary talks", summary="On boats.", body="<p>x</p>")
     pages = ["Nothing here.", "The patrol began in May."]
     PublicationDocumentFactory(publication=publication, document=report(pages=pages))
@@ -215,21 +210,6 @@ def test_words_split_between_own_fields_and_a_document_find_the_publication():
     assert results.page[0].found_in.page == 2
     assert search("patrol OR zzyzx").total == 1
     assert search("estuary -patrol").total == 1  # "Estuary only"
-
-
-def test_a_document_match_ranks_by_date_after_own_field_matches():
-    now = timezone.now()
-    older = PublicationFactory(title="Older", summary="On boats.", published_at=now - DAY * 9)
-    newer = PublicationFactory(title="Newer", summary="On boats.", published_at=now - DAY)
-    for publication, pages in ((older, ["Sinuiju " * 30]), (newer, ["Sinuiju once."])):
-        PublicationDocumentFactory(publication=publication, document=report(pages=pages))
-    own = PublicationFactory(title="Other", summary="Nothing.", body="<p>Sinuiju.</p>")
-    # A report that repeats the word does not lift its publication: its own fields decide.
-    assert [hit.url for hit in search("Sinuiju").page] == [
-        own.get_absolute_url(),
-        newer.get_absolute_url(),
-        older.get_absolute_url(),
-    ]
 
 
 def test_a_document_two_publications_list_names_its_page_for_each():

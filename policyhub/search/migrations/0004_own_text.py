@@ -1,10 +1,11 @@
 """SQLite: a document's own text (title, meta, body) indexed once more without its attached
-documents' text, to tell which hits of a result page their own fields explain.
+documents' text, to rank the candidates and to tell which hits of a result page their own fields
+explain.
 
-search_fts (migration 0002) still decides what matches and how it ranks. Asked whether a few
-hits match by their own fields, its column filter compared positions in every document holding
-the words, reports and all (up to 200 ms for a quoted phrase of common words); this table holds
-a publication's own words only. An external-content FTS5 table over the same rows, kept by
+search_fts (migration 0002) still decides what matches. Ranking on it, and asking whether a few
+hits match by their own fields, compared a phrase's positions in every document holding its
+words, reports and all (the check up to 200 ms for a quoted phrase of common words); this table
+holds a publication's own words only. An external-content FTS5 table over the same rows, kept by
 triggers. PostgreSQL answers from its vector's weights (``ts_filter``) at no such cost.
 """
 

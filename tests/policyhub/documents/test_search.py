@@ -1,9 +1,12 @@
 """A publication is found by a sentence deep in an attached document, and the hit says where."""
 
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from policyhub.search import search
 from policyhub.search.indexing import rebuild
@@ -15,6 +18,7 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+DAY = timedelta(days=1)
 
 PAGES = [f"Page {n} discusses ordinary matters of state." for n in range(1, 40)] + [
     "The humanitarian corridor through Sinuiju reopened in spring."
@@ -222,4 +226,20 @@ def test_a_document_two_publications_list_names_its_page_for_each():
     assert sorted((hit.found_in.label, hit.found_in.page) for hit in results.page) == [
         ("Annex", 40),
         ("Full report", 40),
+    ]
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite ranks by the own fields alone")
+def test_sqlite_ranks_a_document_match_by_date_after_own_field_matches():
+    now = timezone.now()
+    older = PublicationFactory(title="Older", summary="On boats.", published_at=now - DAY * 9)
+    newer = PublicationFactory(title="Newer", summary="On boats.", published_at=now - DAY)
+    for publication, pages in ((older, ["Sinuiju " * 30]), (newer, ["Sinuiju once."])):
+        PublicationDocumentFactory(publication=publication, document=report(pages=pages))
+    own = PublicationFactory(title="Other", summary="Nothing.", body="<p>Sinuiju.</p>")
+    # A report that repeats the word does not lift its publication: its own fields decide.
+    assert [hit.url for hit in search("Sinuiju").page] == [
+        own.get_absolute_url(),
+        newer.get_absolute_url(),
+        older.get_absolute_url(),
     ]

@@ -1,9 +1,12 @@
 """A publication is found by a sentence deep in an attached document, and the hit says where."""
 
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from policyhub.search import search
 from policyhub.search.indexing import rebuild
@@ -15,6 +18,7 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+DAY = timedelta(days=1)
 
 PAGES = [f"Page {n} discusses ordinary matters of state." for n in range(1, 40)] + [
     "The humanitarian corridor through Sinuiju reopened in spring."
@@ -185,3 +189,57 @@ def test_later_documents_are_not_read_once_one_holds_the_whole_query():
     reads = [q["sql"] for q in captured.captured_queries if "page_texts" in q["sql"]]
     assert len(reads) == 1
     assert f'"documents_document"."id" IN ({documents[0].pk})' in reads[0]  # the report only
+
+
+def test_a_phrase_only_on_page_5_is_found_with_its_page():
+    publication = PublicationFactory(title="Fisheries", summary="On boats.", body="<p>Nets.</p>")
+    pages = [f"Page {n} is about quotas and harbours." for n in range(1, 9)]
+    pages[4] = "The joint patrol of the estuary began in May."
+    PublicationDocumentFactory(publication=publication, document=report(pages=pages))
+    results = search('"joint patrol of the estuary"')
+    assert results.total == 1
+    found = results.page[0].found_in
+    assert (found.page, found.place) == (5, "page 5")
+    assert "<mark>estuary</mark> began in May" in found.snippet
+
+
+def test_words_split_between_own_fields_and_a_document_find_the_publication():
+    # The match is over a publication's own fields and its documents as one text.
+    publication = PublicationFactory(title="Estuary talks", summary="On boats.", body="<p>x</p>")
+    pages = ["Nothing here.", "The patrol began in May."]
+    PublicationDocumentFactory(publication=publication, document=report(pages=pages))
+    PublicationFactory(title="Estuary only", summary="On boats.")
+    results = search("estuary patrol")
+    assert [hit.url for hit in results.page] == [publication.get_absolute_url()]
+    assert results.page[0].found_in.page == 2
+    assert search("patrol OR zzyzx").total == 1
+    assert search("estuary -patrol").total == 1  # "Estuary only"
+
+
+def test_a_document_two_publications_list_names_its_page_for_each():
+    document = report()
+    first, second = PublicationFactory(title="One"), PublicationFactory(title="Two")
+    PublicationDocumentFactory(publication=first, document=document)
+    PublicationDocumentFactory(publication=second, document=document, label="annex")
+    results = search('"humanitarian corridor through Sinuiju"')
+    assert results.total == 2
+    assert sorted((hit.found_in.label, hit.found_in.page) for hit in results.page) == [
+        ("Annex", 40),
+        ("Full report", 40),
+    ]
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite ranks by the own fields alone")
+def test_sqlite_ranks_a_document_match_by_date_after_own_field_matches():
+    now = timezone.now()
+    older = PublicationFactory(title="Older", summary="On boats.", published_at=now - DAY * 9)
+    newer = PublicationFactory(title="Newer", summary="On boats.", published_at=now - DAY)
+    for publication, pages in ((older, ["Sinuiju " * 30]), (newer, ["Sinuiju once."])):
+        PublicationDocumentFactory(publication=publication, document=report(pages=pages))
+    own = PublicationFactory(title="Other", summary="Nothing.", body="<p>Sinuiju.</p>")
+    # A report that repeats the word does not lift its publication: its own fields decide.
+    assert [hit.url for hit in search("Sinuiju").page] == [
+        own.get_absolute_url(),
+        newer.get_absolute_url(),
+        older.get_absolute_url(),
+    ]

@@ -8,6 +8,7 @@ from io import BytesIO
 import factory
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from django.test import override_settings
 from django.utils import timezone
 from factory.django import DjangoModelFactory
@@ -461,6 +462,16 @@ def files_in(root):
         MEDIA_ROOT=root / "media", DOCUMENTS_ROOT=root / "documents", STORAGES=storages
     ):
         yield
+
+
+@contextlib.contextmanager
+def made_for_module(make, django_db_blocker, root):
+    """What ``make()`` returns, made once for a module-scoped fixture: in a transaction rolled
+    back at its end, files under ``root``. Each test runs in a savepoint inside it, so what a
+    test writes is gone before the next one, as with a per-test fixture."""
+    with django_db_blocker.unblock(), files_in(root), transaction.atomic():
+        yield make()
+        transaction.set_rollback(True)
 
 
 def pdf_upload(pages=("Hello world",), name="report.pdf", **kwargs):

@@ -7,7 +7,6 @@ import copy
 from datetime import timedelta
 
 import pytest
-from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -18,8 +17,8 @@ from tests.factories import (
     PublicationFactory,
     RegionFactory,
     TopicFactory,
-    files_in,
     image_file,
+    made_for_module,
 )
 
 pytestmark = pytest.mark.django_db
@@ -27,16 +26,10 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(scope="module", params=[3, 30], ids=["3-items", "30-items"])
 def module_content(request, django_db_setup, django_db_blocker, tmp_path_factory):
-    """The items, made once per size for the module (30 take seconds of factories and images):
-    in a transaction of the module's, rolled back at its end; each test runs in a savepoint inside
-    it, so what a test writes is gone before the next one, as with a per-test fixture."""
-    with (
-        django_db_blocker.unblock(),
-        files_in(tmp_path_factory.mktemp("page-budgets")),
-        transaction.atomic(),
-    ):
-        yield make_content(request.param)
-        transaction.set_rollback(True)
+    """The items, made once per size for the module (30 take seconds of factories and images)."""
+    root = tmp_path_factory.mktemp("page-budgets")
+    with made_for_module(lambda: make_content(request.param), django_db_blocker, root) as made:
+        yield made
 
 
 @pytest.fixture

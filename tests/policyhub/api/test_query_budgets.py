@@ -3,7 +3,6 @@
 from datetime import timedelta
 
 import pytest
-from django.db import transaction
 from django.utils import timezone
 
 from options.models import PolicyOption
@@ -18,7 +17,7 @@ from tests.factories import (
     PublicationFactory,
     RegionFactory,
     TopicFactory,
-    files_in,
+    made_for_module,
 )
 
 pytestmark = pytest.mark.django_db
@@ -30,16 +29,10 @@ LAST_MODIFIED = len(publishable_models())
 
 @pytest.fixture(scope="module", params=[3, 30], ids=["3-items", "30-items"])
 def content(request, django_db_setup, django_db_blocker, tmp_path_factory):
-    """The items, made once per size for the module (30 take seconds of factories and PDFs): in a
-    transaction of the module's, rolled back at its end; each test runs in a savepoint inside it,
-    so what a test writes is gone before the next one, as with a per-test fixture."""
-    with (
-        django_db_blocker.unblock(),
-        files_in(tmp_path_factory.mktemp("api-budgets")),
-        transaction.atomic(),
-    ):
-        yield make_content(request.param)
-        transaction.set_rollback(True)
+    """The items, made once per size for the module (30 take seconds of factories and PDFs)."""
+    root = tmp_path_factory.mktemp("api-budgets")
+    with made_for_module(lambda: make_content(request.param), django_db_blocker, root) as made:
+        yield made
 
 
 def make_content(count):

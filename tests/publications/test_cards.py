@@ -6,6 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from publications.models import Publication
 from tests.factories import HomeSlotFactory, PersonFactory, PublicationFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
@@ -105,3 +106,16 @@ def test_switched_off_every_request_renders_its_cards(client, settings):
     _, first = get(client)
     _, second = get(client)
     assert first == second
+
+
+def test_a_listings_tags_come_in_one_query_in_name_order(django_assert_num_queries):
+    PublicationFactory(tags=["zoning", "aid", "migration"])
+    PublicationFactory(tags=["trade"])
+    PublicationFactory()
+
+    # The publications, their type joined, then authors, topics and tags: one query each.
+    with django_assert_num_queries(4):
+        publications = list(Publication.objects.for_listing().order_by("pk"))
+        shown = [[tag.name for tag in publication.tags.all()] for publication in publications]
+
+    assert shown == [["aid", "migration", "zoning"], ["trade"], []]

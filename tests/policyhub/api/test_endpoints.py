@@ -34,12 +34,16 @@ def content():
     old = PublicationFactory(
         slug="old-piece",
         title="Old piece",
+        # Fixed words: a generated sentence may hold "new", and a search for "new piece" tells
+        # the two apart.
+        summary="An earlier look at the same border.",
         published_at=timezone.now() - timedelta(days=800),
         tags=["Sanctions"],
     )
     new = PublicationFactory(
         slug="new-piece",
         title="New piece",
+        summary="What changed at the border this year.",
         publication_type=brief,
         authors=[author],
         topics=[topic],

@@ -109,7 +109,7 @@ class SlugMultipleChoiceField(forms.Field):
 def published_tags():
     """Tags on at least one published publication: a tag used only by drafts does not exist."""
     # EXISTS, not IN: a lookup by slug then stops at the tag's first published publication
-    # instead of reading every tagged row (11 ms per filtered list at 10,000 on SQLite).
+    # instead of SQLite listing every published id first.
     return Tag.objects.filter(
         models.Exists(
             TaggedPublication.objects.filter(
